@@ -1,0 +1,63 @@
+// see: FreeBSD msun s_erf.c (fdlibm 5.3), method and coefficients; theory.md §0 for sigma.
+// sigma(u) = erf(u/√2) and sigma'(u) = √(2/π) exp(−u²/2); scalar, called p + k times per SGD step.
+// The JS baseline src/reference/activation.ts evaluates the same expressions in the same order.
+// Coefficients: src/erf-coefficients.ts (fdlibm, Sun Microsystems 1993, notice kept there).
+import {
+  ERX, EFX, PP0, PP1, PP2, PP3, PP4, QQ1, QQ2, QQ3, QQ4, QQ5, PA0, PA1, PA2, PA3, PA4, PA5, PA6,
+  QA1, QA2, QA3, QA4, QA5, QA6, RA0, RA1, RA2, RA3, RA4, RA5, RA6, RA7, SA1, SA2, SA3, SA4, SA5,
+  SA6, SA7, SA8, RB0, RB1, RB2, RB3, RB4, RB5, RB6, SB1, SB2, SB3, SB4, SB5, SB6, SB7,
+} from "../src/erf-coefficients";
+
+/** 1/√2 */
+const SQRT1_2: f64 = 0.7071067811865476;
+/** √(2/π) = σ'(0) */
+const SQRT_2_OVER_PI: f64 = 0.7978845608028654;
+
+/**
+ * The error function, erf(x) = (2/√π) ∫_0^x e^{−t²} dt, to within 1 ulp (fdlibm's method):
+ * |x| < 0.84375: x + x·P(x²)/Q(x²); 0.84375 ≤ |x| < 1.25: ±(erx + P1(s)/Q1(s)), s = |x| − 1;
+ * 1.25 ≤ |x| < 6: ±(1 − exp(−z² − 0.5625)·exp((z − |x|)(z + |x|) + R(1/x²)/S(1/x²))/|x|) with z = |x|
+ * truncated to 20 mantissa bits (R/S: one pair below 1/0.35, another above); |x| ≥ 6: ±1.
+ * Exact at ±0 and ±∞; NaN in, NaN out.
+ */
+export function erf(x: f64): f64 {
+  if (isNaN(x)) return x;
+  const ax = abs(x);
+  if (ax < 0.84375) {
+    if (ax < 3.725290298461914e-9) return x + EFX * x; // 2^-28
+    const z = x * x;
+    const r = PP0 + z * (PP1 + z * (PP2 + z * (PP3 + z * PP4)));
+    const s = 1.0 + z * (QQ1 + z * (QQ2 + z * (QQ3 + z * (QQ4 + z * QQ5))));
+    return x + x * (r / s);
+  }
+  if (ax < 1.25) {
+    const s = ax - 1.0;
+    const pa = PA0 + s * (PA1 + s * (PA2 + s * (PA3 + s * (PA4 + s * (PA5 + s * PA6)))));
+    const qa = 1.0 + s * (QA1 + s * (QA2 + s * (QA3 + s * (QA4 + s * (QA5 + s * QA6)))));
+    return x < 0 ? -ERX - pa / qa : ERX + pa / qa;
+  }
+  if (ax >= 6.0) return x < 0 ? -1.0 : 1.0;
+  const s = 1.0 / (ax * ax);
+  let r: f64, q: f64;
+  if (ax < 2.857142857142857) { // 1/0.35
+    r = RA0 + s * (RA1 + s * (RA2 + s * (RA3 + s * (RA4 + s * (RA5 + s * (RA6 + s * RA7))))));
+    q = 1.0 + s * (SA1 + s * (SA2 + s * (SA3 + s * (SA4 + s * (SA5 + s * (SA6 + s * (SA7 + s * SA8)))))));
+  } else {
+    r = RB0 + s * (RB1 + s * (RB2 + s * (RB3 + s * (RB4 + s * (RB5 + s * RB6)))));
+    q = 1.0 + s * (SB1 + s * (SB2 + s * (SB3 + s * (SB4 + s * (SB5 + s * (SB6 + s * SB7))))));
+  }
+  // z: |x| with the low 32 bits of its representation cleared, so that z·z is exact
+  const z = reinterpret<f64>(reinterpret<u64>(ax) & 0xFFFFFFFF00000000);
+  const e = Math.exp(-z * z - 0.5625) * Math.exp((z - ax) * (z + ax) + r / q);
+  return x < 0 ? e / ax - 1.0 : 1.0 - e / ax;
+}
+
+/** σ(u) = erf(u/√2), the activation of teacher and student (theory.md §0). */
+@inline export function sigma(u: f64): f64 {
+  return erf(u * SQRT1_2);
+}
+
+/** σ'(u) = √(2/π)·exp(−u²/2). */
+@inline export function sigmaPrime(u: f64): f64 {
+  return SQRT_2_OVER_PI * Math.exp(-0.5 * u * u);
+}

@@ -1,0 +1,8 @@
+// see: STYLE.md §1 — the export list of the Wasm module; no logic here.
+// Exports take counts and byte addresses, never arrays; results come back through the flat buffer.
+export { headerPtr } from "./header";
+export { rngSeed, rngNormals, rngUniforms } from "./rng";
+export { sgdRun } from "./sgd";
+export { overlapsCompute, riskCompute } from "./overlaps";
+export { I2 as integralI2 } from "./integrals";
+export { erf as activationErf } from "./activation";

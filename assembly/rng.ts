@@ -1,0 +1,164 @@
+// see: Blackman & Vigna (2021), "Scrambled linear pseudorandom number generators", ACM TOMS 47(4):
+// xoshiro256** and its splitmix64 seeding; Marsaglia & Tsang (2000), J. Stat. Softw. 5(8): ziggurat.
+// The state lives in the flat buffer (Slot.RNG_PTR); exported calls copy it into globals on entry and
+// back on exit, so a run split into several calls draws exactly the same stream as one call.
+// The stream is defined by integer arithmetic and the shared tables of src/ziggurat.ts, hence it is the
+// same in every engine; src/reference/rng.ts reproduces it in plain JS.
+import { ZIG_R, ZIG_X, ZIG_F } from "../src/ziggurat";
+import { Slot } from "../src/layout";
+import { slotPtr } from "./header";
+
+let s0: u64 = 0;
+let s1: u64 = 0;
+let s2: u64 = 0;
+let s3: u64 = 0;
+
+const ZX: usize = ZIG_X.dataStart;
+const ZF: usize = ZIG_F.dataStart;
+/** 2^−51, 2^−52, 2^−53 */
+const TWO_M51: f64 = 4.440892098500626e-16;
+const TWO_M52: f64 = 2.220446049250313e-16;
+const TWO_M53: f64 = 1.1102230246251565e-16;
+
+/** Copies the generator state from the buffer into the globals (on entry to an exported call). */
+export function rngLoad(): void {
+  const ptr = slotPtr(Slot.RNG_PTR);
+  s0 = load<u64>(ptr);
+  s1 = load<u64>(ptr, 8);
+  s2 = load<u64>(ptr, 16);
+  s3 = load<u64>(ptr, 24);
+}
+
+/** Copies the generator state from the globals back into the buffer (on exit). */
+export function rngSave(): void {
+  const ptr = slotPtr(Slot.RNG_PTR);
+  store<u64>(ptr, s0);
+  store<u64>(ptr, s1, 8);
+  store<u64>(ptr, s2, 16);
+  store<u64>(ptr, s3, 24);
+}
+
+/** One splitmix64 output from state `z` (the state advances by the golden-ratio increment first). */
+@inline function splitmix64(z: u64): u64 {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
+  return z ^ (z >> 31);
+}
+
+/**
+ * Seeds the generator from the 64-bit seed (hi·2^32 + lo) and a stream number (`Stream` in layout.ts):
+ * the four state words are consecutive splitmix64 outputs starting from seed + stream·0xD1B54A32D192ED03.
+ * Called once per run by the TS layer.
+ */
+export function rngSeed(lo: u32, hi: u32, stream: u32): void {
+  let z: u64 = ((<u64>hi << 32) | <u64>lo) + <u64>stream * 0xD1B54A32D192ED03;
+  z += 0x9E3779B97F4A7C15; s0 = splitmix64(z);
+  z += 0x9E3779B97F4A7C15; s1 = splitmix64(z);
+  z += 0x9E3779B97F4A7C15; s2 = splitmix64(z);
+  z += 0x9E3779B97F4A7C15; s3 = splitmix64(z);
+  rngSave();
+}
+
+/** xoshiro256**: the next 64-bit output. */
+@inline export function next(): u64 {
+  const result = rotl<u64>(s1 * 5, 7) * 9;
+  const t = s1 << 17;
+  s2 ^= s0;
+  s3 ^= s1;
+  s1 ^= s2;
+  s0 ^= s3;
+  s2 ^= t;
+  s3 = rotl<u64>(s3, 45);
+  return result;
+}
+
+/** Uniform on [0, 1) with 53 random bits. */
+@inline export function uniform(): f64 {
+  return <f64>(next() >> 11) * TWO_M53;
+}
+
+/** Uniform on (0, 1) with 52 random bits, never 0 (argument of a logarithm). */
+@inline function open01(): f64 {
+  return (<f64>(next() >> 12) + 0.5) * TWO_M52;
+}
+
+/**
+ * Standard normal by the 256-layer ziggurat. One 64-bit draw per attempt: its low 8 bits pick the
+ * layer i, its top 52 bits a symmetric uniform u ∈ [−1, 1); x = u·X[i] is accepted at once when
+ * |x| < X[i+1] (≈ 99% of draws). Otherwise: the base layer samples the tail beyond R (Marsaglia's
+ * exponential method), the other layers accept x when F[i+1] + (F[i] − F[i+1])·U < exp(−x²/2).
+ */
+@inline export function normal(): f64 {
+  const r = next();
+  const i = <usize>(r & 0xFF);
+  const x = (<f64>(r >> 12) * TWO_M51 - 1.0) * load<f64>(ZX + (i << 3));
+  if (abs(x) < load<f64>(ZX + ((i + 1) << 3))) return x;
+  return normalSlow(i, x);
+}
+
+/** The rare branches of `normal`: tail, wedge, and the retries after a rejection. */
+function normalSlow(i: usize, x: f64): f64 {
+  while (true) {
+    if (i == 0) {
+      let tx: f64 = 1.0;
+      let ty: f64 = 0.0;
+      while (-2.0 * ty < tx * tx) {
+        tx = Math.log(open01()) / ZIG_R;
+        ty = Math.log(open01());
+      }
+      return x < 0 ? tx - ZIG_R : ZIG_R - tx; // x has the sign of u
+    }
+    const f1 = load<f64>(ZF + ((i + 1) << 3));
+    if (f1 + (load<f64>(ZF + (i << 3)) - f1) * uniform() < Math.exp(-0.5 * x * x)) return x;
+    const r = next();
+    i = <usize>(r & 0xFF);
+    x = (<f64>(r >> 12) * TWO_M51 - 1.0) * load<f64>(ZX + (i << 3));
+    if (abs(x) < load<f64>(ZX + ((i + 1) << 3))) return x;
+  }
+  return 0; // unreachable
+}
+
+/**
+ * Writes `n` standard normals at `ptr`: the same draws as n calls of `normal`, but with the generator
+ * state held in locals (much faster than going through the globals) and synchronised with the globals
+ * only around the ≈1% of draws that leave the fast path. Called once per SGD step with n = d (the input x).
+ */
+export function fillNormals(ptr: usize, n: i32): void {
+  let a = s0, b = s1, c = s2, e = s3;
+  for (let j = 0; j < n; j++) {
+    const r = rotl<u64>(b * 5, 7) * 9;
+    const t = b << 17;
+    c ^= a;
+    e ^= b;
+    b ^= c;
+    a ^= e;
+    c ^= t;
+    e = rotl<u64>(e, 45);
+    const i = <usize>(r & 0xFF);
+    let x = (<f64>(r >> 12) * TWO_M51 - 1.0) * load<f64>(ZX + (i << 3));
+    if (abs(x) >= load<f64>(ZX + ((i + 1) << 3))) {
+      s0 = a; s1 = b; s2 = c; s3 = e;
+      x = normalSlow(i, x);
+      a = s0; b = s1; c = s2; e = s3;
+    }
+    store<f64>(ptr + (<usize>j << 3), x);
+  }
+  s0 = a;
+  s1 = b;
+  s2 = c;
+  s3 = e;
+}
+
+/** Writes `n` standard normals at `ptr` (`fillNormals` with the state loaded from and saved to the buffer). */
+export function rngNormals(ptr: usize, n: i32): void {
+  rngLoad();
+  fillNormals(ptr, n);
+  rngSave();
+}
+
+/** Writes `n` uniforms on [0, 1) at `ptr` (tests of the raw stream). */
+export function rngUniforms(ptr: usize, n: i32): void {
+  rngLoad();
+  for (let j = 0; j < n; j++) store<f64>(ptr + (<usize>j << 3), uniform());
+  rngSave();
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// see: STYLE.md §8 — the `sgd-phase` command line (commander); one file per command in commands/.
+import { Command } from "commander";
+import { VERSION } from "../version.js";
+import { simulateCommand } from "./commands/simulate.js";
+
+const program = new Command()
+  .name("sgd-phase")
+  .description(
+    "One-pass SGD in two-layer teacher–student networks at finite d, and the phase diagram of its\n" +
+      "width p ~ d^κ and learning rate γ ~ d^(−δ) (Veiga et al., NeurIPS 2022, arXiv:2202.00293).",
+  )
+  .version(VERSION)
+  .showHelpAfterError("(add --help for usage)");
+program.addCommand(simulateCommand());
+await program.parseAsync(process.argv);

@@ -1,0 +1,109 @@
+// see: STYLE.md §3 — one flat buffer per run, driven through a handful of coarse calls. The Wasm builds and
+// the plain-JS baseline (src/reference/) share the layout, so the code above them does not know which runs.
+import { Slot, Status, Stream } from "./layout.js";
+import { layoutOf, writeLayout, type Layout } from "./memory.js";
+import { instantiateBuild, type WasmBuild } from "./wasm.js";
+import { ReferenceRng } from "./reference/rng.js";
+import * as reference from "./reference/sgd.js";
+
+/** Where the numerics run: a Wasm build, or the plain-JS baseline of the same algorithm and stream. */
+export type Backend = WasmBuild | "js";
+export const BACKENDS: readonly Backend[] = ["wasm-simd", "wasm-scalar", "wasm-debug", "js"];
+
+/** One buffer laid out for (d, p, k), and the calls that work on it. */
+export interface Engine {
+  readonly backend: Backend;
+  readonly layout: Layout;
+  /** view of the whole buffer (element index = byte address / 8) */
+  readonly f64: Float64Array;
+  /** seeds the generator (`seed` an integer in [0, 2^53)) on one of the `Stream`s */
+  seed(seed: number, stream: Stream): void;
+  /** writes n standard normals at byte address ptr */
+  normals(ptr: number, n: number): void;
+  /** writes n uniforms on [0, 1) at byte address ptr (tests of the raw stream) */
+  uniforms(ptr: number, n: number): void;
+  /** runs `steps` SGD samples; returns the `Status` */
+  sgdRun(steps: number): Status;
+  /** computes Q, M, P from the weights and returns the excess risk */
+  overlapsCompute(): number;
+  /** excess risk of the Q, M, P in the buffer */
+  riskCompute(): number;
+}
+
+const TWO_32 = 4294967296;
+const PAGE = 65536;
+
+/** A fresh engine for (d, p, k) on `backend`; its header holds the layout, every other value is zero. */
+export async function createEngine(backend: Backend, d: number, p: number, k: number): Promise<Engine> {
+  if (backend === "js") return jsEngine(d, p, k);
+  const wasm = await instantiateBuild(backend);
+  const layout = layoutOf(d, p, k, wasm.headerPtr());
+  const pages = Math.ceil(layout.end / PAGE) - wasm.memory.buffer.byteLength / PAGE;
+  if (pages > 0) {
+    try {
+      wasm.memory.grow(pages);
+    } catch (error) {
+      throw new Error(
+        `could not allocate ${(layout.end / 2 ** 20).toFixed(1)} MiB of WebAssembly memory for ` +
+          `d = ${d}, p = ${p}, k = ${k}: ${(error as Error).message}`,
+      );
+    }
+  }
+  const f64 = new Float64Array(wasm.memory.buffer);
+  writeLayout(f64, layout);
+  return {
+    backend,
+    layout,
+    f64,
+    seed: (seed, stream) => wasm.rngSeed(seed % TWO_32, Math.floor(seed / TWO_32), stream),
+    normals: (ptr, n) => wasm.rngNormals(ptr, n),
+    uniforms: (ptr, n) => wasm.rngUniforms(ptr, n),
+    sgdRun: (steps) => wasm.sgdRun(steps),
+    overlapsCompute: () => wasm.overlapsCompute(),
+    riskCompute: () => wasm.riskCompute(),
+  };
+}
+
+function jsEngine(d: number, p: number, k: number): Engine {
+  const layout = layoutOf(d, p, k, 0);
+  const buffer = new ArrayBuffer(layout.end);
+  const f64 = new Float64Array(buffer);
+  const u32 = new Uint32Array(buffer);
+  writeLayout(f64, layout);
+  const rng = new ReferenceRng();
+  const rngWord = layout.rng / 4;
+  return {
+    backend: "js",
+    layout,
+    f64,
+    seed(seed, stream) {
+      rng.seed(seed, stream);
+      rng.save(u32, rngWord);
+    },
+    normals(ptr, n) {
+      rng.load(u32, rngWord);
+      const at = ptr / 8;
+      for (let j = 0; j < n; j++) f64[at + j] = rng.normal();
+      rng.save(u32, rngWord);
+    },
+    uniforms(ptr, n) {
+      rng.load(u32, rngWord);
+      const at = ptr / 8;
+      for (let j = 0; j < n; j++) f64[at + j] = rng.uniform();
+      rng.save(u32, rngWord);
+    },
+    sgdRun: (steps) => reference.sgdRun(f64, u32, 0, rng, steps),
+    overlapsCompute: () => reference.overlapsCompute(f64, 0),
+    riskCompute: () => reference.riskCompute(f64, 0),
+  };
+}
+
+/** The value in header slot `s`. */
+export function slotValue(engine: Engine, s: Slot): number {
+  return engine.f64[engine.layout.header / 8 + s];
+}
+
+/** Writes `value` into header slot `s`. */
+export function setSlot(engine: Engine, s: Slot, value: number): void {
+  engine.f64[engine.layout.header / 8 + s] = value;
+}

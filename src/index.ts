@@ -1,0 +1,11 @@
+// see: STYLE.md §1 — the public API of sgd-phase: re-exports and types only.
+export { simulate } from "./simulate.js";
+export type { SimulationResult, SimulationParams, Divergence } from "./simulate.js";
+export { OptionError, DEFAULTS } from "./validate.js";
+export type { SimulateOptions, InitialCondition, InitKind, Progress } from "./validate.js";
+export { regionOf, timeExponentOf, BLUE_TOLERANCE } from "./regions.js";
+export type { Region } from "./regions.js";
+export { BACKENDS } from "./engine.js";
+export type { Backend } from "./engine.js";
+export { toJson, toCsv, toTable, initialOverlaps } from "./export.js";
+export { VERSION } from "./version.js";

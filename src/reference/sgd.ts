@@ -1,0 +1,122 @@
+// see: assembly/sgd.ts and assembly/overlaps.ts — one-pass SGD and the order parameters in plain JS over
+// the same flat layout (src/layout.ts), the same random stream and the scalar loop order of the Wasm build.
+// Typed arrays are passed as arguments: V8 optimises that shape best (TOOLCHAIN.md §3).
+import { Slot, Status } from "../layout.js";
+import { sigma, sigmaPrime } from "./activation.js";
+import { riskOf } from "./risk.js";
+import type { ReferenceRng } from "./rng.js";
+
+/** Element index (in doubles) of the region whose byte address is in slot `s`. */
+function at(f64: Float64Array, h: number, s: Slot): number {
+  return (f64[h + s] / 8) | 0;
+}
+
+/**
+ * `steps` samples of one-pass SGD (assembly/sgd.ts `sgdRun`): x then ζ from the stream, fields, error
+ * signal, rank-1 update. `h` is the element index of the header. Returns the `Status`.
+ */
+export function sgdRun(f64: Float64Array, u32: Uint32Array, h: number, rng: ReferenceRng, steps: number): number {
+  const d = f64[h + Slot.D] | 0;
+  const p = f64[h + Slot.P] | 0;
+  const k = f64[h + Slot.K] | 0;
+  const row = f64[h + Slot.ROW] | 0;
+  const w = at(f64, h, Slot.W_PTR);
+  const x = at(f64, h, Slot.X_PTR);
+  const fields = at(f64, h, Slot.FIELDS_PTR);
+  const coef = at(f64, h, Slot.COEF_PTR);
+  const rngWord = (f64[h + Slot.RNG_PTR] / 4) | 0;
+  const sqrtD = Math.sqrt(d);
+  const invSqrtD = 1.0 / sqrtD;
+  const rate = f64[h + Slot.GAMMA] / (p * sqrtD);
+  const sqrtNoise = Math.sqrt(f64[h + Slot.NOISE]);
+  const invP = 1.0 / p;
+  const invK = 1.0 / k;
+  let done = 0;
+  let status = Status.OK;
+  rng.load(u32, rngWord);
+  for (; done < steps; done++) {
+    for (let j = 0; j < d; j++) f64[x + j] = rng.normal();
+    const zeta = rng.normal();
+    fieldsCompute(f64, w, x, fields, p + k, row, d, invSqrtD);
+    let fieldSum = 0;
+    let teacher = 0;
+    for (let r = 0; r < k; r++) {
+      const lam = f64[fields + p + r];
+      fieldSum += lam;
+      teacher += sigma(lam);
+    }
+    let student = 0;
+    for (let i = 0; i < p; i++) {
+      const lam = f64[fields + i];
+      fieldSum += lam;
+      student += sigma(lam);
+    }
+    const e = teacher * invK + sqrtNoise * zeta - student * invP;
+    if (!Number.isFinite(fieldSum) || !Number.isFinite(e)) {
+      status = Status.DIVERGED;
+      break;
+    }
+    const re = rate * e;
+    for (let i = 0; i < p; i++) f64[coef + i] = re * sigmaPrime(f64[fields + i]);
+    rowsAxpy(f64, w, coef, x, p, row, d);
+  }
+  rng.save(u32, rngWord);
+  f64[h + Slot.SAMPLES] += done;
+  f64[h + Slot.STATUS] = status;
+  return status;
+}
+
+/** out[a] = scale · Σ_{j<n} U[a][j] x[j] (assembly/vec.ts `fieldsCompute`, scalar order). */
+function fieldsCompute(f64: Float64Array, u: number, x: number, out: number, rows: number, row: number, n: number, scale: number): void {
+  for (let a = 0; a < rows; a++) {
+    const r = u + a * row;
+    let t = 0;
+    for (let j = 0; j < n; j++) t += f64[r + j] * f64[x + j];
+    f64[out + a] = t * scale;
+  }
+}
+
+/** U[a][j] += coef[a] · x[j] (assembly/vec.ts `rowsAxpy`). */
+function rowsAxpy(f64: Float64Array, u: number, coef: number, x: number, rows: number, row: number, n: number): void {
+  for (let a = 0; a < rows; a++) {
+    const r = u + a * row;
+    const c = f64[coef + a];
+    for (let j = 0; j < n; j++) f64[r + j] += c * f64[x + j];
+  }
+}
+
+/** Q, M, P from the weights, then the risk (assembly/overlaps.ts `overlapsCompute`). */
+export function overlapsCompute(f64: Float64Array, h: number): number {
+  const d = f64[h + Slot.D] | 0;
+  const p = f64[h + Slot.P] | 0;
+  const k = f64[h + Slot.K] | 0;
+  const row = f64[h + Slot.ROW] | 0;
+  const w = at(f64, h, Slot.W_PTR);
+  const wstar = at(f64, h, Slot.WSTAR_PTR);
+  const invD = 1.0 / d;
+  gram(f64, w, w, at(f64, h, Slot.Q_PTR), p, p, row, d, invD, true);
+  gram(f64, w, wstar, at(f64, h, Slot.M_PTR), p, k, row, d, invD, false);
+  gram(f64, wstar, wstar, at(f64, h, Slot.P_PTR), k, k, row, d, invD, true);
+  return riskCompute(f64, h);
+}
+
+/** Risk of the Q, M, P in the buffer, also written into Slot.RISK (assembly/overlaps.ts `riskCompute`). */
+export function riskCompute(f64: Float64Array, h: number): number {
+  const risk = riskOf(f64, at(f64, h, Slot.Q_PTR), at(f64, h, Slot.M_PTR), at(f64, h, Slot.P_PTR), f64[h + Slot.P] | 0, f64[h + Slot.K] | 0);
+  f64[h + Slot.RISK] = risk;
+  return risk;
+}
+
+function gram(f64: Float64Array, a0: number, b0: number, g: number, n1: number, n2: number, row: number, n: number, scale: number, symmetric: boolean): void {
+  for (let a = 0; a < n1; a++) {
+    for (let b = symmetric ? a : 0; b < n2; b++) {
+      const ra = a0 + a * row;
+      const rb = b0 + b * row;
+      let t = 0;
+      for (let j = 0; j < n; j++) t += f64[ra + j] * f64[rb + j];
+      const v = t * scale;
+      f64[g + a * n2 + b] = v;
+      if (symmetric) f64[g + b * n2 + a] = v;
+    }
+  }
+}

@@ -1,0 +1,331 @@
+// see: STYLE.md §8 — every public option is checked here, once, before any work; messages name the
+// option, the rule and the value received. The CLI calls the same checks, so its messages are the same.
+// d input dimension, p student hidden units (p ~ d^kappa), k teacher hidden units,
+// gamma = gamma0 · d^(−delta) learning rate, noise Δ label-noise variance, t = ν·δt rescaled time.
+import { z } from "zod";
+import { BACKENDS, type Backend } from "./engine.js";
+import { MAX_MEMORY_BYTES, bufferBytes } from "./memory.js";
+import { regionOf, timeExponentOf, type Region } from "./regions.js";
+
+/** An invalid option: `option` is its name (a path such as `init.Q0[1][2]` for nested values). */
+export class OptionError extends RangeError {
+  constructor(
+    readonly option: string,
+    readonly rule: string,
+    readonly value: unknown,
+  ) {
+    super(`invalid option. \`${option}\` ${rule}. Value: \`${formatValue(value)}\`.`);
+    this.name = "OptionError";
+  }
+}
+
+/** A value as it appears in an error message (long arrays shortened). */
+export function formatValue(value: unknown): string {
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
+  if (typeof value === "function") return "[function]";
+  if (value === undefined) return "undefined";
+  const text = JSON.stringify(value, (_key, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v));
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Initial condition: weights, overlaps, or an informed start W0 = A·W* (teacher drawn unless given). */
+export type InitialCondition =
+  | { W0: number[][]; Wstar: number[][] }
+  | { Q0: number[][]; M0: number[][]; P: number[][] }
+  | { A: number[][]; Wstar?: number[][] };
+
+/** How the initial weights are made (`params.init`). */
+export type InitKind = "random" | "informed" | "weights" | "overlaps";
+
+/** Progress of a run, reported between chunks of samples. */
+export interface Progress {
+  /** samples done so far */
+  samples: number;
+  /** samples the run will do in total */
+  totalSamples: number;
+  /** rescaled time reached, samples · δt */
+  t: number;
+}
+
+/** Options of `simulate` (all optional; see README for defaults). */
+export interface SimulateOptions {
+  d?: number;
+  p?: number;
+  kappa?: number;
+  k?: number;
+  gamma0?: number;
+  delta?: number;
+  noise?: number;
+  tMax?: number;
+  tMin?: number;
+  points?: number;
+  times?: number[];
+  timeScale?: "region" | "d";
+  seed?: number;
+  initSeed?: number;
+  init?: InitialCondition;
+  backend?: Backend;
+  onProgress?: (progress: Progress) => void;
+}
+
+/** Every value a run uses, after defaults and derivations. */
+export interface Resolved {
+  d: number;
+  p: number;
+  k: number;
+  kappa: number;
+  gamma0: number;
+  gamma: number;
+  delta: number;
+  noise: number;
+  seed: number;
+  initSeed: number;
+  region: Region;
+  timeScale: "region" | "d";
+  /** δt = d^(−timeExponent) */
+  timeExponent: number;
+  dt: number;
+  /** drift prefactor γ/(p d δt) of the order-parameter ODEs (theory.md §8.2) */
+  a1: number;
+  /** variance prefactor γ²/(p² d δt) */
+  a2: number;
+  initKind: InitKind;
+  init: InitialCondition | undefined;
+  /** output sample counts ν (increasing, ≥ 1); t = ν·δt */
+  samples: number[];
+  backend: Backend;
+}
+
+export const DEFAULTS = { d: 1000, p: 8, k: 4, delta: 0, noise: 0, tMax: 100, points: 50, seed: 0 } as const;
+/** Default first log-spaced time: tMax · TMIN_RATIO (four decades below tMax), but at least one SGD step. */
+const TMIN_RATIO = 1e-4;
+
+const RULES = {
+  positiveInt: "must be a positive integer",
+  nonNegative: "must be a finite number ≥ 0",
+  positive: "must be a finite number > 0",
+  finite: "must be a finite number",
+  seed: "must be an integer in [0, 2^53 − 1]",
+  matrix: "must be an array of rows of finite numbers",
+} as const;
+
+const num = (rule: string, ok: (v: number) => boolean = () => true) => z.number({ error: rule }).refine(ok, { error: rule });
+const positiveInt = num(RULES.positiveInt, (v) => Number.isInteger(v) && v > 0);
+const seed = num(RULES.seed, (v) => Number.isSafeInteger(v) && v >= 0);
+const matrix = z.array(z.array(z.number({ error: RULES.matrix }), { error: RULES.matrix }), { error: RULES.matrix });
+
+const schema = z
+  .object({
+    d: positiveInt,
+    p: positiveInt,
+    kappa: num(RULES.nonNegative, (v) => v >= 0),
+    k: positiveInt,
+    gamma0: num(RULES.positive, (v) => v > 0),
+    delta: num(RULES.finite),
+    noise: num(RULES.nonNegative, (v) => v >= 0),
+    tMax: num(RULES.positive, (v) => v > 0),
+    tMin: num(RULES.positive, (v) => v > 0),
+    points: positiveInt,
+    times: z
+      .array(num(RULES.positive, (v) => v > 0), { error: "must be an array of finite numbers > 0" })
+      .min(1, { error: "must hold at least one time" }),
+    timeScale: z.enum(["region", "d"], { error: 'must be "region" or "d"' }),
+    seed,
+    initSeed: seed,
+    init: z
+      .object({ W0: matrix, Wstar: matrix, Q0: matrix, M0: matrix, P: matrix, A: matrix }, { error: "must be an object" })
+      .partial()
+      .strict(),
+    backend: z.enum(BACKENDS as [Backend, ...Backend[]], { error: `must be one of ${BACKENDS.map((b) => `"${b}"`).join(", ")}` }),
+    onProgress: z.custom<(p: Progress) => void>((v) => typeof v === "function", { error: "must be a function" }),
+  })
+  .partial()
+  .strict();
+
+function pathName(path: readonly PropertyKey[]): string {
+  return path.map((key, i) => (typeof key === "number" ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`)).join("");
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const key of path) v = v == null ? undefined : (v as Record<PropertyKey, unknown>)[key];
+  return v;
+}
+
+/** Checks the structure and the per-option rules; throws the first violation as an OptionError. */
+function parse(options: unknown): z.infer<typeof schema> {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new OptionError("options", "must be an object", options);
+  }
+  const result = schema.safeParse(options);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  if (issue.code === "unrecognized_keys") {
+    const where = pathName(issue.path);
+    const known = issue.path.length === 0 ? Object.keys(schema.shape) : ["W0", "Wstar", "Q0", "M0", "P", "A"];
+    throw new OptionError(where === "" ? issue.keys[0] : `${where}.${issue.keys[0]}`, `is not an option (known: ${known.join(", ")})`, valueAt(options, [...issue.path, issue.keys[0]]));
+  }
+  throw new OptionError(pathName(issue.path), issue.message, valueAt(options, issue.path));
+}
+
+/** Rows × columns of a matrix, checking that every row has the same length. */
+function shapeOf(name: string, m: number[][]): [number, number] {
+  const cols = m.length === 0 ? 0 : m[0].length;
+  m.forEach((row, i) => {
+    if (row.length !== cols) throw new OptionError(`${name}[${i}]`, `must have ${cols} entries like ${name}[0]`, row);
+  });
+  if (m.length === 0 || cols === 0) throw new OptionError(name, "must be a non-empty matrix", m);
+  return [m.length, cols];
+}
+
+function expectShape(name: string, m: number[][], rows: number, cols: number, why: string): void {
+  const [r, c] = shapeOf(name, m);
+  if (r !== rows || c !== cols) throw new OptionError(name, `must be ${rows}×${cols} (${why}), not ${r}×${c}`, m);
+}
+
+function expectSymmetric(name: string, m: number[][]): void {
+  let scale = 0;
+  for (let i = 0; i < m.length; i++) scale = Math.max(scale, Math.abs(m[i][i]));
+  for (let i = 0; i < m.length; i++) {
+    for (let j = i + 1; j < m.length; j++) {
+      if (Math.abs(m[i][j] - m[j][i]) > 1e-12 * Math.max(1, scale)) {
+        throw new OptionError(name, `must be symmetric, but ${name}[${i}][${j}] = ${m[i][j]} and ${name}[${j}][${i}] = ${m[j][i]}`, m);
+      }
+    }
+  }
+}
+
+/** Which form of `init` was given, checked for exactly one form. */
+function initKindOf(init: Record<string, unknown> | undefined): InitKind {
+  if (init === undefined) return "random";
+  const has = (key: string) => init[key] !== undefined;
+  const keys = Object.keys(init).filter(has).sort().join(",");
+  if (keys === "W0,Wstar") return "weights";
+  if (keys === "M0,P,Q0") return "overlaps";
+  if (keys === "A" || keys === "A,Wstar") return "informed";
+  throw new OptionError("init", "must hold { W0, Wstar }, { Q0, M0, P } or { A } (optionally with Wstar)", init);
+}
+
+/** Validates `options`, applies the defaults and derives every value of the run. Throws OptionError. */
+export function resolveSimulate(options: SimulateOptions | undefined): Resolved {
+  const o = parse(options);
+  const init = o.init as Record<string, number[][]> | undefined;
+  const initKind = initKindOf(init);
+  if (o.p !== undefined && o.kappa !== undefined) {
+    throw new OptionError("kappa", "cannot be given together with `p` (p = round(d^κ) when `kappa` is given)", o.kappa);
+  }
+
+  // sizes: explicit options, else what the initial condition implies, else the defaults
+  const first = init?.W0 ?? init?.Q0 ?? init?.A;
+  const firstName = init?.W0 ? "init.W0" : init?.Q0 ? "init.Q0" : "init.A";
+  const teacher = init?.Wstar ?? init?.P;
+  const teacherName = init?.Wstar ? "init.Wstar" : "init.P";
+  const d = o.d ?? (init?.W0 ? shapeOf("init.W0", init.W0)[1] : init?.Wstar ? shapeOf("init.Wstar", init.Wstar)[1] : DEFAULTS.d);
+  const p =
+    o.p ?? (o.kappa !== undefined ? Math.max(1, Math.round(d ** o.kappa)) : first ? shapeOf(firstName, first)[0] : DEFAULTS.p);
+  const k = o.k ?? (teacher ? shapeOf(teacherName, teacher)[0] : init?.A ? shapeOf("init.A", init.A)[1] : DEFAULTS.k);
+  const kappa = o.kappa ?? 0;
+
+  switch (initKind) {
+    case "weights":
+      expectShape("init.W0", init!.W0, p, d, "p × d");
+      expectShape("init.Wstar", init!.Wstar, k, d, "k × d");
+      break;
+    case "overlaps":
+      expectShape("init.Q0", init!.Q0, p, p, "p × p");
+      expectShape("init.M0", init!.M0, p, k, "p × k");
+      expectShape("init.P", init!.P, k, k, "k × k");
+      expectSymmetric("init.Q0", init!.Q0);
+      expectSymmetric("init.P", init!.P);
+      if (p + k > d) throw new OptionError("d", `must be ≥ p + k = ${p + k} to realise the overlaps of \`init\` as weights`, d);
+      break;
+    case "informed":
+      expectShape("init.A", init!.A, p, k, "p × k");
+      if (init!.Wstar) expectShape("init.Wstar", init!.Wstar, k, d, "k × d");
+      break;
+  }
+  if (!init?.Wstar && initKind !== "weights" && initKind !== "overlaps" && k > d) {
+    throw new OptionError("k", `must be ≤ d = ${d}: the teacher rows are drawn orthogonal`, k);
+  }
+  const needed = bufferBytes(d, p, k);
+  if (needed > MAX_MEMORY_BYTES - 2 ** 20) {
+    throw new OptionError("d", `with p = ${p} and k = ${k} needs ${(needed / 2 ** 30).toFixed(2)} GiB of weights and buffers, more than the 4 GiB a wasm32 memory holds`, d);
+  }
+
+  const gamma0 = o.gamma0 ?? p;
+  const delta = o.delta ?? DEFAULTS.delta;
+  const gamma = gamma0 * d ** -delta;
+  const region = regionOf(kappa, delta);
+  const timeScale = o.timeScale ?? "region";
+  let timeExponent = 1;
+  if (timeScale === "region") {
+    const exponent = timeExponentOf(region, kappa, delta);
+    if (exponent === undefined) {
+      throw new OptionError(
+        "timeScale",
+        `"region" has no clock in the red region (κ + δ = ${kappa + delta} ≤ −1/2: no deterministic limit); use timeScale "d" (t = ν/d)`,
+        timeScale,
+      );
+    }
+    timeExponent = exponent;
+  }
+  const dt = d ** -timeExponent;
+  const samples = outputSamples(o, dt);
+
+  return {
+    d,
+    p,
+    k,
+    kappa,
+    gamma0,
+    gamma,
+    delta,
+    noise: o.noise ?? DEFAULTS.noise,
+    seed: o.seed ?? DEFAULTS.seed,
+    initSeed: o.initSeed ?? o.seed ?? DEFAULTS.seed,
+    region,
+    timeScale,
+    timeExponent,
+    dt,
+    a1: gamma / (p * d * dt),
+    a2: (gamma * gamma) / (p * p * d * dt),
+    initKind,
+    init: o.init as InitialCondition | undefined,
+    samples,
+    backend: o.backend ?? "wasm-simd",
+  };
+}
+
+/** Output sample counts ν_j = round(t_j/δt): the explicit `times`, or `points` log-spaced in [tMin, tMax]. */
+function outputSamples(o: z.infer<typeof schema>, dt: number): number[] {
+  const toSamples = (t: number) => Math.round(t / dt);
+  if (o.times !== undefined) {
+    for (const name of ["tMax", "tMin", "points"] as const) {
+      if (o[name] !== undefined) throw new OptionError(name, "cannot be combined with `times`", o[name]);
+    }
+    const samples = o.times.map(toSamples);
+    samples.forEach((nu, j) => {
+      if (!Number.isSafeInteger(nu)) throw new OptionError(`times[${j}]`, `needs more than 2^53 samples at δt = ${dt}`, o.times![j]);
+      if (nu < 1) throw new OptionError(`times[${j}]`, `is shorter than half an SGD step (δt = ${dt})`, o.times![j]);
+      if (j > 0 && nu <= samples[j - 1]) {
+        throw new OptionError(`times[${j}]`, `must be later than times[${j - 1}] = ${o.times![j - 1]} by at least one SGD step (δt = ${dt})`, o.times![j]);
+      }
+    });
+    return samples;
+  }
+  const tMax = o.tMax ?? DEFAULTS.tMax;
+  const last = toSamples(tMax);
+  if (last < 1) throw new OptionError("tMax", `must be at least one SGD step (δt = ${dt})`, tMax);
+  if (!Number.isSafeInteger(last)) throw new OptionError("tMax", `needs more than 2^53 samples at δt = ${dt}`, tMax);
+  const tMin = o.tMin ?? Math.max(dt, tMax * TMIN_RATIO);
+  if (o.tMin !== undefined && !(tMin < tMax)) throw new OptionError("tMin", `must be smaller than tMax = ${tMax}`, tMin);
+  const points = o.points ?? DEFAULTS.points;
+  const samples: number[] = [];
+  for (let j = 0; j < points; j++) {
+    const t = points === 1 ? tMax : tMin * (tMax / tMin) ** (j / (points - 1));
+    const nu = j === points - 1 ? last : Math.max(1, toSamples(t));
+    if (nu > (samples.at(-1) ?? 0)) samples.push(nu);
+  }
+  return samples;
+}

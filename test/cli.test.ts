@@ -1,0 +1,109 @@
+// `sgd-phase simulate` as a user runs it: the built CLI spawned with flags; stdout, stderr and the exit
+// code checked separately, files written and read back.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli, fixture } from "./helpers.js";
+
+const dir = mkdtempSync(join(tmpdir(), "sgd-phase-cli-"));
+const small = ["--d", "100", "--p", "4", "--k", "2", "--noise", "1e-3"];
+
+describe("sgd-phase simulate", () => {
+  it("prints a table of t, samples and risk on stdout, with the parameters in a header line", async () => {
+    const run = await cli(["simulate", ...small, "--t-max", "2", "--points", "4"]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe("");
+    const lines = run.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/^# blue region \(κ = 0, δ = 0\), d = 100, p = 4, k = 2, γ = 4, Δ = 0.001, δt = 0.01, seed 0/);
+    expect(lines[1].trim().split(/\s+/)).toEqual(["t", "samples", "risk"]);
+    expect(lines.at(-1)!.trim().split(/\s+/).slice(0, 2)).toEqual(["2", "200"]);
+  });
+
+  it("writes JSON and CSV with --out; the JSON holds the same numbers as the API", async () => {
+    const json = join(dir, "run.json");
+    const csv = join(dir, "sub", "run.csv");
+    const run = await cli(["simulate", ...small, "--times", "0.5,1,2", "--seed", "3", "--out", json, csv]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe("");
+    const result = JSON.parse(readFileSync(json, "utf8"));
+    expect(result.samples).toEqual([0, 50, 100, 200]);
+    expect(result.params).toMatchObject({ d: 100, p: 4, k: 2, seed: 3, noise: 1e-3, region: "blue" });
+    const { simulate } = await import("../src/simulate.js");
+    const api = await simulate({ d: 100, p: 4, k: 2, noise: 1e-3, times: [0.5, 1, 2], seed: 3 });
+    expect(result.risk).toEqual(api.risk);
+    expect(result.Q).toEqual(api.Q);
+    const rows = readFileSync(csv, "utf8").trim().split("\n");
+    expect(rows[0]).toBe("t,samples,risk");
+    expect(rows.slice(1).map((r) => Number(r.split(",")[2]))).toEqual(api.risk);
+  });
+
+  it("--save-init writes the initial overlaps, and --init of that file starts from the same overlaps", async () => {
+    const init = join(dir, "init.json");
+    const first = join(dir, "first.json");
+    const second = join(dir, "second.json");
+    expect((await cli(["simulate", ...small, "--times", "1", "--save-init", init, "--out", first])).code).toBe(0);
+    const saved = JSON.parse(readFileSync(init, "utf8"));
+    expect(Object.keys(saved).sort()).toEqual(["M0", "P", "Q0"]);
+    expect((await cli(["simulate", "--d", "100", "--noise", "1e-3", "--times", "1", "--init", init, "--out", second])).code).toBe(0);
+    const [a, b] = [first, second].map((f) => JSON.parse(readFileSync(f, "utf8")));
+    expect(b.params).toMatchObject({ p: 4, k: 2, init: "overlaps" });
+    for (const key of ["Q", "M"] as const) {
+      a[key][0].flat().forEach((v: number, i: number) => expect(Math.abs(v - b[key][0].flat()[i])).toBeLessThan(1e-13));
+    }
+  });
+
+  it("--init reads weights { W0, Wstar } and takes d, p, k from them", async () => {
+    const sgd = fixture("refs/sgd_stats.json");
+    const file = join(dir, "weights.json");
+    writeFileSync(file, JSON.stringify({ W0: sgd.W0, Wstar: sgd.Wstar, note: "extra keys are ignored" }));
+    const run = await cli(["simulate", "--init", file, "--times", "1", "--out", join(dir, "w.json")]);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "w.json"), "utf8")).params).toMatchObject({ d: 200, p: 6, k: 3, init: "weights" });
+  });
+
+  it("exits with 3 and a warning on stderr when SGD diverges, after writing the partial result", async () => {
+    const out = join(dir, "diverged.json");
+    const run = await cli(["simulate", "--d", "1", "--p", "1", "--k", "1", "--gamma0", "1.7e308", "--noise", "1", "--times", "1000", "--out", out]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/^warning: SGD diverged after \d+ samples/);
+    expect(JSON.parse(readFileSync(out, "utf8")).status).toBe("diverged");
+  });
+});
+
+describe("sgd-phase simulate rejects bad input on stderr with exit code 1 and nothing on stdout", () => {
+  it.each([
+    [["--p", "0"], "error: invalid option. `--p` must be a positive integer. Value: `0`."],
+    [["--t-max", "-1"], "error: invalid option. `--t-max` must be a finite number > 0. Value: `-1`."],
+    [["--noise", "-0.1"], "error: invalid option. `--noise` must be a finite number ≥ 0. Value: `-0.1`."],
+    [["--gamma0", "0"], "error: invalid option. `--gamma0` must be a finite number > 0. Value: `0`."],
+    [["--kappa", "0.5", "--p", "3"], "error: invalid option. `--kappa` cannot be given together with `p`"],
+    [["--times", "2,1"], "error: invalid option. `--times[1]` must be later than times[0] = 2"],
+    [["--delta", "-0.75"], "error: invalid option. `--time-scale` \"region\" has no clock in the red region"],
+    [["--seed", "-3"], "error: invalid option. `--seed` must be an integer in [0, 2^53 − 1]. Value: `-3`."],
+    [["--d", "abc"], "error: option '--d <n>' argument 'abc' is invalid. must be a number."],
+    [["--times", "1,x"], "error: option '--times <list>' argument '1,x' is invalid. item 2 (`x`) is not a number."],
+    [["--time-scale", "s"], "error: option '--time-scale <scale>' argument 's' is invalid. Allowed choices are region, d."],
+    [["--bogus"], "error: unknown option '--bogus'"],
+    [["--out", "x.txt"], "error: --out x.txt: unknown extension (use .json or .csv)."],
+    [["--init", "no-such-file.json"], "error: --init no-such-file.json: cannot read the file (ENOENT)."],
+  ])("%j", async (args, message) => {
+    const run = await cli(["simulate", "--d", "50", ...args]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr.split("\n")[0]).toContain(message);
+  });
+
+  it("names the --init file's own entries: bad JSON, and overlaps that are not PSD", async () => {
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, "{ not json");
+    const run = await cli(["simulate", "--init", bad]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: --init .*bad\.json: not valid JSON/);
+    const notPsd = join(dir, "not-psd.json");
+    writeFileSync(notPsd, JSON.stringify({ Q0: [[1, 2], [2, 1]], M0: [[0], [0]], P: [[1]] }));
+    const run2 = await cli(["simulate", "--d", "20", "--init", notPsd]);
+    expect(run2.code).toBe(1);
+    expect(run2.stderr).toMatch(/^error: invalid option. `init` \(from --init\) must have Ω = \[\[P, M0ᵀ\], \[M0, Q0\]\] positive semi-definite/);
+  });
+});

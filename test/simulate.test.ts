@@ -1,0 +1,209 @@
+// The direct simulator through its public API: backends against each other, chunk invariance, seeds,
+// initial conditions, divergence, and the risk statistics against ../shared/refs/sgd_stats.json
+// (an independent numpy implementation of the exact reduced chain, theory.md §7).
+import { describe, expect, it } from "vitest";
+import { simulate, type SimulationResult } from "../src/simulate.js";
+import { createEngine, setSlot } from "../src/engine.js";
+import { Slot, Stream } from "../src/layout.js";
+import { fixture, maxRelDiff, stats } from "./helpers.js";
+
+const base = { d: 300, p: 8, k: 4, noise: 1e-3, tMax: 20, points: 8, seed: 11 } as const;
+
+describe("backends", () => {
+  it("wasm-debug equals wasm-scalar bit for bit; wasm-simd and js agree with it to 1e-10 after 6000 samples", async () => {
+    const run = (backend: "wasm-simd" | "wasm-scalar" | "wasm-debug" | "js") => simulate({ ...base, backend });
+    const [simd, scalar, debug, js] = await Promise.all([run("wasm-simd"), run("wasm-scalar"), run("wasm-debug"), run("js")]);
+    expect(scalar.samples.at(-1)).toBe(6000);
+    for (const key of ["risk", "Q", "M", "P"] as const) {
+      expect(debug[key]).toEqual(scalar[key]);
+      // SIMD sums in another order; the JS baseline differs only through Math.exp/log (ulps)
+      expect(maxRelDiff(simd[key], scalar[key], 1)).toBeLessThan(1e-10);
+      expect(maxRelDiff(js[key], scalar[key], 1)).toBeLessThan(1e-10);
+    }
+  });
+});
+
+describe("determinism", () => {
+  it("one call of 1000 samples equals ten calls of 100 (same weights, bit for bit), on every backend", async () => {
+    for (const backend of ["wasm-simd", "wasm-scalar", "js"] as const) {
+      const make = async () => {
+        const e = await createEngine(backend, 101, 3, 2); // odd d: exercises the padding and the scalar tail
+        e.seed(9, Stream.INIT);
+        e.normals(e.layout.W, e.layout.row * 5); // W and W* are contiguous (padding never read)
+        setSlot(e, Slot.GAMMA, 3);
+        setSlot(e, Slot.NOISE, 0.01);
+        e.seed(4, Stream.SGD);
+        return e;
+      };
+      const one = await make();
+      const ten = await make();
+      one.sgdRun(1000);
+      for (let c = 0; c < 10; c++) ten.sgdRun(100);
+      expect(ten.f64, backend).toEqual(one.f64);
+    }
+  });
+
+  it("does not depend on the output times: final overlaps after 1 output and after 10 are identical", async () => {
+    const a = await simulate({ ...base, times: [10], points: undefined, tMax: undefined });
+    const b = await simulate({ ...base, times: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], points: undefined, tMax: undefined });
+    expect(b.Q.at(-1)).toEqual(a.Q.at(-1));
+    expect(b.M.at(-1)).toEqual(a.M.at(-1));
+    expect(b.risk.at(-1)).toBe(a.risk.at(-1));
+  });
+
+  it("gives the same numbers for the same seed, and different ones for another seed", async () => {
+    const strip = ({ meta: _meta, ...r }: SimulationResult) => r;
+    expect(strip(await simulate(base))).toEqual(strip(await simulate(base)));
+    const other = await simulate({ ...base, seed: 12 });
+    expect(other.Q[0]).not.toEqual((await simulate(base)).Q[0]);
+  });
+
+  it("draws the initial condition from initSeed (default: seed) and the samples from seed", async () => {
+    const a = await simulate({ ...base, seed: 1, initSeed: 5 });
+    const b = await simulate({ ...base, seed: 2, initSeed: 5 });
+    const c = await simulate({ ...base, seed: 5 });
+    expect(b.Q[0]).toEqual(a.Q[0]);
+    expect(c.Q[0]).toEqual(a.Q[0]);
+    expect(b.Q.at(-1)).not.toEqual(a.Q.at(-1));
+  });
+});
+
+describe("initial conditions", () => {
+  const eyeError = (P: number[][]) => Math.max(...P.flatMap((row, r) => row.map((v, s) => Math.abs(v - (r === s ? 1 : 0)))));
+
+  it("by default has an orthogonal teacher (P = I), unit student norms (Q_ii = 1) and overlaps of order 1/√d", async () => {
+    const r = await simulate({ d: 2000, p: 6, k: 3, times: [1] });
+    expect(eyeError(r.P)).toBeLessThan(1e-13);
+    r.Q[0].forEach((row, i) => expect(Math.abs(row[i] - 1)).toBeLessThan(1e-13));
+    const off = [...r.Q[0].flatMap((row, i) => row.filter((_, j) => j !== i)), ...r.M[0].flat()];
+    expect(Math.max(...off.map(Math.abs))).toBeLessThan(5 / Math.sqrt(2000));
+    expect(Math.max(...off.map(Math.abs))).toBeGreaterThan(0.1 / Math.sqrt(2000));
+  });
+
+  it("realises given overlaps { Q0, M0, P } exactly (to 1e-13), also singular ones", async () => {
+    const ref = fixture("refs/ode_reference.json");
+    const r = await simulate({ d: 50, init: { Q0: ref.Q0, M0: ref.M0, P: ref.P }, times: [1] });
+    expect(r.params).toMatchObject({ p: 6, k: 3, init: "overlaps" });
+    expect(maxRelDiff(r.Q[0], ref.Q0, 1)).toBeLessThan(1e-13);
+    expect(maxRelDiff(r.M[0], ref.M0, 1)).toBeLessThan(1e-13);
+    expect(maxRelDiff(r.P, ref.P, 1)).toBeLessThan(1e-13);
+    // informed-like, rank k: Q0 = A Aᵀ, M0 = A, P = I
+    const A = [[1, 0], [0.6, 0.8], [0, 1]];
+    const Q0 = A.map((a) => A.map((b) => a[0] * b[0] + a[1] * b[1]));
+    const s = await simulate({ d: 10, init: { Q0, M0: A, P: [[1, 0], [0, 1]] }, times: [1] });
+    expect(maxRelDiff(s.Q[0], Q0, 1)).toBeLessThan(1e-13);
+    expect(maxRelDiff(s.M[0], A, 1)).toBeLessThan(1e-13);
+  });
+
+  it("starts an informed run from W0 = A·W*: Q0 = A Aᵀ and M0 = A when P = I", async () => {
+    const A = [[0.6, 0.8, 0], [0, 0, 1], [1, 0, 0], [0.28, 0, 0.96]];
+    const r = await simulate({ d: 400, init: { A }, times: [1] });
+    expect(r.params).toMatchObject({ p: 4, k: 3, init: "informed" });
+    expect(maxRelDiff(r.M[0], A, 1)).toBeLessThan(1e-13);
+    expect(maxRelDiff(r.Q[0], A.map((a) => A.map((b) => a.reduce((t, v, j) => t + v * b[j], 0))), 1)).toBeLessThan(1e-13);
+  });
+
+  it("uses given weights { W0, Wstar } as they are", async () => {
+    const sgd = fixture("refs/sgd_stats.json");
+    const r = await simulate({ init: { W0: sgd.W0, Wstar: sgd.Wstar }, times: [1] });
+    expect(r.params).toMatchObject({ d: 200, p: 6, k: 3, init: "weights" });
+    expect(maxRelDiff(r.Q[0], sgd.Q0, 1)).toBeLessThan(1e-13);
+    expect(maxRelDiff(r.M[0], sgd.M0, 1)).toBeLessThan(1e-13);
+  });
+
+  it("keeps a perfect student (W0 = W*, Δ = 0) in place: risk 0 and overlaps unchanged", async () => {
+    const sgd = fixture("refs/sgd_stats.json");
+    const r = await simulate({ init: { W0: sgd.Wstar, Wstar: sgd.Wstar }, times: [1, 5] });
+    expect(r.risk.every((v) => Math.abs(v) < 1e-15)).toBe(true);
+    expect(r.Q.at(-1)).toEqual(r.Q[0]);
+  });
+});
+
+describe("statistics", () => {
+  it("match ../shared/refs/sgd_stats.json: mean and std of the risk after 200, 1000, 2000 samples over 400 seeds (|z| < 4)", async () => {
+    const ref = fixture("refs/sgd_stats.json");
+    const runs = 400;
+    const risks: number[][] = [[], [], []];
+    for (let seed = 0; seed < runs; seed++) {
+      const r = await simulate({
+        init: { W0: ref.W0, Wstar: ref.Wstar },
+        gamma0: ref.gamma,
+        noise: ref.noise,
+        timeScale: "d",
+        times: ref.stats.map((s: { samples: number }) => s.samples / ref.d),
+        seed,
+      });
+      expect(r.samples.slice(1)).toEqual([200, 1000, 2000]);
+      r.risk.slice(1).forEach((v, j) => risks[j].push(v));
+    }
+    ref.stats.forEach((s: { mean: number; std: number; se: number; runs: number }, j: number) => {
+      const ours = stats(risks[j]);
+      const zMean = (ours.mean - s.mean) / Math.hypot(ours.se, s.se);
+      // the standard error of a sample standard deviation is ≈ std/√(2(n − 1)) for near-Gaussian data
+      const zStd = (ours.std - s.std) / Math.hypot(ours.std / Math.sqrt(2 * (runs - 1)), s.std / Math.sqrt(2 * (s.runs - 1)));
+      expect(Math.abs(zMean), `samples ${s.mean}: mean ${ours.mean} vs ${s.mean}`).toBeLessThan(4);
+      expect(Math.abs(zStd), `std ${ours.std} vs ${s.std}`).toBeLessThan(4);
+    });
+  }, 60_000);
+});
+
+describe("time and parameters", () => {
+  it("reports t = ν·δt with the region's clock and the resolved parameters", async () => {
+    const r = await simulate({ d: 100, p: 4, k: 2, delta: 0.5, tMax: 2, points: 5 });
+    expect(r.params).toMatchObject({ region: "green", gamma0: 4, gamma: 0.4, timeExponent: 1.5, kappa: 0, init: "random" });
+    expect(r.params.dt).toBeCloseTo(1e-3, 15);
+    r.t.forEach((t, j) => expect(t).toBe(r.samples[j] * r.params.dt));
+    expect(r.samples[0]).toBe(0);
+    expect(r.samples.at(-1)).toBe(2000);
+    expect(r.params.a1).toBeCloseTo(1, 12); // γ/(p d δt) = γ0/p on the green clock
+  });
+
+  it("sets p = round(d^κ) from kappa, and a1 = a2 = 1 on the blue line with γ0 = p", async () => {
+    const r = await simulate({ d: 400, kappa: 0.5, delta: -0.5, tMax: 0.01, points: 2 });
+    expect(r.params).toMatchObject({ p: 20, region: "blue", timeExponent: 1 });
+    const s = await simulate({ d: 400, p: 8, tMax: 0.01, points: 2 });
+    expect(s.params.a1).toBeCloseTo(1, 14);
+    expect(s.params.a2).toBeCloseTo(1, 14);
+  });
+
+  it("reports progress with increasing sample counts up to the total", async () => {
+    const seen: number[] = [];
+    await simulate({ d: 1000, tMax: 5, points: 3, onProgress: (p) => seen.push(p.samples) });
+    expect(seen.length).toBeGreaterThan(3);
+    expect(seen.every((v, i) => i === 0 || v >= seen[i - 1])).toBe(true);
+    expect(seen.at(-1)).toBe(5000);
+  });
+});
+
+describe("divergence", () => {
+  const finite = (r: SimulationResult) => [...r.risk, ...r.Q.flat(2), ...r.M.flat(2), ...r.P.flat()].every(Number.isFinite);
+
+  it("stops when a local field overflows during a step, and reports that sample and its time", async () => {
+    // d = p = k = 1 and γ at the top of the double range: w·x overflows within a few samples
+    const r = await simulate({ d: 1, p: 1, k: 1, gamma0: 1.7e308, noise: 1, times: [1000] });
+    expect(r.status).toBe("diverged");
+    expect(r.divergence!.reason).toMatch(/local field/);
+    expect(r.divergence!.samples).toBeGreaterThanOrEqual(1);
+    expect(r.divergence!.samples).toBeLessThan(1000);
+    expect(r.divergence!.t).toBe(r.divergence!.samples * r.params.dt);
+    expect(r.t).toEqual([0]); // the initial condition only
+    expect(finite(r)).toBe(true);
+  });
+
+  it("stops when the overlaps overflow between outputs, keeping the finite outputs before", async () => {
+    const r = await simulate({ d: 100, p: 4, k: 2, gamma0: 1e200, noise: 1, tMax: 10, points: 10 });
+    expect(r.status).toBe("diverged");
+    expect(r.divergence!.reason).toMatch(/non-finite at this output/);
+    expect(r.divergence!.samples).toBe(1); // the first output after the blow-up
+    expect(r.t.length).toBe(1);
+    expect(finite(r)).toBe(true);
+  });
+
+  it("has status ok and no divergence field otherwise, even with huge but finite weights", async () => {
+    const r = await simulate({ d: 100, p: 4, k: 2, gamma0: 1e10, noise: 1, tMax: 10, points: 10 });
+    expect(r.status).toBe("ok");
+    expect(r.divergence).toBeUndefined();
+    expect(r.Q.at(-1)![0][0]).toBeGreaterThan(1e6);
+    expect(finite(r)).toBe(true);
+  });
+});
