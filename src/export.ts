@@ -1,5 +1,5 @@
 // see: STYLE.md §1 — writers for a finished result; no numerics here.
-import type { SimulationResult } from "./simulate.js";
+import type { SimulationResult } from "./result.js";
 
 /** The overlaps of the initial condition of a result, as `init` accepts them ({ Q0, M0, P }). */
 export function initialOverlaps(result: SimulationResult): { Q0: number[][]; M0: number[][]; P: number[][] } {

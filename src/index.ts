@@ -1,6 +1,7 @@
 // see: STYLE.md §1 — the public API of sgd-phase: re-exports and types only.
 export { simulate } from "./simulate.js";
-export type { SimulationResult, SimulationParams, Divergence } from "./simulate.js";
+export { parseResult, resultJsonSchema } from "./result.js";
+export type { SimulationResult, SimulationParams, Divergence } from "./result.js";
 export { OptionError, DEFAULTS } from "./validate.js";
 export type { SimulateOptions, InitialCondition, InitKind, Progress } from "./validate.js";
 export { regionOf, timeExponentOf, BLUE_TOLERANCE } from "./regions.js";

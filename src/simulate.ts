@@ -3,70 +3,11 @@
 // d input dimension, p student hidden units, k teacher hidden units, gamma learning rate, t = ν·δt,
 // Q (p×p), M (p×k), P (k×k) overlaps.
 import { Slot, Status, Stream } from "./layout.js";
-import { createEngine, setSlot, slotValue, type Backend, type Engine } from "./engine.js";
+import { createEngine, setSlot, slotValue, type Engine } from "./engine.js";
 import { prepareInit, writeInitialWeights } from "./init.js";
-import { resolveSimulate, type InitKind, type Resolved, type SimulateOptions } from "./validate.js";
-import type { Region } from "./regions.js";
+import { OptionError, resolveSimulate, type Resolved, type SimulateOptions } from "./validate.js";
+import type { SimulationParams, SimulationResult } from "./result.js";
 import { VERSION } from "./version.js";
-
-/** Every resolved value of a run (`params` of the result). */
-export interface SimulationParams {
-  d: number;
-  p: number;
-  k: number;
-  kappa: number;
-  gamma0: number;
-  /** γ = γ0 · d^(−δ) */
-  gamma: number;
-  delta: number;
-  /** label-noise variance Δ */
-  noise: number;
-  seed: number;
-  initSeed: number;
-  /** region of (κ, δ) in the phase diagram */
-  region: Region;
-  timeScale: "region" | "d";
-  /** δt = d^(−timeExponent): 1 + κ + δ (green, blue), 1 + 2(κ + δ) (orange), 1 for timeScale "d" */
-  timeExponent: number;
-  /** time per SGD sample, t = ν·δt */
-  dt: number;
-  /** drift prefactor γ/(p d δt) of the order-parameter ODEs */
-  a1: number;
-  /** variance prefactor γ²/(p² d δt) */
-  a2: number;
-  init: InitKind;
-  backend: Backend;
-}
-
-/** What `simulate` returns; JSON-serialisable as is (`--out x.json` writes exactly this). */
-export interface SimulationResult {
-  params: SimulationParams;
-  /** output times t = ν·δt; t[0] = 0 is the initial condition */
-  t: number[];
-  /** SGD samples ν at each output time */
-  samples: number[];
-  /** excess population risk ½E[(f* − f)²] at each output time (the noise floor Δ/2 is not included) */
-  risk: number[];
-  /** Q = WWᵀ/d at each output time (p×p) */
-  Q: number[][][];
-  /** M = WW*ᵀ/d at each output time (p×k) */
-  M: number[][][];
-  /** P = W*W*ᵀ/d (k×k, constant) */
-  P: number[][];
-  /** "diverged": the weights became non-finite; the arrays stop at the last finite output */
-  status: "ok" | "diverged";
-  divergence?: Divergence;
-  /** how the run went (not part of the numbers: differs between runs with the same seed) */
-  meta: { version: string; elapsedMs: number; nsPerSample: number };
-}
-
-/** Where and why a run stopped early. */
-export interface Divergence {
-  /** SGD samples done when non-finite values were found (a step, or an output time) */
-  samples: number;
-  t: number;
-  reason: string;
-}
 
 /** Work per chunk of samples between two Wasm calls (≈ a few ms; progress and output granularity). */
 const CHUNK_WORK = 2 ** 23;
@@ -102,9 +43,12 @@ async function run(engine: Engine, r: Resolved, onProgress: SimulateOptions["onP
     status: "ok",
     meta: { version: VERSION, elapsedMs: 0, nsPerSample: 0 },
   };
+  // t = ν·δt computed as ν / d^θ: exact for integer θ (ν·0.001 is not)
+  const samplesPerUnitTime = r.d ** r.timeExponent;
+  const timeOf = (samples: number) => samples / samplesPerUnitTime;
   const diverge = (samples: number, reason: string) => {
     result.status = "diverged";
-    result.divergence = { samples, t: samples * r.dt, reason };
+    result.divergence = { samples, t: timeOf(samples), reason };
   };
   const record = (samples: number): boolean => {
     const risk = engine.overlapsCompute();
@@ -115,7 +59,7 @@ async function run(engine: Engine, r: Resolved, onProgress: SimulateOptions["onP
       return false;
     }
     if (samples === 0) result.P = matrixAt(f64, layout.P, k, k);
-    result.t.push(samples * r.dt);
+    result.t.push(timeOf(samples));
     result.samples.push(samples);
     result.risk.push(risk);
     result.Q.push(Q);
@@ -126,13 +70,16 @@ async function run(engine: Engine, r: Resolved, onProgress: SimulateOptions["onP
   const total = r.samples[r.samples.length - 1];
   const chunk = Math.max(1, Math.min(2 ** 30, Math.floor(CHUNK_WORK / ((2 * p + k + 8) * r.d))));
   let done = 0;
-  let ok = record(0);
+  if (!record(0)) {
+    throw new OptionError("init", "gives non-finite overlaps Q = WWᵀ/d, M = WW*ᵀ/d, P = W*W*ᵀ/d or risk (entries too large)", r.init);
+  }
+  let ok = true;
   for (const target of r.samples) {
     if (!ok) break;
     while (done < target) {
       const status = engine.sgdRun(Math.min(chunk, target - done));
       done = slotValue(engine, Slot.SAMPLES);
-      onProgress?.({ samples: done, totalSamples: total, t: done * r.dt });
+      onProgress?.({ samples: done, totalSamples: total, t: timeOf(done) });
       if (status === Status.DIVERGED) {
         diverge(done, "a local field or the error signal became non-finite (learning rate too large?)");
         ok = false;

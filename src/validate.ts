@@ -271,7 +271,12 @@ export function resolveSimulate(options: SimulateOptions | undefined): Resolved 
     timeExponent = exponent;
   }
   const dt = d ** -timeExponent;
-  const samples = outputSamples(o, dt);
+  const a1 = gamma / (p * d * dt);
+  const a2 = (gamma * gamma) / (p * p * d * dt);
+  if (!Number.isFinite(a2)) {
+    throw new OptionError("gamma0", `gives γ = γ0·d^(−δ) = ${gamma}, too large: γ²/(p² d δt) overflows a double`, gamma0);
+  }
+  const samples = outputSamples(o, d ** timeExponent);
 
   return {
     d,
@@ -288,8 +293,8 @@ export function resolveSimulate(options: SimulateOptions | undefined): Resolved 
     timeScale,
     timeExponent,
     dt,
-    a1: gamma / (p * d * dt),
-    a2: (gamma * gamma) / (p * p * d * dt),
+    a1,
+    a2,
     initKind,
     init: o.init as InitialCondition | undefined,
     samples,
@@ -298,8 +303,9 @@ export function resolveSimulate(options: SimulateOptions | undefined): Resolved 
 }
 
 /** Output sample counts ν_j = round(t_j/δt): the explicit `times`, or `points` log-spaced in [tMin, tMax]. */
-function outputSamples(o: z.infer<typeof schema>, dt: number): number[] {
-  const toSamples = (t: number) => Math.round(t / dt);
+function outputSamples(o: z.infer<typeof schema>, samplesPerUnitTime: number): number[] {
+  const dt = 1 / samplesPerUnitTime;
+  const toSamples = (t: number) => Math.round(t * samplesPerUnitTime);
   if (o.times !== undefined) {
     for (const name of ["tMax", "tMin", "points"] as const) {
       if (o[name] !== undefined) throw new OptionError(name, "cannot be combined with `times`", o[name]);

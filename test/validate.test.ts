@@ -21,6 +21,8 @@ const cases: [string, unknown, string, string, string][] = [
   ["kappa and p together", { ...ok, kappa: 0.5 }, "kappa", "cannot be given together with `p`", "0.5"],
   ["gamma0 = 0", { ...ok, gamma0: 0 }, "gamma0", "must be a finite number > 0", "0"],
   ["gamma0 infinite", { ...ok, gamma0: Infinity }, "gamma0", "must be a finite number > 0", "Infinity"],
+  ["gamma0 so large that γ² overflows", { ...ok, gamma0: 1e200 }, "gamma0", "too large: γ²/(p² d δt) overflows", "1e+200"],
+  ["init weights whose overlaps overflow", { init: { W0: [[1e200, 0]], Wstar: [[1, 0]] } }, "init", "gives non-finite overlaps", '{"W0":[[1e+200,0]]'],
   ["delta NaN", { ...ok, delta: NaN }, "delta", "must be a finite number", "NaN"],
   ["noise negative", { ...ok, noise: -1e-3 }, "noise", "must be a finite number ≥ 0", "-0.001"],
   ["tMax = 0", { ...ok, tMax: 0 }, "tMax", "must be a finite number > 0", "0"],

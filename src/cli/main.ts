@@ -3,6 +3,7 @@
 import { Command } from "commander";
 import { VERSION } from "../version.js";
 import { simulateCommand } from "./commands/simulate.js";
+import { schemaCommand } from "./commands/schema.js";
 
 const program = new Command()
   .name("sgd-phase")
@@ -13,4 +14,5 @@ const program = new Command()
   .version(VERSION)
   .showHelpAfterError("(add --help for usage)");
 program.addCommand(simulateCommand());
+program.addCommand(schemaCommand());
 await program.parseAsync(process.argv);

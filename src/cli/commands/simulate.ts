@@ -3,13 +3,14 @@ import { extname } from "node:path";
 import { Command, Option } from "commander";
 import cliProgress from "cli-progress";
 import { simulate } from "../../simulate.js";
+import type { SimulationResult } from "../../result.js";
 import { BACKENDS } from "../../engine.js";
 import { DEFAULTS, type SimulateOptions } from "../../validate.js";
 import { initialOverlaps, toCsv, toJson, toTable } from "../../export.js";
 import { fail, parseNumber, parseNumberList, readJson, writeText } from "../options.js";
 
 const INIT_KEYS = ["W0", "Wstar", "Q0", "M0", "P", "A"] as const;
-const WRITERS: Record<string, (result: Awaited<ReturnType<typeof simulate>>) => string> = {
+const WRITERS: Record<string, (result: SimulationResult) => string> = {
   ".json": toJson,
   ".csv": toCsv,
 };
@@ -106,14 +107,24 @@ async function runSimulate(flags: Flags): Promise<number> {
   const result = await simulate({ ...options, onProgress }).finally(() => bar?.stop());
 
   if (flags.saveInit !== undefined) await writeText(flags.saveInit, toJson(initialOverlaps(result)));
-  for (const file of flags.out ?? []) await writeText(file, WRITERS[extname(file)](result));
-  if (flags.out === undefined) process.stdout.write(toTable(result));
   if (result.status === "diverged") {
     const dv = result.divergence!;
     process.stderr.write(`warning: SGD diverged after ${dv.samples} samples (t = ${dv.t}): ${dv.reason}; the output stops there.\n`);
-    return EXIT_DIVERGED;
   }
-  return 0;
+  for (const file of flags.out ?? []) await writeText(file, WRITERS[extname(file)](result));
+  if (flags.out === undefined) process.stdout.write(toTable(result));
+  const written = [...(flags.out ?? []), ...(flags.saveInit === undefined ? [] : [flags.saveInit])];
+  if (written.length > 0) process.stderr.write(`written: ${written.join(", ")} (${describe(result)})\n`);
+  return result.status === "diverged" ? EXIT_DIVERGED : 0;
+}
+
+/** One line on what a run did: region, sizes, samples, final risk, speed. */
+function describe(result: SimulationResult): string {
+  const q = result.params;
+  return (
+    `${q.region} region, d = ${q.d}, p = ${q.p}, k = ${q.k}, Δ = ${q.noise}: ${result.samples.at(-1)} samples to t = ${result.t.at(-1)}, ` +
+    `final excess risk ${result.risk.at(-1)?.toExponential(4)}, ${(result.meta.nsPerSample / 1000).toFixed(2)} µs/sample`
+  );
 }
 
 function progressBar(): cliProgress.SingleBar {

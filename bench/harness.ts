@@ -1,0 +1,100 @@
+// Shared by the benchmark suites: identical inputs for every backend, answer checks, and the report
+// (median ns per sample and the ratio to the `js` case, as a table and as JSON in bench/results/).
+import { cpus, loadavg } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createEngine, setSlot, type Backend, type Engine } from "../src/engine.js";
+import { Slot, Stream } from "../src/layout.js";
+import { prepareInit, writeInitialWeights } from "../src/init.js";
+import { resolveSimulate, type SimulateOptions } from "../src/validate.js";
+import type { Summary } from "benny/lib/internal/common-types.js";
+
+/** Engines on `backends` holding the same initial weights, learning rate, noise and SGD seed. */
+export async function identicalEngines(backends: Backend[], options: SimulateOptions): Promise<Engine[]> {
+  const resolved = resolveSimulate(options);
+  const engines = await Promise.all(backends.map((b) => createEngine(b, resolved.d, resolved.p, resolved.k)));
+  const [first] = engines;
+  writeInitialWeights(first, resolved, prepareInit(resolved));
+  const count = (resolved.p + resolved.k) * first.layout.row; // W and W* are contiguous
+  const weights = first.f64.slice(first.layout.W / 8, first.layout.W / 8 + count);
+  for (const e of engines) {
+    e.f64.set(weights, e.layout.W / 8);
+    setSlot(e, Slot.GAMMA, resolved.gamma);
+    setSlot(e, Slot.NOISE, resolved.noise);
+    e.seed(resolved.seed, Stream.SGD);
+  }
+  return engines;
+}
+
+/** The student and teacher weights of an engine (a copy). */
+export function weightsOf(e: Engine): Float64Array {
+  const { W, row, p, k } = e.layout;
+  return e.f64.slice(W / 8, W / 8 + (p + k) * row);
+}
+
+/**
+ * Runs `steps` samples on fresh identical engines and throws unless every backend's weights agree with
+ * the first one's to `tol` (relative to the largest weight): a fast wrong kernel must fail the bench.
+ */
+export async function checkAgreement(backends: Backend[], options: SimulateOptions, steps: number, tol: number): Promise<number> {
+  const engines = await identicalEngines(backends, options);
+  for (const e of engines) e.sgdRun(steps);
+  const ref = weightsOf(engines[0]);
+  const scale = ref.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  let worst = 0;
+  for (const e of engines.slice(1)) {
+    const w = weightsOf(e);
+    for (let j = 0; j < w.length; j++) worst = Math.max(worst, Math.abs(w[j] - ref[j]) / scale);
+  }
+  if (!(worst <= tol)) throw new Error(`backends disagree after ${steps} samples: max relative difference ${worst} > ${tol}`);
+  return worst;
+}
+
+/** Throws if an engine's weights are not all finite (after timing). */
+export function assertFinite(e: Engine, what: string): void {
+  if (!weightsOf(e).every(Number.isFinite)) throw new Error(`${what}: non-finite weights after the benchmark`);
+}
+
+/** One row of the report. */
+export interface Row {
+  suite: string;
+  name: string;
+  /** median time per sample (ns) */
+  nsPerSample: number;
+  /** relative margin of error of the mean (%), as benchmark.js reports it */
+  marginPercent: number;
+  runs: number;
+  /** median time of the js case / median time of this case */
+  speedupVsJs?: number;
+}
+
+/** Rows of one finished benny suite; each timed call ran `samplesPerOp` SGD samples. */
+export function rowsOf(summary: Summary, samplesPerOp: number): Row[] {
+  const rows: Row[] = summary.results.map((r) => ({
+    suite: summary.name,
+    name: r.name,
+    nsPerSample: (r.details.median * 1e9) / samplesPerOp,
+    marginPercent: r.margin,
+    runs: r.samples,
+  }));
+  const js = rows.find((r) => r.name === "js");
+  if (js) for (const r of rows) r.speedupVsJs = js.nsPerSample / r.nsPerSample;
+  return rows;
+}
+
+/** Prints the rows as a table. */
+export function printRows(rows: Row[]): void {
+  const lines = rows.map((r) =>
+    [r.suite.padEnd(26), r.name.padEnd(12), (r.nsPerSample < 100 ? r.nsPerSample.toPrecision(3) : r.nsPerSample.toFixed(0)).padStart(10), `±${r.marginPercent.toFixed(1)}%`.padStart(8), (r.speedupVsJs === undefined ? "" : `${r.speedupVsJs.toFixed(2)}×`).padStart(8)].join(" "),
+  );
+  console.log(["suite".padEnd(26), "case".padEnd(12), "ns/sample".padStart(10), "margin".padStart(8), "vs js".padStart(8)].join(" "));
+  for (const line of lines) console.log(line);
+}
+
+/** Writes bench/results/<name>.json with the rows, the machine and the load. */
+export function saveRows(name: string, rows: Row[], extra: Record<string, unknown>): string {
+  const file = new URL(`./results/${name}.json`, import.meta.url);
+  mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
+  const machine = { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, loadavg: loadavg() };
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, ...extra, rows }, null, 1)}\n`);
+  return file.pathname;
+}
