@@ -19,27 +19,13 @@ export const EXIT_DIVERGED = 3;
 /** A run on a terminal shows a progress bar once it has lasted this long (ms). */
 const PROGRESS_AFTER_MS = 1000;
 
-interface Flags {
-  d?: number;
-  p?: number;
-  kappa?: number;
-  k?: number;
-  gamma0?: number;
-  delta?: number;
-  noise?: number;
-  tMax?: number;
-  tMin?: number;
-  points?: number;
-  times?: number[];
-  timeScale?: "region" | "d";
-  seed?: number;
-  initSeed?: number;
+/** The flags: the options of simulate() (the same names, camel-cased by commander), plus files. */
+type Flags = Omit<SimulateOptions, "init" | "onProgress"> & {
   init?: string;
   saveInit?: string;
   out?: string[];
-  backend?: SimulateOptions["backend"];
   progress?: boolean;
-}
+};
 
 export function simulateCommand(): Command {
   return new Command("simulate")
