@@ -62,6 +62,16 @@ describe("sgd-phase simulate", () => {
     expect(JSON.parse(readFileSync(join(dir, "w.json"), "utf8")).params).toMatchObject({ d: 200, p: 6, k: 3, init: "weights" });
   });
 
+  it("shows progress on stderr with --progress (100% at the end), and none with --no-progress", async () => {
+    const out = join(dir, "progress.json");
+    const shown = await cli(["simulate", ...small, "--t-max", "20", "--points", "3", "--progress", "--out", out]);
+    expect(shown.code).toBe(0);
+    expect(shown.stderr).toMatch(/SGD \|.*\| 100% \| 2000\/2000 samples \| t = 20/);
+    const hidden = await cli(["simulate", ...small, "--t-max", "20", "--points", "3", "--no-progress", "--out", out]);
+    expect(hidden.stderr).not.toMatch(/SGD \|/);
+    expect(hidden.stderr).toMatch(/^written: /);
+  });
+
   it("exits with 3 and a warning on stderr when SGD diverges, after writing the partial result", async () => {
     const out = join(dir, "diverged.json");
     const run = await cli(["simulate", "--d", "1", "--p", "1", "--k", "1", "--gamma0", "1e150", "--noise", "1e300", "--times", "10", "--out", out]);
