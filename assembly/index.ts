@@ -6,3 +6,6 @@ export { sgdRun } from "./sgd";
 export { overlapsCompute, riskCompute } from "./overlaps";
 export { I2 as integralI2 } from "./integrals";
 export { erf as activationErf } from "./activation";
+export { driftEval } from "./drift";
+export { odeInit, odeRun } from "./integrate";
+export { J2 as integralJ2, I3 as integralI3, I4 as integralI4 } from "./integrals";

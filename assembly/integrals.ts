@@ -1,8 +1,13 @@
 // see: theory.md §4 — closed-form Gaussian averages for σ(u) = erf(u/√2); full expectations, u ~ N(0, C).
-// Saad & Solla (1995), Phys. Rev. E 52:4225; Biehl & Schwarze (1995), J. Phys. A 28:643.
+// Saad & Solla (1995), Phys. Rev. E 52:4225; Biehl & Schwarze (1995), J. Phys. A 28:643; Goldt et al.
+// (2019), NeurIPS 32 (nn2pp). Argument convention: I3's first variable carries σ', the second is bare,
+// the third carries σ; I4's variables 1, 2 carry σ' and 3, 4 carry σ. drift.ts evaluates the same
+// expressions with the factors that do not depend on the summed indices hoisted out of its loops.
 
 /** 2/π */
-const TWO_OVER_PI: f64 = 0.6366197723675814;
+export const TWO_OVER_PI: f64 = 0.6366197723675814;
+/** 4/π² */
+export const FOUR_OVER_PI2: f64 = 0.40528473456935109;
 
 /**
  * I2(C11, C12, C22) = E[σ(u1) σ(u2)] = (2/π) · asin( C12 / √((1 + C11)(1 + C22)) ).
@@ -10,6 +15,40 @@ const TWO_OVER_PI: f64 = 0.6366197723675814;
  */
 export function I2(c11: f64, c12: f64, c22: f64): f64 {
   return TWO_OVER_PI * Math.asin(clampUnit(c12 / Math.sqrt((1.0 + c11) * (1.0 + c22))));
+}
+
+/** J2(C11, C12, C22) = E[σ'(u1) σ'(u2)] = (2/π) / √( (1 + C11)(1 + C22) − C12² ). */
+export function J2(c11: f64, c12: f64, c22: f64): f64 {
+  return TWO_OVER_PI / Math.sqrt((1.0 + c11) * (1.0 + c22) - c12 * c12);
+}
+
+/**
+ * I3(C11, C12, C13, C22, C23, C33) = E[σ'(u1) u2 σ(u3)]
+ *   = (2/π) · (C23 (1 + C11) − C12 C13) / ( (1 + C11) √Λ3 ),   Λ3 = (1 + C11)(1 + C33) − C13².
+ * C22 does not enter (kept for the uniform signature).
+ */
+export function I3(c11: f64, c12: f64, c13: f64, c22: f64, c23: f64, c33: f64): f64 {
+  const d1 = 1.0 + c11;
+  return (TWO_OVER_PI * (c23 * d1 - c12 * c13)) / (d1 * Math.sqrt(d1 * (1.0 + c33) - c13 * c13));
+}
+
+/**
+ * I4(C11, C12, C13, C14, C22, C23, C24, C33, C34, C44) = E[σ'(u1) σ'(u2) σ(u3) σ(u4)]
+ *   = (4/π²) · Λ4^(−1/2) · asin( Λ0 / √(Λ1 Λ2) ), with
+ *   Λ4 = (1 + C11)(1 + C22) − C12²,
+ *   Λ0 = Λ4 C34 − C23 C24 (1 + C11) − C13 C14 (1 + C22) + C12 C13 C24 + C12 C14 C23,
+ *   Λ1 = Λ4 (1 + C33) − C23² (1 + C11) − C13² (1 + C22) + 2 C12 C13 C23,
+ *   Λ2 = Λ4 (1 + C44) − C24² (1 + C11) − C14² (1 + C22) + 2 C12 C14 C24.
+ * (Two Gaussian tilts by σ' and then I2 on the tilted covariance; theory.md §4.1.)
+ */
+export function I4(c11: f64, c12: f64, c13: f64, c14: f64, c22: f64, c23: f64, c24: f64, c33: f64, c34: f64, c44: f64): f64 {
+  const d1 = 1.0 + c11;
+  const d2 = 1.0 + c22;
+  const l4 = d1 * d2 - c12 * c12;
+  const l0 = l4 * c34 - c23 * c24 * d1 - c13 * c14 * d2 + c12 * c13 * c24 + c12 * c14 * c23;
+  const l1 = l4 * (1.0 + c33) - c23 * c23 * d1 - c13 * c13 * d2 + 2.0 * c12 * c13 * c23;
+  const l2 = l4 * (1.0 + c44) - c24 * c24 * d1 - c14 * c14 * d2 + 2.0 * c12 * c14 * c24;
+  return (FOUR_OVER_PI2 / Math.sqrt(l4)) * Math.asin(clampUnit(l0 / Math.sqrt(l1 * l2)));
 }
 
 /** min(1, max(−1, v)). */

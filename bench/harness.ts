@@ -11,7 +11,7 @@ import type { Summary } from "benny/lib/internal/common-types.js";
 /** Engines on `backends` holding the same initial weights, learning rate, noise and SGD seed. */
 export async function identicalEngines(backends: Backend[], options: SimulateOptions): Promise<Engine[]> {
   const resolved = resolveSimulate(options);
-  const engines = await Promise.all(backends.map((b) => createEngine(b, resolved.d, resolved.p, resolved.k)));
+  const engines = await Promise.all(backends.map((b) => createEngine(b, { d: resolved.d, p: resolved.p, k: resolved.k })));
   const [first] = engines;
   writeInitialWeights(first, resolved, prepareInit(resolved));
   const count = (resolved.p + resolved.k) * first.layout.row; // W and W* are contiguous

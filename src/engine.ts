@@ -1,10 +1,11 @@
 // see: STYLE.md §3 — one flat buffer per run, driven through a handful of coarse calls. The Wasm builds and
 // the plain-JS baseline (src/reference/) share the layout, so the code above them does not know which runs.
 import { Slot, Status, Stream } from "./layout.js";
-import { layoutOf, writeLayout, type Layout } from "./memory.js";
+import { layoutOf, writeLayout, type Layout, type Sizes } from "./memory.js";
 import { instantiateBuild, type WasmBuild } from "./wasm.js";
 import { ReferenceRng } from "./reference/rng.js";
 import * as reference from "./reference/sgd.js";
+import { driftEval as referenceDrift } from "./reference/drift.js";
 
 /** Where the numerics run: a Wasm build, or the plain-JS baseline of the same algorithm and stream. */
 export type Backend = WasmBuild | "js";
@@ -28,16 +29,23 @@ export interface Engine {
   overlapsCompute(): number;
   /** excess risk of the Q, M, P in the buffer */
   riskCompute(): number;
+  /** dy = ψ(y) for the packed states at byte addresses y and dy (needs an ODE layout) */
+  driftEval(y: number, dy: number): void;
+  /** starts an ODE integration from the state in the Y region (Wasm builds only) */
+  odeInit(): void;
+  /** continues it for at most maxSteps steps; returns the `Status` (Wasm builds only) */
+  odeRun(maxSteps: number): Status;
 }
 
 const TWO_32 = 4294967296;
 const PAGE = 65536;
 
-/** A fresh engine for (d, p, k) on `backend`; its header holds the layout, every other value is zero. */
-export async function createEngine(backend: Backend, d: number, p: number, k: number): Promise<Engine> {
-  if (backend === "js") return jsEngine(d, p, k);
+/** A fresh engine for `sizes` on `backend`; its header holds the layout, every other value is zero. */
+export async function createEngine(backend: Backend, sizes: Sizes): Promise<Engine> {
+  if (backend === "js") return jsEngine(sizes);
   const wasm = await instantiateBuild(backend);
-  const layout = layoutOf(d, p, k, wasm.headerPtr());
+  const layout = layoutOf(sizes, wasm.headerPtr());
+  const { d, p, k } = sizes;
   const pages = Math.ceil(layout.end / PAGE) - wasm.memory.buffer.byteLength / PAGE;
   if (pages > 0) {
     try {
@@ -61,11 +69,14 @@ export async function createEngine(backend: Backend, d: number, p: number, k: nu
     sgdRun: (steps) => wasm.sgdRun(steps),
     overlapsCompute: () => wasm.overlapsCompute(),
     riskCompute: () => wasm.riskCompute(),
+    driftEval: (y, dy) => wasm.driftEval(y, dy),
+    odeInit: () => wasm.odeInit(),
+    odeRun: (maxSteps) => wasm.odeRun(maxSteps),
   };
 }
 
-function jsEngine(d: number, p: number, k: number): Engine {
-  const layout = layoutOf(d, p, k, 0);
+function jsEngine(sizes: Sizes): Engine {
+  const layout = layoutOf(sizes, 0);
   const buffer = new ArrayBuffer(layout.end);
   const f64 = new Float64Array(buffer);
   const u32 = new Uint32Array(buffer);
@@ -95,6 +106,13 @@ function jsEngine(d: number, p: number, k: number): Engine {
     sgdRun: (steps) => reference.sgdRun(f64, u32, 0, rng, steps),
     overlapsCompute: () => reference.overlapsCompute(f64, 0),
     riskCompute: () => reference.riskCompute(f64, 0),
+    driftEval: (y, dy) => referenceDrift(f64, 0, y / 8, dy / 8),
+    odeInit: () => {
+      throw new Error('the "js" backend evaluates ψ (driftEval) but has no ODE integrator; use a Wasm build');
+    },
+    odeRun: () => {
+      throw new Error('the "js" backend evaluates ψ (driftEval) but has no ODE integrator; use a Wasm build');
+    },
   };
 }
 
@@ -106,4 +124,19 @@ export function slotValue(engine: Engine, s: Slot): number {
 /** Writes `value` into header slot `s`. */
 export function setSlot(engine: Engine, s: Slot, value: number): void {
   engine.f64[engine.layout.header / 8 + s] = value;
+}
+
+/** Excess risk of the packed ODE state at byte address `ptr` (unpacked into the Q and M regions first). */
+export function riskOfState(engine: Engine, ptr: number): number {
+  const { f64, layout } = engine;
+  const { p, k } = layout;
+  let at = ptr / 8;
+  for (let j = 0; j < p; j++) {
+    for (let l = j; l < p; l++) {
+      f64[layout.Q / 8 + j * p + l] = f64[at];
+      f64[layout.Q / 8 + l * p + j] = f64[at++];
+    }
+  }
+  for (let i = 0; i < p * k; i++) f64[layout.M / 8 + i] = f64[at++];
+  return engine.riskCompute();
 }

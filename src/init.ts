@@ -2,7 +2,7 @@
 // through Ω = [[Q, M], [Mᵀ, P]]). Writes the initial weights into an engine's buffer; not a hot path.
 import { Stream } from "./layout.js";
 import type { Engine } from "./engine.js";
-import { OptionError, type Resolved } from "./validate.js";
+import { OptionError, type Model } from "./validate.js";
 
 /**
  * Lower-triangular L (row-major r×r) with L Lᵀ = Ω for a symmetric positive semi-definite Ω, by Cholesky
@@ -57,7 +57,7 @@ function omegaOf(Q0: number[][], M0: number[][], P: number[][], p: number, k: nu
  * Everything `writeInitialWeights` needs that can fail, computed before any engine exists: for an overlap
  * initial condition, the factor L of Ω (throws OptionError when Ω is not PSD).
  */
-export function prepareInit(resolved: Resolved): Float64Array | undefined {
+export function prepareInit(resolved: Model): Float64Array | undefined {
   if (resolved.initKind !== "overlaps") return undefined;
   const { Q0, M0, P } = resolved.init as { Q0: number[][]; M0: number[][]; P: number[][] };
   return semidefiniteCholesky(omegaOf(Q0, M0, P, resolved.p, resolved.k), resolved.p + resolved.k, "init", resolved.init);
@@ -72,7 +72,7 @@ export function prepareInit(resolved: Resolved): Float64Array | undefined {
  * - weights: W0 and W* copied;
  * - overlaps: rows √d·L_a in the first p + k coordinates, where L Lᵀ = Ω (from `prepareInit`).
  */
-export function writeInitialWeights(engine: Engine, resolved: Resolved, factor: Float64Array | undefined): void {
+export function writeInitialWeights(engine: Engine, resolved: Model, factor: Float64Array | undefined): void {
   const { d, p, k, initKind } = resolved;
   const { f64, layout } = engine;
   const row = layout.row;

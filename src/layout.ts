@@ -47,17 +47,101 @@ export enum Slot {
   M_PTR = 16,
   /** byte address of P */
   P_PTR = 17,
+
+  // --- the order-parameter ODEs (drift.ts, integrate.ts); D, P, K, NOISE, P_PTR and STATUS are shared ---
+  /** dimension of the ODE state y = (Q upper triangle row by row, then M row by row): p(p+1)/2 + pk */
+  N = 18,
+  /** drift prefactor a1 = γ/(p d δt) (0 when the region's limit drops it) */
+  A1 = 19,
+  /** variance prefactor a2 = γ²/(p² d δt) (0 when the region's limit drops it) */
+  A2 = 20,
+  /** `Method` of the integrator */
+  METHOD = 21,
+  RTOL = 22,
+  ATOL = 23,
+  /** Euler: the fixed step; adaptive methods: the current step size h */
+  STEP = 24,
+  /** current time t of the integrator */
+  T = 25,
+  /** BDF: current order (1..5) */
+  ORDER = 26,
+  /** BDF: steps taken with the current step size and order */
+  EQUAL_STEPS = 27,
+  /** BDF: Newton tolerance */
+  NEWTON_TOL = 28,
+  /** BDF: 1 when the Jacobian in J_PTR is at the current state */
+  JAC_CURRENT = 29,
+  /** BDF: 1 when LU_PTR holds the factors of I − c·J for the current c */
+  LU_VALID = 30,
+  /** right-hand-side (drift) evaluations so far */
+  NFEV = 31,
+  /** Jacobian evaluations so far */
+  NJEV = 32,
+  /** LU factorisations so far */
+  NLU = 33,
+  /** accepted steps so far */
+  NSTEPS = 34,
+  /** rejected steps so far */
+  NREJECT = 35,
+  /** number of output times */
+  OUT_COUNT = 36,
+  /** index of the next output time to reach */
+  OUT_NEXT = 37,
+  /** component of y found non-finite (Status.DIVERGED) */
+  FAIL_INDEX = 38,
+  /** byte address of the state y (n) */
+  Y_PTR = 39,
+  /** byte address of the output times (OUT_COUNT, increasing) */
+  TOUT_PTR = 40,
+  /** byte address of the states at the output times (OUT_COUNT × n) */
+  YOUT_PTR = 41,
+  /** byte address of the full overlap matrix Ω = [[Q, M], [Mᵀ, P]] ((p+k)², students first) */
+  OMEGA_PTR = 42,
+  /** byte address of the drift's work space (G: p×(p+k), four vectors of p+k, the asin arguments and weights) */
+  DRIFT_WORK_PTR = 43,
+  /** byte address of the integrator's vectors (SCRATCH_VECTORS × n) */
+  SCRATCH_PTR = 44,
+  /** BDF: byte address of the difference array D ((MAX_ORDER + 3) × n) */
+  BDF_D_PTR = 45,
+  /** BDF: byte address of the Jacobian J (n×n, row-major) */
+  JAC_PTR = 46,
+  /** BDF: byte address of the LU factors of I − c·J (n×n) */
+  LU_PTR = 47,
+  /** BDF: byte address of the pivot rows (n doubles holding integers) */
+  PIVOT_PTR = 48,
+  /** BDF: c = h/α_order of the factorised matrix */
+  LU_C = 49,
 }
 
-/** Number of 8-byte header slots (room left for later issues). */
-export const HEADER_SLOTS = 32;
+/** Number of 8-byte header slots. */
+export const HEADER_SLOTS = 64;
 
 /** Values of the STATUS slot. */
 export enum Status {
   OK = 0,
-  /** a local field or the error signal became non-finite; SAMPLES holds the samples done before it */
+  /** simulator: a local field or the error signal became non-finite (SAMPLES = samples done before it);
+   * ODE: the state or the drift became non-finite (T and FAIL_INDEX say when and which component) */
   DIVERGED = 1,
+  /** ODE: the step budget of the call is used up; call again to continue */
+  RUNNING = 2,
+  /** ODE: the step size fell below the resolution of t (T says where) */
+  STEP_TOO_SMALL = 3,
 }
+
+/** Integrators of the order-parameter ODEs (Slot.METHOD). */
+export enum Method {
+  /** variable-order (1–5) BDF/NDF with Newton iterations, for stiff problems (Shampine & Reichelt 1997) */
+  BDF = 0,
+  /** Dormand–Prince 5(4) with error control */
+  DOPRI5 = 1,
+  /** explicit Euler with a fixed step, as the paper's code */
+  EULER = 2,
+}
+
+/** BDF: highest order. */
+export const BDF_MAX_ORDER = 5;
+/** Vectors of length n in the integrator's scratch region (RK stages, Newton and BDF work vectors). */
+export const SCRATCH_VECTORS = 12;
 
 /** RNG streams: the SGD samples and the random initial condition use independent streams of one seed. */
 export enum Stream {

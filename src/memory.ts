@@ -1,13 +1,27 @@
-// see: src/layout.ts — region offsets of the flat buffer for given (d, p, k), computed once per run.
-import { HEADER_SLOTS, Slot } from "./layout.js";
+// see: src/layout.ts — region offsets of the flat buffer, computed once per run.
+// A simulation needs the weights (d > 0); an ODE integration needs its state, outputs and work space (ode).
+import { BDF_MAX_ORDER, HEADER_SLOTS, SCRATCH_VECTORS, Slot } from "./layout.js";
 
-/** Byte addresses of the regions (16-byte aligned) and the total size, for one (d, p, k). */
+/** What the buffer must hold. */
+export interface Sizes {
+  /** input dimension (0: no weights, as for an ODE integration) */
+  d: number;
+  p: number;
+  k: number;
+  /** ODE integration: the number of output times (0: no ODE regions) */
+  outputs?: number;
+}
+
+/** Byte addresses of the regions (16-byte aligned) and the total size. */
 export interface Layout {
   d: number;
   p: number;
   k: number;
   /** row stride of the weights in doubles (d rounded up to even) */
   row: number;
+  /** dimension of the ODE state, p(p+1)/2 + pk */
+  n: number;
+  outputs: number;
   header: number;
   rng: number;
   W: number;
@@ -18,6 +32,16 @@ export interface Layout {
   Q: number;
   M: number;
   P: number;
+  y: number;
+  tOut: number;
+  yOut: number;
+  omega: number;
+  driftWork: number;
+  scratch: number;
+  bdfD: number;
+  jac: number;
+  lu: number;
+  pivot: number;
   /** first byte after the buffer */
   end: number;
 }
@@ -27,9 +51,19 @@ export const MAX_MEMORY_BYTES = 65536 * 65536;
 
 const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
-/** Layout of the buffer for (d, p, k) with the header at byte address `header`. */
-export function layoutOf(d: number, p: number, k: number, header: number): Layout {
+/** Dimension of the packed ODE state (Q's upper triangle, then M). */
+export function stateSize(p: number, k: number): number {
+  return (p * (p + 1)) / 2 + p * k;
+}
+
+/** Layout of the buffer for `sizes` with the header at byte address `header`. */
+export function layoutOf(sizes: Sizes, header: number): Layout {
+  const { d, p, k } = sizes;
+  const outputs = sizes.outputs ?? 0;
+  const ode = outputs > 0;
   const row = d + (d % 2);
+  const r = p + k;
+  const n = stateSize(p, k);
   let at = align16(header + HEADER_SLOTS * 8);
   const take = (doubles: number) => {
     const start = at;
@@ -40,34 +74,59 @@ export function layoutOf(d: number, p: number, k: number, header: number): Layou
   const W = take(p * row);
   const Wstar = take(k * row);
   const x = take(row);
-  const fields = take(p + k);
-  const coef = take(p);
+  const fields = take(d > 0 ? r : 0);
+  const coef = take(d > 0 ? p : 0);
   const Q = take(p * p);
   const M = take(p * k);
   const P = take(k * k);
-  return { d, p, k, row, header, rng, W, Wstar, x, fields, coef, Q, M, P, end: at };
+  const y = take(ode ? n : 0);
+  const tOut = take(outputs);
+  const yOut = take(outputs * n);
+  const omega = take(ode ? r * r : 0);
+  const driftWork = take(ode ? p * r + 4 * r + r * (r + 1) : 0);
+  const scratch = take(ode ? SCRATCH_VECTORS * n : 0);
+  const bdfD = take(ode ? (BDF_MAX_ORDER + 3) * n : 0);
+  const jac = take(ode ? n * n : 0);
+  const lu = take(ode ? n * n : 0);
+  const pivot = take(ode ? n : 0);
+  return { d, p, k, row, n, outputs, header, rng, W, Wstar, x, fields, coef, Q, M, P, y, tOut, yOut, omega, driftWork, scratch, bdfD, jac, lu, pivot, end: at };
 }
 
-/** Bytes the buffer needs for (d, p, k), excluding Wasm static data (for the memory check). */
-export function bufferBytes(d: number, p: number, k: number): number {
-  return layoutOf(d, p, k, 0).end;
+/** Bytes the buffer needs for `sizes`, excluding Wasm static data (for the memory check). */
+export function bufferBytes(sizes: Sizes): number {
+  return layoutOf(sizes, 0).end;
 }
 
 /** Writes the sizes and region addresses of `layout` into the header (the rest of the header is zero). */
 export function writeLayout(f64: Float64Array, layout: Layout): void {
   const h = layout.header / 8;
   f64.fill(0, h, h + HEADER_SLOTS);
-  f64[h + Slot.D] = layout.d;
-  f64[h + Slot.P] = layout.p;
-  f64[h + Slot.K] = layout.k;
-  f64[h + Slot.ROW] = layout.row;
-  f64[h + Slot.RNG_PTR] = layout.rng;
-  f64[h + Slot.W_PTR] = layout.W;
-  f64[h + Slot.WSTAR_PTR] = layout.Wstar;
-  f64[h + Slot.X_PTR] = layout.x;
-  f64[h + Slot.FIELDS_PTR] = layout.fields;
-  f64[h + Slot.COEF_PTR] = layout.coef;
-  f64[h + Slot.Q_PTR] = layout.Q;
-  f64[h + Slot.M_PTR] = layout.M;
-  f64[h + Slot.P_PTR] = layout.P;
+  const slots: [Slot, number][] = [
+    [Slot.D, layout.d],
+    [Slot.P, layout.p],
+    [Slot.K, layout.k],
+    [Slot.ROW, layout.row],
+    [Slot.N, layout.n],
+    [Slot.OUT_COUNT, layout.outputs],
+    [Slot.RNG_PTR, layout.rng],
+    [Slot.W_PTR, layout.W],
+    [Slot.WSTAR_PTR, layout.Wstar],
+    [Slot.X_PTR, layout.x],
+    [Slot.FIELDS_PTR, layout.fields],
+    [Slot.COEF_PTR, layout.coef],
+    [Slot.Q_PTR, layout.Q],
+    [Slot.M_PTR, layout.M],
+    [Slot.P_PTR, layout.P],
+    [Slot.Y_PTR, layout.y],
+    [Slot.TOUT_PTR, layout.tOut],
+    [Slot.YOUT_PTR, layout.yOut],
+    [Slot.OMEGA_PTR, layout.omega],
+    [Slot.DRIFT_WORK_PTR, layout.driftWork],
+    [Slot.SCRATCH_PTR, layout.scratch],
+    [Slot.BDF_D_PTR, layout.bdfD],
+    [Slot.JAC_PTR, layout.jac],
+    [Slot.LU_PTR, layout.lu],
+    [Slot.PIVOT_PTR, layout.pivot],
+  ];
+  for (const [slot, value] of slots) f64[h + slot] = value;
 }

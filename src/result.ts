@@ -58,6 +58,66 @@ export const resultSchema = z
   })
   .describe("result of sgd-phase simulate");
 
+export const odeParamsSchema = z
+  .object({
+    d: z.number().int().positive().describe("input dimension d (sets the clock and the finite-d prefactors)"),
+    p: paramsSchema.shape.p,
+    k: paramsSchema.shape.k,
+    kappa: paramsSchema.shape.kappa,
+    gamma0: paramsSchema.shape.gamma0,
+    gamma: paramsSchema.shape.gamma,
+    delta: paramsSchema.shape.delta,
+    noise: paramsSchema.shape.noise,
+    region: paramsSchema.shape.region,
+    timeScale: paramsSchema.shape.timeScale,
+    timeExponent: paramsSchema.shape.timeExponent,
+    dt: z.number().describe("δt of the clock at this d (t = ν·δt for the SGD it describes)"),
+    mode: z.enum(["limit", "finite-d"]).describe('"limit": the region drops the vanishing term; "finite-d": both terms at this d'),
+    a1: z.number().describe("drift prefactor used (0 in orange in limit mode: M frozen)"),
+    a2: z.number().describe("variance prefactor used (0 in green in limit mode)"),
+    a1FiniteD: z.number().describe("γ/(p d δt) at this d"),
+    a2FiniteD: z.number().describe("γ²/(p² d δt) at this d"),
+    method: z.enum(["bdf", "dopri5", "euler"]).describe("integrator"),
+    rtol: z.number(),
+    atol: z.number(),
+    step: z.number().describe("Euler's fixed step (method euler)"),
+    init: paramsSchema.shape.init,
+    seed: paramsSchema.shape.seed,
+    initSeed: paramsSchema.shape.initSeed,
+    backend: paramsSchema.shape.backend,
+  })
+  .describe("every resolved value of the integration");
+
+export const odeResultSchema = z
+  .object({
+    params: odeParamsSchema,
+    t: resultSchema.shape.t,
+    risk: resultSchema.shape.risk,
+    Q: resultSchema.shape.Q,
+    M: resultSchema.shape.M,
+    P: resultSchema.shape.P,
+    status: z.enum(["ok", "diverged"]).describe('"diverged": a blow-up or a step-size underflow; the arrays stop at the last output reached'),
+    failure: z
+      .object({
+        t: z.number().describe("last time reached"),
+        quantity: z.string().optional().describe("the order parameter that became non-finite, e.g. Q[0][2]"),
+        reason: z.string(),
+      })
+      .optional(),
+    stats: z
+      .object({
+        steps: z.number(),
+        rejected: z.number(),
+        rhsEvaluations: z.number().describe("evaluations of ψ, Jacobians included"),
+        jacobians: z.number(),
+        factorizations: z.number(),
+      })
+      .describe("work done by the integrator"),
+    meta: z.object({ version: z.string(), elapsedMs: z.number() }),
+  })
+  .describe("result of sgd-phase ode");
+
+export type OdeResult = z.infer<typeof odeResultSchema>;
 export type SimulationParams = z.infer<typeof paramsSchema>;
 export type Divergence = z.infer<typeof divergenceSchema>;
 export type SimulationResult = z.infer<typeof resultSchema>;

@@ -20,7 +20,7 @@ const CHUNK_WORK = 2 ** 23;
 export async function simulate(options?: SimulateOptions): Promise<SimulationResult> {
   const resolved = resolveSimulate(options);
   const factor = prepareInit(resolved);
-  const engine = await createEngine(resolved.backend, resolved.d, resolved.p, resolved.k);
+  const engine = await createEngine(resolved.backend, { d: resolved.d, p: resolved.p, k: resolved.k });
   writeInitialWeights(engine, resolved, factor);
   return run(engine, resolved, options?.onProgress);
 }

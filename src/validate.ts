@@ -68,33 +68,115 @@ export interface SimulateOptions {
   onProgress?: (progress: Progress) => void;
 }
 
-/** Every value a run uses, after defaults and derivations. */
-export interface Resolved {
-  d: number;
-  p: number;
-  k: number;
-  kappa: number;
-  gamma0: number;
-  gamma: number;
-  delta: number;
-  noise: number;
-  seed: number;
-  initSeed: number;
-  region: Region;
-  timeScale: "region" | "d";
-  /** δt = d^(−timeExponent) */
-  timeExponent: number;
-  dt: number;
-  /** drift prefactor γ/(p d δt) of the order-parameter ODEs (theory.md §8.2) */
-  a1: number;
-  /** variance prefactor γ²/(p² d δt) */
-  a2: number;
-  initKind: InitKind;
-  init: InitialCondition | undefined;
+/** Every value a simulation uses, after defaults and derivations. */
+export type Resolved = Model & {
   /** output sample counts ν (increasing, ≥ 1); t = ν·δt */
   samples: number[];
   backend: Backend;
+};
+
+/** Which terms the ODE keeps: the region's limit (default) or both with their finite-d prefactors. */
+export const ODE_MODES = ["limit", "finite-d"] as const;
+export type OdeMode = (typeof ODE_MODES)[number];
+/** Integrators of solveOde: variable-order BDF (stiff, default), Dormand–Prince 5(4), fixed-step Euler. */
+export const ODE_METHODS = ["bdf", "dopri5", "euler"] as const;
+export type OdeMethod = (typeof ODE_METHODS)[number];
+
+/** Progress of an ODE integration. */
+export interface OdeProgress {
+  t: number;
+  tEnd: number;
+  steps: number;
 }
+
+/** Options of `solveOde` (all optional; see README for defaults). */
+export interface OdeOptions extends Omit<SimulateOptions, "backend" | "onProgress"> {
+  mode?: OdeMode;
+  method?: OdeMethod;
+  rtol?: number;
+  atol?: number;
+  /** Euler's fixed step */
+  step?: number;
+  backend?: Exclude<Backend, "js">;
+  onProgress?: (progress: OdeProgress) => void;
+}
+
+/** Every value an ODE integration uses. */
+export type ResolvedOde = Model & {
+  /** output times (increasing, > 0); t = 0 is added in front */
+  times: number[];
+  mode: OdeMode;
+  method: OdeMethod;
+  rtol: number;
+  atol: number;
+  step: number;
+  /** the prefactors the integration uses (the region's limit may zero one of a1, a2) */
+  a1Used: number;
+  a2Used: number;
+  backend: Exclude<Backend, "js">;
+};
+
+/** Validates the options of solveOde; the red region is refused (no deterministic limit). Throws OptionError. */
+export function resolveOde(options: OdeOptions | undefined): ResolvedOde {
+  const o = parse(odeSchema, options);
+  const model = resolveModel(o);
+  const { d, p, k, region, kappa, delta } = model;
+  if (region === "red") {
+    const which = o.delta !== undefined ? "delta" : "kappa";
+    throw new OptionError(
+      which,
+      `puts (κ, δ) = (${kappa}, ${delta}) in the red region (κ + δ ≤ −1/2), where SGD has no deterministic limit and no ODE exists; use simulate (direct SGD) there`,
+      which === "delta" ? delta : kappa,
+    );
+  }
+  if (model.initKind !== "overlaps") checkMemory(bufferBytes({ d, p, k }), "weights", model);
+  const outputs = (o.times?.length ?? o.points ?? DEFAULTS.points) + 1;
+  checkMemory(bufferBytes({ d: 0, p, k, outputs }), "ODE state, Jacobian", model);
+  const mode = o.mode ?? "limit";
+  const rtol = o.rtol ?? ODE_DEFAULTS.rtol;
+  if (o.method !== "euler" && o.step !== undefined) throw new OptionError("step", 'is the fixed step of method "euler" only', o.step);
+  if (o.method === "euler" && (o.rtol !== undefined || o.atol !== undefined)) {
+    throw new OptionError(o.rtol !== undefined ? "rtol" : "atol", 'has no effect with method "euler" (fixed step `step`)', o.rtol ?? o.atol);
+  }
+  const limit = mode === "limit";
+  return {
+    ...model,
+    times: outputTimes(o),
+    mode,
+    method: o.method ?? "bdf",
+    rtol,
+    atol: o.atol ?? (o.method === "dopri5" ? rtol * ODE_DEFAULTS.atolPerRtol : Math.max(rtol * ODE_DEFAULTS.atolPerRtol, ODE_DEFAULTS.bdfAtolFloor)),
+    step: o.step ?? ODE_DEFAULTS.step,
+    a1Used: limit && region === "orange" ? 0 : model.a1,
+    a2Used: limit && region === "green" ? 0 : model.a2,
+    backend: o.backend ?? "wasm-simd",
+  };
+}
+
+/** ODE output times: the explicit `times`, or `points` log-spaced in [tMin, tMax] (tMin default tMax·1e-4). */
+function outputTimes(o: CommonOptions): number[] {
+  if (o.times !== undefined) {
+    for (const name of ["tMax", "tMin", "points"] as const) {
+      if (o[name] !== undefined) throw new OptionError(name, "cannot be combined with `times`", o[name]);
+    }
+    o.times.forEach((t, j) => {
+      if (j > 0 && !(t > o.times![j - 1])) throw new OptionError(`times[${j}]`, `must be later than times[${j - 1}] = ${o.times![j - 1]}`, t);
+    });
+    return o.times;
+  }
+  const tMax = o.tMax ?? DEFAULTS.tMax;
+  const tMin = o.tMin ?? tMax * TMIN_RATIO;
+  if (!(tMin < tMax) && (o.points ?? DEFAULTS.points) > 1) throw new OptionError("tMin", `must be smaller than tMax = ${tMax}`, tMin);
+  const points = o.points ?? DEFAULTS.points;
+  return Array.from({ length: points }, (_, j) => (j === points - 1 ? tMax : points === 1 ? tMax : tMin * (tMax / tMin) ** (j / (points - 1))));
+}
+
+/**
+ * Defaults of the ODE solver: rtol; atol = rtol·atolPerRtol, for BDF at least bdfAtolFloor (ψ carries rounding
+ * noise of ~1e-16, which BDF's long steps near an equilibrium (h ~ 1e4–1e5) multiply past tighter tolerances;
+ * its error control would then crawl); Euler's step.
+ */
+export const ODE_DEFAULTS = { rtol: 1e-8, atolPerRtol: 1e-4, bdfAtolFloor: 1e-12, step: 0.01 } as const;
 
 export const DEFAULTS = { d: 1000, p: 8, k: 4, delta: 0, noise: 0, tMax: 100, points: 50, seed: 0 } as const;
 /** Default first log-spaced time: tMax · TMIN_RATIO (four decades below tMax), but at least one SGD step. */
@@ -114,33 +196,53 @@ const positiveInt = num(RULES.positiveInt, (v) => Number.isInteger(v) && v > 0);
 const seed = num(RULES.seed, (v) => Number.isSafeInteger(v) && v >= 0);
 const matrix = z.array(z.array(z.number({ error: RULES.matrix }), { error: RULES.matrix }), { error: RULES.matrix });
 
-const schema = z
+/** Options shared by simulate and solveOde (the model, its clock, the output times, the initial condition). */
+const commonFields = {
+  d: positiveInt,
+  p: positiveInt,
+  kappa: num(RULES.nonNegative, (v) => v >= 0),
+  k: positiveInt,
+  gamma0: num(RULES.positive, (v) => v > 0),
+  delta: num(RULES.finite),
+  noise: num(RULES.nonNegative, (v) => v >= 0),
+  tMax: num(RULES.positive, (v) => v > 0),
+  tMin: num(RULES.positive, (v) => v > 0),
+  points: positiveInt,
+  times: z
+    .array(num(RULES.positive, (v) => v > 0), { error: "must be an array of finite numbers > 0" })
+    .min(1, { error: "must hold at least one time" }),
+  timeScale: z.enum(["region", "d"], { error: 'must be "region" or "d"' }),
+  seed,
+  initSeed: seed,
+  init: z
+    .object({ W0: matrix, Wstar: matrix, Q0: matrix, M0: matrix, P: matrix, A: matrix }, { error: "must be an object" })
+    .partial()
+    .strict(),
+  onProgress: z.custom<(p: never) => void>((v) => typeof v === "function", { error: "must be a function" }),
+};
+
+const enumOf = <T extends string>(values: readonly T[]) =>
+  z.enum(values as [T, ...T[]], { error: `must be one of ${values.map((v) => `"${v}"`).join(", ")}` });
+
+const simulateSchema = z
+  .object({ ...commonFields, backend: enumOf(BACKENDS) })
+  .partial()
+  .strict();
+
+const odeSchema = z
   .object({
-    d: positiveInt,
-    p: positiveInt,
-    kappa: num(RULES.nonNegative, (v) => v >= 0),
-    k: positiveInt,
-    gamma0: num(RULES.positive, (v) => v > 0),
-    delta: num(RULES.finite),
-    noise: num(RULES.nonNegative, (v) => v >= 0),
-    tMax: num(RULES.positive, (v) => v > 0),
-    tMin: num(RULES.positive, (v) => v > 0),
-    points: positiveInt,
-    times: z
-      .array(num(RULES.positive, (v) => v > 0), { error: "must be an array of finite numbers > 0" })
-      .min(1, { error: "must hold at least one time" }),
-    timeScale: z.enum(["region", "d"], { error: 'must be "region" or "d"' }),
-    seed,
-    initSeed: seed,
-    init: z
-      .object({ W0: matrix, Wstar: matrix, Q0: matrix, M0: matrix, P: matrix, A: matrix }, { error: "must be an object" })
-      .partial()
-      .strict(),
-    backend: z.enum(BACKENDS as [Backend, ...Backend[]], { error: `must be one of ${BACKENDS.map((b) => `"${b}"`).join(", ")}` }),
-    onProgress: z.custom<(p: Progress) => void>((v) => typeof v === "function", { error: "must be a function" }),
+    ...commonFields,
+    backend: enumOf(BACKENDS.filter((b) => b !== "js")),
+    mode: enumOf(ODE_MODES),
+    method: enumOf(ODE_METHODS),
+    rtol: num("must be a finite number in (0, 1)", (v) => v > 0 && v < 1),
+    atol: num(RULES.positive, (v) => v > 0),
+    step: num(RULES.positive, (v) => v > 0),
   })
   .partial()
   .strict();
+
+type CommonOptions = z.infer<typeof simulateSchema>;
 
 function pathName(path: readonly PropertyKey[]): string {
   return path.map((key, i) => (typeof key === "number" ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`)).join("");
@@ -153,8 +255,8 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /** Checks the structure and the per-option rules; throws the first violation as an OptionError. */
-function parse(options: unknown): z.infer<typeof schema> {
-  if (options === undefined) return {};
+function parse<S extends z.ZodObject>(schema: S, options: unknown): z.infer<S> {
+  if (options === undefined) return {} as z.infer<S>;
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
     throw new OptionError("options", "must be an object", options);
   }
@@ -207,9 +309,30 @@ function initKindOf(init: Record<string, unknown> | undefined): InitKind {
   throw new OptionError("init", "must hold { W0, Wstar }, { Q0, M0, P } or { A } (optionally with Wstar)", init);
 }
 
-/** Validates `options`, applies the defaults and derives every value of the run. Throws OptionError. */
-export function resolveSimulate(options: SimulateOptions | undefined): Resolved {
-  const o = parse(options);
+/** The model and its clock, resolved from the options shared by simulate and solveOde. */
+export interface Model {
+  d: number;
+  p: number;
+  k: number;
+  kappa: number;
+  gamma0: number;
+  gamma: number;
+  delta: number;
+  noise: number;
+  seed: number;
+  initSeed: number;
+  region: Region;
+  timeScale: "region" | "d";
+  timeExponent: number;
+  dt: number;
+  a1: number;
+  a2: number;
+  initKind: InitKind;
+  init: InitialCondition | undefined;
+}
+
+/** Sizes, initial condition, learning rate, region and clock (shared rules of simulate and solveOde). */
+function resolveModel(o: CommonOptions): Model {
   const init = o.init as Record<string, number[][]> | undefined;
   const initKind = initKindOf(init);
   if (o.p !== undefined && o.kappa !== undefined) {
@@ -238,7 +361,6 @@ export function resolveSimulate(options: SimulateOptions | undefined): Resolved 
       expectShape("init.P", init!.P, k, k, "k × k");
       expectSymmetric("init.Q0", init!.Q0);
       expectSymmetric("init.P", init!.P);
-      if (p + k > d) throw new OptionError("d", `must be ≥ p + k = ${p + k} to realise the overlaps of \`init\` as weights`, d);
       break;
     case "informed":
       expectShape("init.A", init!.A, p, k, "p × k");
@@ -247,10 +369,6 @@ export function resolveSimulate(options: SimulateOptions | undefined): Resolved 
   }
   if (!init?.Wstar && initKind !== "weights" && initKind !== "overlaps" && k > d) {
     throw new OptionError("k", `must be ≤ d = ${d}: the teacher rows are drawn orthogonal`, k);
-  }
-  const needed = bufferBytes(d, p, k);
-  if (needed > MAX_MEMORY_BYTES - 2 ** 20) {
-    throw new OptionError("d", `with p = ${p} and k = ${k} needs ${(needed / 2 ** 30).toFixed(2)} GiB of weights and buffers, more than the 4 GiB a wasm32 memory holds`, d);
   }
 
   const gamma0 = o.gamma0 ?? p;
@@ -276,8 +394,6 @@ export function resolveSimulate(options: SimulateOptions | undefined): Resolved 
   if (!Number.isFinite(a2)) {
     throw new OptionError("gamma0", `gives γ = γ0·d^(−δ) = ${gamma}, too large: γ²/(p² d δt) overflows a double`, gamma0);
   }
-  const samples = outputSamples(o, d ** timeExponent);
-
   return {
     d,
     p,
@@ -297,13 +413,34 @@ export function resolveSimulate(options: SimulateOptions | undefined): Resolved 
     a2,
     initKind,
     init: o.init as InitialCondition | undefined,
-    samples,
-    backend: o.backend ?? "wasm-simd",
   };
 }
 
+/** Throws unless a buffer of `bytes` fits a wasm32 memory. */
+function checkMemory(bytes: number, what: string, m: { d: number; p: number; k: number }): void {
+  if (bytes > MAX_MEMORY_BYTES - 2 ** 20) {
+    throw new OptionError(
+      what === "weights" ? "d" : "p",
+      `with d = ${m.d}, p = ${m.p} and k = ${m.k} needs ${(bytes / 2 ** 30).toFixed(2)} GiB of ${what} and buffers, more than the 4 GiB a wasm32 memory holds`,
+      what === "weights" ? m.d : m.p,
+    );
+  }
+}
+
+/** Validates `options`, applies the defaults and derives every value of the run. Throws OptionError. */
+export function resolveSimulate(options: SimulateOptions | undefined): Resolved {
+  const o = parse(simulateSchema, options);
+  const model = resolveModel(o);
+  const { d, p, k } = model;
+  if (model.initKind === "overlaps" && p + k > d) {
+    throw new OptionError("d", `must be ≥ p + k = ${p + k} to realise the overlaps of \`init\` as weights`, d);
+  }
+  checkMemory(bufferBytes({ d, p, k }), "weights", model);
+  return { ...model, samples: outputSamples(o, d ** model.timeExponent), backend: o.backend ?? "wasm-simd" };
+}
+
 /** Output sample counts ν_j = round(t_j/δt): the explicit `times`, or `points` log-spaced in [tMin, tMax]. */
-function outputSamples(o: z.infer<typeof schema>, samplesPerUnitTime: number): number[] {
+function outputSamples(o: CommonOptions, samplesPerUnitTime: number): number[] {
   const dt = 1 / samplesPerUnitTime;
   const toSamples = (t: number) => Math.round(t * samplesPerUnitTime);
   if (o.times !== undefined) {

@@ -15,7 +15,7 @@ const BACKENDS: Backend[] = ["wasm-simd", "wasm-scalar", "js"];
 /** Risk of given overlaps, evaluated by `backend`'s riskCompute. */
 async function riskOf(backend: Backend, Q: number[][], M: number[][], P: number[][]): Promise<number> {
   const p = Q.length, k = P.length;
-  const engine: Engine = await createEngine(backend, 2, p, k);
+  const engine: Engine = await createEngine(backend, { d: 2, p, k });
   const { f64, layout } = engine;
   f64.set(Q.flat(), layout.Q / 8);
   f64.set(M.flat(), layout.M / 8);

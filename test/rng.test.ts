@@ -11,7 +11,7 @@ interface StreamFixture { seed: number; stream: number; words: string[]; uniform
 const streams: StreamFixture[] = fixture("xoshiro.json").streams;
 
 async function engineWith(backend: Parameters<typeof createEngine>[0], n: number): Promise<Engine> {
-  return createEngine(backend, n, 1, 1); // the x region (n doubles) and W (n doubles) serve as scratch
+  return createEngine(backend, { d: n, p: 1, k: 1 }); // the x region (n doubles) and W (n doubles) serve as scratch
 }
 
 function draw(engine: Engine, kind: "normals" | "uniforms", n: number): Float64Array {

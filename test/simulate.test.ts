@@ -28,7 +28,7 @@ describe("determinism", () => {
   it("one call of 1000 samples equals ten calls of 100 (same weights, bit for bit), on every backend", async () => {
     for (const backend of ["wasm-simd", "wasm-scalar", "js"] as const) {
       const make = async () => {
-        const e = await createEngine(backend, 101, 3, 2); // odd d: exercises the padding and the scalar tail
+        const e = await createEngine(backend, { d: 101, p: 3, k: 2 }); // odd d: exercises the padding and the scalar tail
         e.seed(9, Stream.INIT);
         e.normals(e.layout.W, e.layout.row * 5); // W and W* are contiguous (padding never read)
         setSlot(e, Slot.GAMMA, 3);
@@ -190,7 +190,7 @@ describe("divergence", () => {
 
   it("makes sgdRun stop with status DIVERGED at the step whose local fields are not finite (every backend)", async () => {
     for (const backend of ["wasm-simd", "wasm-scalar", "wasm-debug", "js"] as const) {
-      const e = await createEngine(backend, 4, 1, 1);
+      const e = await createEngine(backend, { d: 4, p: 1, k: 1 });
       e.f64.fill(Infinity, e.layout.W / 8, e.layout.W / 8 + 4); // as if an earlier step had overflowed
       e.f64.fill(1, e.layout.Wstar / 8, e.layout.Wstar / 8 + 4);
       setSlot(e, Slot.GAMMA, 1);

@@ -1,12 +1,35 @@
-// see: assembly/integrals.ts — I2 in plain JS; the formula and its references are documented there.
+// see: assembly/integrals.ts — I2, J2, I3, I4 in plain JS; the formulas and references are documented there.
 
 const TWO_OVER_PI = 0.6366197723675814;
+const FOUR_OVER_PI2 = 0.40528473456935109;
 
-/** I2(C11, C12, C22) = E[σ(u1) σ(u2)] (assembly/integrals.ts `I2`). */
+/** I2(C11, C12, C22) = E[σ(u1) σ(u2)]. */
 export function I2(c11: number, c12: number, c22: number): number {
   return TWO_OVER_PI * Math.asin(clampUnit(c12 / Math.sqrt((1.0 + c11) * (1.0 + c22))));
 }
 
-function clampUnit(v: number): number {
+/** J2(C11, C12, C22) = E[σ'(u1) σ'(u2)]. */
+export function J2(c11: number, c12: number, c22: number): number {
+  return TWO_OVER_PI / Math.sqrt((1.0 + c11) * (1.0 + c22) - c12 * c12);
+}
+
+/** I3(C11, C12, C13, C22, C23, C33) = E[σ'(u1) u2 σ(u3)]. */
+export function I3(c11: number, c12: number, c13: number, _c22: number, c23: number, c33: number): number {
+  const d1 = 1.0 + c11;
+  return (TWO_OVER_PI * (c23 * d1 - c12 * c13)) / (d1 * Math.sqrt(d1 * (1.0 + c33) - c13 * c13));
+}
+
+/** I4(C11, C12, C13, C14, C22, C23, C24, C33, C34, C44) = E[σ'(u1) σ'(u2) σ(u3) σ(u4)]. */
+export function I4(c11: number, c12: number, c13: number, c14: number, c22: number, c23: number, c24: number, c33: number, c34: number, c44: number): number {
+  const d1 = 1.0 + c11;
+  const d2 = 1.0 + c22;
+  const l4 = d1 * d2 - c12 * c12;
+  const l0 = l4 * c34 - c23 * c24 * d1 - c13 * c14 * d2 + c12 * c13 * c24 + c12 * c14 * c23;
+  const l1 = l4 * (1.0 + c33) - c23 * c23 * d1 - c13 * c13 * d2 + 2.0 * c12 * c13 * c23;
+  const l2 = l4 * (1.0 + c44) - c24 * c24 * d1 - c14 * c14 * d2 + 2.0 * c12 * c14 * c24;
+  return (FOUR_OVER_PI2 / Math.sqrt(l4)) * Math.asin(clampUnit(l0 / Math.sqrt(l1 * l2)));
+}
+
+export function clampUnit(v: number): number {
   return v > 1.0 ? 1.0 : v < -1.0 ? -1.0 : v;
 }

@@ -1,0 +1,195 @@
+// see: theory.md §8 — ψ, the drift of the order parameters Ω = (Q, M) (P fixed), eqs. of §8.1–8.2:
+//   dM/dt = a1·G^M,   dQ/dt = a1·(G^Q + G^Qᵀ) + a2·Φ,
+//   G_jb  = Σ_a c_a I3(Ω_jj, Ω_jb, Ω_ja, Ω_bb, Ω_ba, Ω_aa),
+//   Φ_jl  = Δ·J2(Ω_jj, Ω_jl, Ω_ll) + Σ_{a,b} c_a c_b I4(Ω_jj, Ω_jl, Ω_ja, Ω_jb, Ω_ll, Ω_la, Ω_lb, Ω_aa, Ω_ab, Ω_bb),
+// over the r = p + k local fields (students j, l, m first, then teachers), c_a = −1/p (student), +1/k (teacher).
+// Saad & Solla (1995); Goldt et al. (2019); Veiga et al. (2022) for the prefactors a1 = γ/(p d δt), a2 = γ²/(p² d δt).
+// The integrals are those of integrals.ts with the factors that do not depend on the summed index hoisted:
+// Λ3 depends on (j, a) only, Λ4 on (j, l), Λ1 on (j, l, a); the I4 double sum is symmetric in (a, b) and Φ in
+// (j, l), so it runs over j ≤ l and a ≤ b: p(p+1)/2 · r(r+1)/2 asin instead of p²r².
+// Work space (Slot.DRIFT_WORK_PTR): G (p×r), then 1 + Ω_aa, c, s, w (r each), then the r(r+1)/2 asin arguments
+// and their weights.
+// d input dimension, p student and k teacher hidden units, Q (p×p), M (p×k), P (k×k).
+import { Slot } from "../src/layout";
+import { slot, slotPtr } from "./header";
+import { TWO_OVER_PI, FOUR_OVER_PI2, clampUnit } from "./integrals";
+import { dot } from "./vec";
+import { asin2 } from "./simdmath";
+
+/** Index of Q_jl (j ≤ l) in the packed state: the upper triangle row by row. */
+@inline export function packedIndex(j: i32, l: i32, p: i32): i32 {
+  return j * p - ((j * (j - 1)) >> 1) + (l - j);
+}
+
+/**
+ * Writes Ω = [[Q, M], [Mᵀ, P]] ((p+k)×(p+k), row-major, students first) from the packed state y
+ * (Q's upper triangle row by row, then M row by row) and the P region.
+ */
+export function omegaFromState(y: usize, omega: usize, P: usize, p: i32, k: i32): void {
+  const r = p + k;
+  let at = 0;
+  for (let j = 0; j < p; j++) {
+    for (let l = j; l < p; l++) {
+      const v = load<f64>(y + ((<usize>at) << 3));
+      at++;
+      store<f64>(omega + ((<usize>(j * r + l)) << 3), v);
+      store<f64>(omega + ((<usize>(l * r + j)) << 3), v);
+    }
+  }
+  for (let j = 0; j < p; j++) {
+    for (let t = 0; t < k; t++) {
+      const v = load<f64>(y + ((<usize>at) << 3));
+      at++;
+      store<f64>(omega + ((<usize>(j * r + p + t)) << 3), v);
+      store<f64>(omega + ((<usize>((p + t) * r + j)) << 3), v);
+    }
+  }
+  for (let t = 0; t < k; t++) {
+    for (let s = 0; s < k; s++) {
+      store<f64>(omega + ((<usize>((p + t) * r + p + s)) << 3), load<f64>(P + ((<usize>(t * k + s)) << 3)));
+    }
+  }
+}
+
+/**
+ * dy = ψ(y): the drift of the packed state y (theory.md §8.2), with a1, a2 and Δ from the header.
+ * A zero prefactor skips its term (a1 = 0: no gradient term and M frozen; a2 = 0: no Φ, the costly part).
+ * Called by the integrators once per stage (and n times per finite-difference Jacobian).
+ */
+export function driftEval(y: usize, dy: usize): void {
+  const p = <i32>slot(Slot.P);
+  const k = <i32>slot(Slot.K);
+  const r = p + k;
+  const n = <i32>slot(Slot.N);
+  const a1 = slot(Slot.A1);
+  const a2 = slot(Slot.A2);
+  const omega = slotPtr(Slot.OMEGA_PTR);
+  const work = slotPtr(Slot.DRIFT_WORK_PTR);
+  const G = work;
+  const diag1 = G + ((<usize>(p * r)) << 3);
+  const c = diag1 + ((<usize>r) << 3);
+  const s = c + ((<usize>r) << 3);
+  const w = s + ((<usize>r) << 3);
+  const args = w + ((<usize>r) << 3);
+  const weights = args + ((<usize>((r * (r + 1)) >> 1)) << 3);
+  omegaFromState(y, omega, slotPtr(Slot.P_PTR), p, k);
+  for (let a = 0; a < r; a++) {
+    store<f64>(diag1 + ((<usize>a) << 3), 1.0 + load<f64>(omega + ((<usize>(a * r + a)) << 3)));
+    store<f64>(c + ((<usize>a) << 3), a < p ? -1.0 / <f64>p : 1.0 / <f64>k);
+  }
+  memory.fill(dy, 0, (<usize>n) << 3);
+  if (a1 != 0) gradientTerm(omega, diag1, c, w, G, dy, p, k, a1);
+  if (a2 != 0) {
+    let i = 0;
+    for (let a = 0; a < r; a++) {
+      const ca = load<f64>(c + ((<usize>a) << 3));
+      store<f64>(weights + ((<usize>i) << 3), ca * ca);
+      i++;
+      for (let b = a + 1; b < r; b++) {
+        store<f64>(weights + ((<usize>i) << 3), 2.0 * ca * load<f64>(c + ((<usize>b) << 3)));
+        i++;
+      }
+    }
+    varianceTerm(omega, diag1, c, s, args, weights, dy, p, k, a2, slot(Slot.NOISE));
+  }
+}
+
+/**
+ * G_jb = Σ_a c_a I3(Ω_jj, Ω_jb, Ω_ja, Ω_bb, Ω_ba, Ω_aa) = (1+Ω_jj)·Σ_a w_a Ω_ba − Ω_jb·Σ_a w_a Ω_ja with
+ * w_a = c_a (2/π) / ((1+Ω_jj)·√((1+Ω_jj)(1+Ω_aa) − Ω_ja²)); then dQ_jl += a1 (G_jl + G_lj), dM_jt += a1 G_j,p+t.
+ */
+function gradientTerm(omega: usize, diag1: usize, c: usize, w: usize, G: usize, dy: usize, p: i32, k: i32, a1: f64): void {
+  const r = p + k;
+  for (let j = 0; j < p; j++) {
+    const dj = load<f64>(diag1 + ((<usize>j) << 3));
+    const rowj = omega + ((<usize>(j * r)) << 3);
+    let sj: f64 = 0;
+    for (let a = 0; a < r; a++) {
+      const oja = load<f64>(rowj + ((<usize>a) << 3));
+      const wa = (load<f64>(c + ((<usize>a) << 3)) * TWO_OVER_PI) / (dj * Math.sqrt(dj * load<f64>(diag1 + ((<usize>a) << 3)) - oja * oja));
+      store<f64>(w + ((<usize>a) << 3), wa);
+      sj += wa * oja;
+    }
+    for (let b = 0; b < r; b++) {
+      const vb = dot(omega + ((<usize>(b * r)) << 3), w, r);
+      store<f64>(G + ((<usize>(j * r + b)) << 3), dj * vb - load<f64>(rowj + ((<usize>b) << 3)) * sj);
+    }
+  }
+  const np = (p * (p + 1)) >> 1;
+  for (let j = 0; j < p; j++) {
+    for (let l = j; l < p; l++) {
+      const g = load<f64>(G + ((<usize>(j * r + l)) << 3)) + load<f64>(G + ((<usize>(l * r + j)) << 3));
+      const at = dy + ((<usize>packedIndex(j, l, p)) << 3);
+      store<f64>(at, load<f64>(at) + a1 * g);
+    }
+    for (let t = 0; t < k; t++) {
+      const at = dy + ((<usize>(np + j * k + t)) << 3);
+      store<f64>(at, load<f64>(at) + a1 * load<f64>(G + ((<usize>(j * r + p + t)) << 3)));
+    }
+  }
+}
+
+/**
+ * Φ_jl for j ≤ l, then dQ_jl += a2 Φ_jl. With x = Ω_j·, y = Ω_l·, Λ4 = (1+Ω_jj)(1+Ω_ll) − Ω_jl²,
+ * Λ1_a = Λ4 (1+Ω_aa) − y_a² (1+Ω_jj) − x_a² (1+Ω_ll) + 2 Ω_jl x_a y_a and s_a = Λ1_a^(−1/2):
+ *   I4(j, l, a, b) = (4/π²) Λ4^(−1/2) asin( s_a s_b (Λ4 Ω_ab + α_a y_b + β_a x_b) ),
+ *   α_a = Ω_jl x_a − (1+Ω_jj) y_a,  β_a = Ω_jl y_a − (1+Ω_ll) x_a   (the Λ0 of integrals.ts I4),
+ * and on the diagonal a = b the argument is 1 − Λ4/Λ1_a. J2(j, l) = (2/π) Λ4^(−1/2).
+ * The r(r+1)/2 arguments of a ≤ b are laid out flat (row by row) and summed against the weights
+ * w_aa = c_a², w_ab = 2 c_a c_b (a < b) in one pass: the SIMD build takes two asin at a time (asin2).
+ */
+function varianceTerm(omega: usize, diag1: usize, c: usize, s: usize, args: usize, weights: usize, dy: usize, p: i32, k: i32, a2: f64, noise: f64): void {
+  const r = p + k;
+  const m = (r * (r + 1)) >> 1;
+  for (let j = 0; j < p; j++) {
+    const dj = load<f64>(diag1 + ((<usize>j) << 3));
+    const rowj = omega + ((<usize>(j * r)) << 3);
+    for (let l = j; l < p; l++) {
+      const dl = load<f64>(diag1 + ((<usize>l) << 3));
+      const rowl = omega + ((<usize>(l * r)) << 3);
+      const ojl = load<f64>(rowj + ((<usize>l) << 3));
+      const l4 = dj * dl - ojl * ojl;
+      for (let a = 0; a < r; a++) {
+        const xa = load<f64>(rowj + ((<usize>a) << 3));
+        const ya = load<f64>(rowl + ((<usize>a) << 3));
+        const l1 = l4 * load<f64>(diag1 + ((<usize>a) << 3)) - ya * ya * dj - xa * xa * dl + 2.0 * ojl * xa * ya;
+        store<f64>(s + ((<usize>a) << 3), 1.0 / Math.sqrt(l1));
+      }
+      let at = args;
+      for (let a = 0; a < r; a++) {
+        const xa = load<f64>(rowj + ((<usize>a) << 3));
+        const ya = load<f64>(rowl + ((<usize>a) << 3));
+        const sa = load<f64>(s + ((<usize>a) << 3));
+        const alpha = ojl * xa - dj * ya;
+        const beta = ojl * ya - dl * xa;
+        const rowa = omega + ((<usize>(a * r)) << 3);
+        store<f64>(at, 1.0 - l4 * sa * sa);
+        at += 8;
+        for (let b = a + 1; b < r; b++) {
+          const o = (<usize>b) << 3;
+          const lam0 = l4 * load<f64>(rowa + o) + alpha * load<f64>(rowl + o) + beta * load<f64>(rowj + o);
+          store<f64>(at, sa * load<f64>(s + o) * lam0);
+          at += 8;
+        }
+      }
+      let sum: f64 = 0;
+      let i = 0;
+      if (ASC_FEATURE_SIMD) {
+        let acc = f64x2.splat(0);
+        for (; i + 2 <= m; i += 2) {
+          const o = (<usize>i) << 3;
+          acc = f64x2.add(acc, f64x2.mul(v128.load(weights + o), asin2(v128.load(args + o))));
+        }
+        sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+      }
+      for (; i < m; i++) {
+        const o = (<usize>i) << 3;
+        sum += load<f64>(weights + o) * Math.asin(clampUnit(load<f64>(args + o)));
+      }
+      const invSqrtL4 = 1.0 / Math.sqrt(l4);
+      const phi = noise * TWO_OVER_PI * invSqrtL4 + FOUR_OVER_PI2 * invSqrtL4 * sum;
+      const at2 = dy + ((<usize>packedIndex(j, l, p)) << 3);
+      store<f64>(at2, load<f64>(at2) + a2 * phi);
+    }
+  }
+}

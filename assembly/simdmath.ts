@@ -1,0 +1,63 @@
+// see: musl libc src/math/asin.c (from FreeBSD msun e_asin.c, fdlibm) — asin on both lanes of an f64x2.
+// Used only by the SIMD build (drift.ts); the scalar build calls Math.asin (the same musl algorithm).
+// Coefficients of fdlibm's rational approximation asin(x) = x + x·R(x²), |R(z) − (asin(√z) − √z)/√z·…| < 2^−58.75:
+// ====================================================
+// Copyright (C) 1993 by Sun Microsystems, Inc. All rights reserved.
+//
+// Developed at SunPro, a Sun Microsystems, Inc. business.
+// Permission to use, copy, modify, and distribute this
+// software is freely granted, provided that this notice
+// is preserved.
+// ====================================================
+
+const PS0: f64 = 1.66666666666666657415e-1;
+const PS1: f64 = -3.25565818622400915405e-1;
+const PS2: f64 = 2.01212532134862925881e-1;
+const PS3: f64 = -4.00555345006794114027e-2;
+const PS4: f64 = 7.91534994289814532176e-4;
+const PS5: f64 = 3.47933107596021167570e-5;
+const QS1: f64 = -2.40339491173441421878;
+const QS2: f64 = 2.02094576023350569471;
+const QS3: f64 = -6.88283971605453293030e-1;
+const QS4: f64 = 7.70381505559019352791e-2;
+/** π/2 split as hi + lo */
+const PIO2_HI: f64 = 1.57079632679489655800;
+const PIO2_LO: f64 = 6.12323399573676603587e-17;
+
+/**
+ * asin of each lane of x (|x| ≤ 1), branch-free: for |x| < 1/2, x + x·R(x²); otherwise, with z = (1 − |x|)/2
+ * and s = √z, sign(x)·(π/2 − 2(s + s·R(z))) (the |x| ≥ 0.975 branch of fdlibm, used on all of [1/2, 1]:
+ * within a few ulp, against ½ ulp for Math.asin). |x| up to a rounding error above 1 gives ±π/2 (the clamp of
+ * the scalar path, folded in); NaN in, NaN out.
+ */
+@inline export function asin2(x: v128): v128 {
+  const one = f64x2.splat(1.0);
+  const ax = f64x2.abs(x);
+  const small = f64x2.lt(ax, f64x2.splat(0.5));
+  // max(…, 0): round-off may put |x| a hair above 1; then asin = ±π/2 instead of NaN (pmax keeps NaN)
+  const zBig = f64x2.pmax(f64x2.mul(f64x2.sub(one, ax), f64x2.splat(0.5)), f64x2.splat(0));
+  const z = v128.bitselect(f64x2.mul(x, x), zBig, small);
+  // R(z) = z·(PS0 + z(PS1 + z(PS2 + z(PS3 + z(PS4 + z·PS5))))) / (1 + z(QS1 + z(QS2 + z(QS3 + z·QS4)))), Horner
+  let num = f64x2.splat(PS5);
+  num = f64x2.add(f64x2.splat(PS4), f64x2.mul(z, num));
+  num = f64x2.add(f64x2.splat(PS3), f64x2.mul(z, num));
+  num = f64x2.add(f64x2.splat(PS2), f64x2.mul(z, num));
+  num = f64x2.add(f64x2.splat(PS1), f64x2.mul(z, num));
+  num = f64x2.add(f64x2.splat(PS0), f64x2.mul(z, num));
+  num = f64x2.mul(z, num);
+  let den = f64x2.splat(QS4);
+  den = f64x2.add(f64x2.splat(QS3), f64x2.mul(z, den));
+  den = f64x2.add(f64x2.splat(QS2), f64x2.mul(z, den));
+  den = f64x2.add(f64x2.splat(QS1), f64x2.mul(z, den));
+  den = f64x2.add(one, f64x2.mul(z, den));
+  const r = f64x2.div(num, den);
+  const resultSmall = f64x2.add(ax, f64x2.mul(ax, r));
+  const s = f64x2.sqrt(zBig);
+  const resultBig = f64x2.sub(
+    f64x2.splat(PIO2_HI),
+    f64x2.sub(f64x2.mul(f64x2.splat(2.0), f64x2.add(s, f64x2.mul(s, r))), f64x2.splat(PIO2_LO)),
+  );
+  const magnitude = v128.bitselect(resultSmall, resultBig, small);
+  const signBit = i64x2.splat(0x8000000000000000);
+  return v128.or(v128.andnot(magnitude, signBit), v128.and(x, signBit));
+}

@@ -1,0 +1,176 @@
+// see: theory.md §8–9 — the deterministic limit: the order-parameter ODEs dM/dt = a1·G^M,
+// dQ/dt = a1·(G^Q + G^Qᵀ) + a2·Φ, with P fixed; ψ in assembly/drift.ts, integrators in assembly/integrate.ts.
+// d input dimension, p student and k teacher hidden units, Q (p×p), M (p×k), P (k×k), t the region's clock.
+import { Method, Slot, Status } from "./layout.js";
+import { createEngine, riskOfState, setSlot, slotValue, type Engine } from "./engine.js";
+import { stateSize } from "./memory.js";
+import { prepareInit, writeInitialWeights } from "./init.js";
+import { OptionError, resolveOde, type OdeOptions, type ResolvedOde } from "./validate.js";
+import type { OdeResult } from "./result.js";
+import { VERSION } from "./version.js";
+
+const METHODS = { bdf: Method.BDF, dopri5: Method.DOPRI5, euler: Method.EULER } as const;
+/** Steps per Wasm call between two progress reports. */
+const STEPS_PER_CALL = 25;
+
+/**
+ * Integrates the order-parameter ODEs (README: options and defaults) and returns the excess risk and the
+ * overlaps at the output times, in the same shape as `simulate`. Rejects with an OptionError on invalid
+ * options (the red region has no ODE). A blow-up resolves with status "diverged" and the curve up to it.
+ */
+export async function solveOde(options?: OdeOptions): Promise<OdeResult> {
+  const r = resolveOde(options);
+  const { Q0, M0, P } = await initialOverlaps(r);
+  const engine = await createEngine(r.backend, { d: 0, p: r.p, k: r.k, outputs: r.times.length + 1 });
+  return integrate(engine, r, Q0, M0, P, options?.onProgress);
+}
+
+/**
+ * The initial overlaps: given ({ Q0, M0, P }, checked PSD), or those of the weights the simulator would
+ * start from (random for `d` and `initSeed`, informed, or given weights).
+ */
+export async function initialOverlaps(r: ResolvedOde): Promise<{ Q0: number[][]; M0: number[][]; P: number[][] }> {
+  const factor = prepareInit(r); // for overlaps: checks PSD (throws OptionError)
+  if (r.initKind === "overlaps") {
+    const { Q0, M0, P } = r.init as { Q0: number[][]; M0: number[][]; P: number[][] };
+    return { Q0, M0, P };
+  }
+  const engine = await createEngine(r.backend, { d: r.d, p: r.p, k: r.k });
+  writeInitialWeights(engine, r, factor);
+  engine.overlapsCompute();
+  const { f64, layout } = engine;
+  const read = (ptr: number, rows: number, cols: number) =>
+    Array.from({ length: rows }, (_, i) => Array.from(f64.subarray(ptr / 8 + i * cols, ptr / 8 + (i + 1) * cols)));
+  return { Q0: read(layout.Q, r.p, r.p), M0: read(layout.M, r.p, r.k), P: read(layout.P, r.k, r.k) };
+}
+
+/** Name of component `index` of the packed state: Q[j][l] (j ≤ l) or M[j][t]. */
+export function componentName(index: number, p: number, k: number): string {
+  let i = index;
+  for (let j = 0; j < p; j++) {
+    if (i < p - j) return `Q[${j}][${j + i}]`;
+    i -= p - j;
+  }
+  return `M[${Math.floor(i / k)}][${i % k}]`;
+}
+
+async function integrate(
+  engine: Engine,
+  r: ResolvedOde,
+  Q0: number[][],
+  M0: number[][],
+  P: number[][],
+  onProgress: OdeOptions["onProgress"],
+): Promise<OdeResult> {
+  const start = performance.now();
+  const { p, k } = r;
+  const n = stateSize(p, k);
+  const { f64, layout } = engine;
+  const times = [0, ...r.times];
+  f64.set(P.flat(), layout.P / 8);
+  f64.set(packState(Q0, M0), layout.y / 8);
+  f64.set(times, layout.tOut / 8);
+  for (const [slot, value] of [
+    [Slot.NOISE, r.noise],
+    [Slot.A1, r.a1Used],
+    [Slot.A2, r.a2Used],
+    [Slot.METHOD, METHODS[r.method]],
+    [Slot.RTOL, r.rtol],
+    [Slot.ATOL, r.atol],
+    [Slot.STEP, r.step],
+  ] as const) {
+    setSlot(engine, slot, value);
+  }
+  if (!Number.isFinite(riskOfState(engine, layout.y))) {
+    throw new OptionError("init", "gives a non-finite risk (overlaps too large)", r.init ?? "(random)");
+  }
+  engine.odeInit();
+  let status = Status.RUNNING;
+  const tEnd = times[times.length - 1];
+  while (status === Status.RUNNING) {
+    status = engine.odeRun(STEPS_PER_CALL);
+    onProgress?.({ t: slotValue(engine, Slot.T), tEnd, steps: slotValue(engine, Slot.NSTEPS) });
+  }
+  const reached = slotValue(engine, Slot.OUT_NEXT);
+  const result: OdeResult = {
+    params: {
+      d: r.d,
+      p,
+      k,
+      kappa: r.kappa,
+      gamma0: r.gamma0,
+      gamma: r.gamma,
+      delta: r.delta,
+      noise: r.noise,
+      region: r.region,
+      timeScale: r.timeScale,
+      timeExponent: r.timeExponent,
+      dt: r.dt,
+      mode: r.mode,
+      a1: r.a1Used,
+      a2: r.a2Used,
+      a1FiniteD: r.a1,
+      a2FiniteD: r.a2,
+      method: r.method,
+      rtol: r.rtol,
+      atol: r.atol,
+      step: r.step,
+      init: r.initKind,
+      seed: r.seed,
+      initSeed: r.initSeed,
+      backend: r.backend,
+    },
+    t: times.slice(0, reached),
+    risk: [],
+    Q: [],
+    M: [],
+    P,
+    status: status === Status.OK ? "ok" : "diverged",
+    stats: {
+      steps: slotValue(engine, Slot.NSTEPS),
+      rejected: slotValue(engine, Slot.NREJECT),
+      rhsEvaluations: slotValue(engine, Slot.NFEV),
+      jacobians: slotValue(engine, Slot.NJEV),
+      factorizations: slotValue(engine, Slot.NLU),
+    },
+    meta: { version: VERSION, elapsedMs: 0 },
+  };
+  for (let j = 0; j < reached; j++) {
+    const at = layout.yOut + j * n * 8;
+    const { Q, M } = unpackState(f64.subarray(at / 8, at / 8 + n), p, k);
+    result.Q.push(Q);
+    result.M.push(M);
+    result.risk.push(riskOfState(engine, at));
+  }
+  if (status !== Status.OK) {
+    const t = slotValue(engine, Slot.T);
+    result.failure =
+      status === Status.DIVERGED
+        ? { t, quantity: componentName(slotValue(engine, Slot.FAIL_INDEX), p, k), reason: `${componentName(slotValue(engine, Slot.FAIL_INDEX), p, k)} became non-finite after t = ${t} (blow-up)` }
+        : { t, reason: `the step size fell below the resolution of t at t = ${t} (the solution is too stiff or blows up there)` };
+  }
+  result.meta.elapsedMs = performance.now() - start;
+  return result;
+}
+
+/** The packed ODE state: Q's upper triangle row by row, then M row by row. */
+export function packState(Q: number[][], M: number[][]): number[] {
+  const y: number[] = [];
+  Q.forEach((row, j) => y.push(...row.slice(j)));
+  M.forEach((row) => y.push(...row));
+  return y;
+}
+
+/** Q (symmetric) and M from a packed state. */
+export function unpackState(y: ArrayLike<number>, p: number, k: number): { Q: number[][]; M: number[][] } {
+  const Q = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  let at = 0;
+  for (let j = 0; j < p; j++) {
+    for (let l = j; l < p; l++) {
+      Q[j][l] = y[at];
+      Q[l][j] = y[at++];
+    }
+  }
+  const M = Array.from({ length: p }, () => Array.from({ length: k }, () => y[at++]));
+  return { Q, M };
+}
