@@ -4,16 +4,30 @@
 // Integrators of dy/dt = ψ(y) (drift.ts) over the packed state y of n = p(p+1)/2 + pk order parameters.
 // The state of an integration lives in the flat buffer (header slots and regions of src/layout.ts), so a call
 // can stop after a step budget and the next call continues exactly where it stopped.
-import { Slot, Status, Method, BDF_MAX_ORDER } from "../src/layout";
+import { Slot, Status, Method, Rhs, BDF_MAX_ORDER } from "../src/layout";
 import { slot, slotPtr, setSlot } from "./header";
 import { driftEval } from "./drift";
 
 const EPS: f64 = 2.220446049250313e-16;
 
-/** One ψ evaluation, counted in Slot.NFEV. */
+/** One evaluation of the right-hand side (ψ, or the test problem), counted in Slot.NFEV. */
 function rhs(y: usize, dy: usize): void {
-  driftEval(y, dy);
+  if (<i32>slot(Slot.RHS) == Rhs.TEST) testRhs(y, dy);
+  else driftEval(y, dy);
   setSlot(Slot.NFEV, slot(Slot.NFEV) + 1);
+}
+
+/** dy_i = Σ_j A_ij y_j + B_i y_i² with A, B at Slot.TEST_PTR: linear and Riccati problems with known solutions. */
+function testRhs(y: usize, dy: usize): void {
+  const n = <i32>slot(Slot.N);
+  const A = slotPtr(Slot.TEST_PTR);
+  const B = A + ((<usize>(n * n)) << 3);
+  for (let i = 0; i < n; i++) {
+    let v: f64 = 0;
+    for (let j = 0; j < n; j++) v += load<f64>(at(A, i * n + j)) * load<f64>(at(y, j));
+    const yi = load<f64>(at(y, i));
+    store<f64>(at(dy, i), v + load<f64>(at(B, i)) * yi * yi);
+  }
 }
 
 @inline function at(base: usize, i: i32): usize {
@@ -100,6 +114,7 @@ export function odeInit(): void {
   setSlot(Slot.NLU, 0);
   setSlot(Slot.NSTEPS, 0);
   setSlot(Slot.NREJECT, 0);
+  setSlot(Slot.LAST_REJECTED, 0);
   while (outputsLeft() && nextOutputTime() <= 0) writeOutput(y, n);
   const method = <i32>slot(Slot.METHOD);
   if (method == Method.BDF) bdfInit(y, n);
@@ -197,7 +212,7 @@ function dopriRun(maxSteps: i32): i32 {
   const yStage = scratch(7, n), yNew = scratch(8, n), err = scratch(9, n), scale = scratch(10, n);
   let t = slot(Slot.T);
   let h = slot(Slot.STEP);
-  let rejected = false;
+  let rejected = slot(Slot.LAST_REJECTED) != 0;
   for (let step = 0; step < maxSteps && outputsLeft(); step++) {
     const tOut = nextOutputTime();
     const clipped = t + h >= tOut;
@@ -249,6 +264,7 @@ function dopriRun(maxSteps: i32): i32 {
   }
   setSlot(Slot.T, t);
   setSlot(Slot.STEP, h);
+  setSlot(Slot.LAST_REJECTED, rejected ? 1 : 0);
   return outputsLeft() ? Status.RUNNING : Status.OK;
 }
 

@@ -1,5 +1,5 @@
 // see: STYLE.md §1 — writers for a finished result; no numerics here.
-import type { SimulationResult } from "./result.js";
+import type { OdeResult, SimulationResult } from "./result.js";
 
 /** The overlaps of the initial condition of a result, as `init` accepts them ({ Q0, M0, P }). */
 export function initialOverlaps(result: SimulationResult): { Q0: number[][]; M0: number[][]; P: number[][] } {
@@ -11,11 +11,29 @@ export function toJson(result: unknown): string {
   return `${JSON.stringify(result, null, 1)}\n`;
 }
 
-/** One CSV row per output time: t, samples, risk (full precision). */
-export function toCsv(result: SimulationResult): string {
-  const lines = ["t,samples,risk"];
-  result.t.forEach((t, j) => lines.push(`${t},${result.samples[j]},${result.risk[j]}`));
+/** One CSV row per output time: t, samples (simulations only), risk (full precision). */
+export function toCsv(result: SimulationResult | OdeResult): string {
+  const samples = "samples" in result ? result.samples : undefined;
+  const lines = [samples ? "t,samples,risk" : "t,risk"];
+  result.t.forEach((t, j) => lines.push(samples ? `${t},${samples[j]},${result.risk[j]}` : `${t},${result.risk[j]}`));
   return `${lines.join("\n")}\n`;
+}
+
+/** A short table of an ODE solution: a header line with the parameters and the solver's work, then t, risk. */
+export function toOdeTable(result: OdeResult): string {
+  const { params: q, stats, meta } = result;
+  const head =
+    `# ODE, ${q.region} region (κ = ${q.kappa}, δ = ${q.delta}), ${q.mode} prefactors a1 = ${fmt(q.a1)}, a2 = ${fmt(q.a2)} (d = ${q.d}), ` +
+    `p = ${q.p}, k = ${q.k}, Δ = ${q.noise}; ${q.method}${q.method === "euler" ? ` step ${q.step}` : ` rtol ${q.rtol}`}: ${stats.steps} steps, ` +
+    `${stats.rhsEvaluations} ψ evaluations in ${(meta.elapsedMs / 1000).toFixed(3)} s`;
+  return table(head, ["t", "risk"], result.t.map((t, j) => [fmt(t), result.risk[j].toExponential(6)]), result.failure && `# stopped at t = ${fmt(result.failure.t)}: ${result.failure.reason}`);
+}
+
+/** Right-aligned columns under a header line, and an optional last line. */
+function table(head: string, header: string[], rows: string[][], last?: string): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => cells.map((cell, c) => cell.padStart(widths[c])).join("  ");
+  return `${[head, line(header), ...rows.map(line), ...(last ? [last] : [])].join("\n")}\n`;
 }
 
 /** A short human-readable table: a header line with the parameters, then t, samples, risk. */
@@ -26,15 +44,8 @@ export function toTable(result: SimulationResult): string {
     `γ = ${fmt(q.gamma)}, Δ = ${q.noise}, δt = ${fmt(q.dt)}, seed ${q.seed}; ` +
     `${result.samples.at(-1) ?? 0} samples in ${(meta.elapsedMs / 1000).toFixed(2)} s (${(meta.nsPerSample / 1000).toFixed(2)} µs/sample, ${q.backend})`;
   const rows = result.t.map((t, j) => [fmt(t), String(result.samples[j]), result.risk[j].toExponential(6)]);
-  const header = ["t", "samples", "risk"];
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]) => cells.map((cell, c) => cell.padStart(widths[c])).join("  ");
-  const lines = [head, line(header), ...rows.map(line)];
-  if (result.status === "diverged") {
-    const dv = result.divergence!;
-    lines.push(`# diverged after ${dv.samples} samples (t = ${fmt(dv.t)}): ${dv.reason}`);
-  }
-  return `${lines.join("\n")}\n`;
+  const dv = result.divergence;
+  return table(head, ["t", "samples", "risk"], rows, dv && `# diverged after ${dv.samples} samples (t = ${fmt(dv.t)}): ${dv.reason}`);
 }
 
 function fmt(v: number): string {

@@ -111,6 +111,12 @@ export enum Slot {
   PIVOT_PTR = 48,
   /** BDF: c = h/α_order of the factorised matrix */
   LU_C = 49,
+  /** right-hand side of the integrators: `Rhs` */
+  RHS = 50,
+  /** byte address of the test problem's A (n×n, row-major) and then B (n) (Rhs.TEST only) */
+  TEST_PTR = 51,
+  /** DOPRI5: 1 when the last step was rejected (the next one may not grow) */
+  LAST_REJECTED = 52,
 }
 
 /** Number of 8-byte header slots. */
@@ -136,6 +142,14 @@ export enum Method {
   DOPRI5 = 1,
   /** explicit Euler with a fixed step, as the paper's code */
   EULER = 2,
+}
+
+/** Right-hand sides the integrators can run (Slot.RHS). */
+export enum Rhs {
+  /** ψ, the drift of the order parameters (drift.ts) */
+  DRIFT = 0,
+  /** dy_i = Σ_j A_ij y_j + B_i y_i²: problems with known solutions, to test the integrators */
+  TEST = 1,
 }
 
 /** BDF: highest order. */

@@ -10,6 +10,8 @@ export interface Sizes {
   k: number;
   /** ODE integration: the number of output times (0: no ODE regions) */
   outputs?: number;
+  /** ODE integration: room for the test right-hand side dy = A y + B∘y² (tests of the integrators) */
+  testProblem?: boolean;
 }
 
 /** Byte addresses of the regions (16-byte aligned) and the total size. */
@@ -42,6 +44,7 @@ export interface Layout {
   jac: number;
   lu: number;
   pivot: number;
+  test: number;
   /** first byte after the buffer */
   end: number;
 }
@@ -89,7 +92,8 @@ export function layoutOf(sizes: Sizes, header: number): Layout {
   const jac = take(ode ? n * n : 0);
   const lu = take(ode ? n * n : 0);
   const pivot = take(ode ? n : 0);
-  return { d, p, k, row, n, outputs, header, rng, W, Wstar, x, fields, coef, Q, M, P, y, tOut, yOut, omega, driftWork, scratch, bdfD, jac, lu, pivot, end: at };
+  const test = take(ode && sizes.testProblem ? n * n + n : 0);
+  return { d, p, k, row, n, outputs, header, rng, W, Wstar, x, fields, coef, Q, M, P, y, tOut, yOut, omega, driftWork, scratch, bdfD, jac, lu, pivot, test, end: at };
 }
 
 /** Bytes the buffer needs for `sizes`, excluding Wasm static data (for the memory check). */
@@ -127,6 +131,7 @@ export function writeLayout(f64: Float64Array, layout: Layout): void {
     [Slot.JAC_PTR, layout.jac],
     [Slot.LU_PTR, layout.lu],
     [Slot.PIVOT_PTR, layout.pivot],
+    [Slot.TEST_PTR, layout.test],
   ];
   for (const [slot, value] of slots) f64[h + slot] = value;
 }

@@ -119,9 +119,8 @@ export type ResolvedOde = Model & {
 /** Validates the options of solveOde; the red region is refused (no deterministic limit). Throws OptionError. */
 export function resolveOde(options: OdeOptions | undefined): ResolvedOde {
   const o = parse(odeSchema, options);
-  const model = resolveModel(o);
-  const { d, p, k, region, kappa, delta } = model;
-  if (region === "red") {
+  const [kappa, delta] = [o.kappa ?? 0, o.delta ?? DEFAULTS.delta];
+  if (regionOf(kappa, delta) === "red") {
     const which = o.delta !== undefined ? "delta" : "kappa";
     throw new OptionError(
       which,
@@ -129,6 +128,8 @@ export function resolveOde(options: OdeOptions | undefined): ResolvedOde {
       which === "delta" ? delta : kappa,
     );
   }
+  const model = resolveModel(o);
+  const { d, p, k, region } = model;
   if (model.initKind !== "overlaps") checkMemory(bufferBytes({ d, p, k }), "weights", model);
   const outputs = (o.times?.length ?? o.points ?? DEFAULTS.points) + 1;
   checkMemory(bufferBytes({ d: 0, p, k, outputs }), "ODE state, Jacobian", model);

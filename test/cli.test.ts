@@ -117,3 +117,56 @@ describe("sgd-phase simulate rejects bad input on stderr with exit code 1 and no
     expect(run2.stderr).toMatch(/^error: invalid option. `init` \(from --init\) must have Ω = \[\[P, M0ᵀ\], \[M0, Q0\]\] positive semi-definite/);
   });
 });
+
+describe("sgd-phase ode and compare", () => {
+  it("ode prints the risk curve with the prefactors and the solver's work in a header line", async () => {
+    const run = await cli(["ode", "--noise", "1e-3", "--t-max", "100", "--points", "3"]);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/^# ODE, blue region \(κ = 0, δ = 0\), limit prefactors a1 = 1, a2 = 1 \(d = 1000\), p = 8, k = 4, Δ = 0.001; bdf rtol 1e-8: \d+ steps/);
+    expect(lines[1].trim().split(/\s+/)).toEqual(["t", "risk"]);
+    expect(lines.length).toBe(6);
+  });
+
+  it("ode --init reads the overlaps written by simulate --save-init: both start from the same risk", async () => {
+    const init = join(dir, "shared-init.json");
+    const sim = join(dir, "shared-sim.json");
+    const ode = join(dir, "shared-ode.json");
+    expect((await cli(["simulate", ...small, "--times", "1", "--save-init", init, "--out", sim])).code).toBe(0);
+    const run = await cli(["ode", "--d", "100", "--noise", "1e-3", "--init", init, "--times", "1", "--out", ode, join(dir, "shared-ode.csv")]);
+    expect(run.code).toBe(0);
+    const [a, b] = [sim, ode].map((f) => JSON.parse(readFileSync(f, "utf8")));
+    expect(b.risk[0]).toBeCloseTo(a.risk[0], 14);
+    expect(readFileSync(join(dir, "shared-ode.csv"), "utf8").split("\n")[0]).toBe("t,risk");
+  });
+
+  it("ode refuses the red region and bad tolerances on stderr with exit code 1", async () => {
+    const red = await cli(["ode", "--delta", "-0.75"]);
+    expect(red.code).toBe(1);
+    expect(red.stderr).toMatch(/^error: invalid option. `--delta` puts \(κ, δ\) = \(0, -0.75\) in the red region .* use simulate/);
+    const rtol = await cli(["ode", "--rtol", "0"]);
+    expect(rtol.code).toBe(1);
+    expect(rtol.stderr).toMatch(/^error: invalid option. `--rtol` must be a finite number in \(0, 1\). Value: `0`./);
+  });
+
+  it("ode exits with 3 and a warning naming the quantity when the integration blows up", async () => {
+    const run = await cli(["ode", "--p", "4", "--k", "2", "--method", "euler", "--step", "10", "--t-max", "1e4", "--points", "3"]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/^warning: the integration stopped at t = [\d.]+: (Q|M)\[\d\]\[\d\] became non-finite/);
+  });
+
+  it("compare writes the ODE and the simulations' statistics to JSON and a plot-ready CSV", async () => {
+    const json = join(dir, "compare.json");
+    const csv = join(dir, "compare.csv");
+    const run = await cli(["compare", "--d", "200", "--p", "4", "--k", "2", "--noise", "1e-3", "--t-max", "5", "--points", "4", "--seeds", "3", "--out", json, csv]);
+    expect(run.code).toBe(0);
+    const c = JSON.parse(readFileSync(json, "utf8"));
+    expect(c.params.seeds).toEqual([0, 1, 2]);
+    expect(c.t.length).toBe(5);
+    expect(c.ode.risk.length).toBe(5);
+    const rows = readFileSync(csv, "utf8").trim().split("\n");
+    expect(rows[0]).toBe("t,samples,ode_risk,sim_runs,sim_mean,sim_std,sim_se,sim_q10,sim_median,sim_q90");
+    expect(rows.length).toBe(6);
+    expect(rows.slice(1).every((r) => r.split(",").every((v) => Number.isFinite(Number(v))))).toBe(true);
+  });
+});

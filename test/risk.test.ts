@@ -6,6 +6,7 @@ import { instantiateBuild } from "../src/wasm.js";
 import { I2 as referenceI2 } from "../src/reference/integrals.js";
 import { sigma } from "../src/reference/activation.js";
 import { fixture, relErr } from "./helpers.js";
+import { gaussian } from "./gaussian.js";
 
 const EPS = 2 ** -52;
 const wasm = await instantiateBuild("wasm-simd");
@@ -21,19 +22,6 @@ async function riskOf(backend: Backend, Q: number[][], M: number[][], P: number[
   f64.set(M.flat(), layout.M / 8);
   f64.set(P.flat(), layout.P / 8);
   return engine.riskCompute();
-}
-
-/** mulberry32 + Box–Muller: a generator independent of the project's, for the Monte-Carlo references. */
-function gaussian(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
 }
 
 describe("I2", () => {

@@ -4,6 +4,8 @@ import { Command } from "commander";
 import { VERSION } from "../version.js";
 import { simulateCommand } from "./commands/simulate.js";
 import { schemaCommand } from "./commands/schema.js";
+import { odeCommand } from "./commands/ode.js";
+import { compareCommand } from "./commands/compare.js";
 
 const program = new Command()
   .name("sgd-phase")
@@ -14,5 +16,7 @@ const program = new Command()
   .version(VERSION)
   .showHelpAfterError("(add --help for usage)");
 program.addCommand(simulateCommand());
+program.addCommand(odeCommand());
+program.addCommand(compareCommand());
 program.addCommand(schemaCommand());
 await program.parseAsync(process.argv);

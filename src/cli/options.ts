@@ -1,8 +1,9 @@
 // see: STYLE.md §8 — flag parsing shared by the commands: numbers, lists, JSON files, and error messages
 // that name the flag the user typed. The rules themselves live in src/validate.ts.
 import { readFile, writeFile, mkdir } from "node:fs/promises";
-import { dirname } from "node:path";
-import { InvalidArgumentError, type Command } from "commander";
+import { dirname, extname } from "node:path";
+import { InvalidArgumentError, Option, type Command } from "commander";
+import cliProgress from "cli-progress";
 import { OptionError, formatValue } from "../validate.js";
 
 /** Parses a flag value as a number (any further rule is checked by validate.ts). */
@@ -57,4 +58,111 @@ export function fail(command: Command, error: unknown): never {
     command.error(`error: invalid option. ${name} ${error.rule}. Value: \`${formatValue(error.value)}\`.`);
   }
   command.error(`error: ${(error as Error).message}`);
+}
+
+/** Flags of every command that runs the model (the options shared by simulate, solveOde and compare). */
+export interface ModelFlags {
+  d?: number;
+  p?: number;
+  kappa?: number;
+  k?: number;
+  gamma0?: number;
+  delta?: number;
+  noise?: number;
+  tMax?: number;
+  tMin?: number;
+  points?: number;
+  times?: number[];
+  timeScale?: "region" | "d";
+  seed?: number;
+  initSeed?: number;
+  init?: string;
+  out?: string[];
+  progress?: boolean;
+}
+
+const MODEL_KEYS = ["d", "p", "kappa", "k", "gamma0", "delta", "noise", "tMax", "tMin", "points", "times", "timeScale", "seed", "initSeed"] as const;
+const INIT_KEYS = ["W0", "Wstar", "Q0", "M0", "P", "A"] as const;
+
+/** Adds the model, time and initial-condition flags (names of the API options, kebab-cased). */
+export function addModelOptions(command: Command, defaults: { d: number; p: number; k: number; delta: number; noise: number; tMax: number; points: number; seed: number }): Command {
+  return command
+    .option("--d <n>", `input dimension d (default ${defaults.d}, or the columns of --init weights)`, parseNumber)
+    .option("--p <n>", `student hidden units p (default ${defaults.p}; κ = 0: p fixed as d grows)`, parseNumber)
+    .option("--kappa <x>", "width exponent κ: p = round(d^κ) (instead of --p)", parseNumber)
+    .option("--k <n>", `teacher hidden units k (default ${defaults.k})`, parseNumber)
+    .option("--gamma0 <x>", "learning-rate prefactor γ0 (default p, as in the paper)", parseNumber)
+    .option("--delta <x>", `learning-rate exponent δ: γ = γ0·d^(−δ) (default ${defaults.delta})`, parseNumber)
+    .option("--noise <x>", `label-noise variance Δ (default ${defaults.noise})`, parseNumber)
+    .option("--t-max <x>", `last output time (default ${defaults.tMax})`, parseNumber)
+    .option("--t-min <x>", "first log-spaced output time (default tMax·1e-4, at least one SGD step)", parseNumber)
+    .option("--points <n>", `number of log-spaced output times (default ${defaults.points})`, parseNumber)
+    .option("--times <list>", "explicit output times, comma-separated (instead of --t-max/--points)", parseNumberList)
+    .addOption(new Option("--time-scale <scale>", 'clock: "region" (t = ν·δt, δt of the region) or "d" (t = ν/d)').choices(["region", "d"]))
+    .option("--seed <n>", `seed of the SGD samples (default ${defaults.seed})`, parseNumber)
+    .option("--init-seed <n>", "seed of the random initial condition (default: --seed)", parseNumber)
+    .option("--init <file>", 'initial condition, JSON: { "W0", "Wstar" } | { "Q0", "M0", "P" } | { "A" [, "Wstar"] }')
+    .option("--progress", "always show progress on stderr (default: on a terminal, for long runs)")
+    .option("--no-progress", "never show progress");
+}
+
+/** The API options of the model flags, with the --init file read (its other keys ignored). */
+export async function modelOptions(flags: ModelFlags): Promise<Record<string, unknown>> {
+  const options: Record<string, unknown> = {};
+  for (const key of MODEL_KEYS) if (flags[key] !== undefined) options[key] = flags[key];
+  if (flags.init !== undefined) {
+    const data = await readJson(flags.init, "--init");
+    if (data === null || typeof data !== "object") throw new Error(`--init ${flags.init}: expected a JSON object.`);
+    const init = Object.fromEntries(INIT_KEYS.filter((key) => key in data).map((key) => [key, (data as Record<string, unknown>)[key]]));
+    if (Object.keys(init).length === 0) {
+      throw new Error(`--init ${flags.init}: found none of ${INIT_KEYS.join(", ")}; expected { W0, Wstar }, { Q0, M0, P } or { A }.`);
+    }
+    options.init = init;
+  }
+  return options;
+}
+
+/** Writers of result files by extension. */
+export type Writers<R> = Record<string, (result: R) => string>;
+
+/** Fails before any work when an --out file has no writer. */
+export function checkOutputs<R>(files: string[] | undefined, writers: Writers<R>): void {
+  for (const file of files ?? []) {
+    if (!(extname(file) in writers)) throw new Error(`--out ${file}: unknown extension (use ${Object.keys(writers).join(" or ")}).`);
+  }
+}
+
+/** Writes the result to each --out file and says so on stderr with a one-line summary. */
+export async function writeOutputs<R>(files: string[], writers: Writers<R>, result: R, extra: string[], summary: string): Promise<void> {
+  for (const file of files) await writeText(file, writers[extname(file)](result));
+  const written = [...files, ...extra];
+  if (written.length > 0) process.stderr.write(`written: ${written.join(", ")} (${summary})\n`);
+}
+
+/** A run on a terminal shows a progress bar once it has lasted this long (ms). */
+const PROGRESS_AFTER_MS = 1000;
+
+/**
+ * Progress on stderr: forced on or off by --progress / --no-progress, else shown on a terminal once the run
+ * has lasted a second. `update(value, total, fields)` is cheap to call often; `stop()` ends the bar.
+ */
+export function progress(flags: { progress?: boolean }, format: string): { update: (value: number, total: number, fields: Record<string, string | number>) => void; stop: () => void } {
+  const started = performance.now();
+  const wanted = flags.progress ?? process.stderr.isTTY === true;
+  let bar: cliProgress.SingleBar | undefined;
+  return {
+    update(value, total, fields) {
+      if (bar === undefined && wanted && (flags.progress === true || performance.now() - started > PROGRESS_AFTER_MS)) {
+        bar = new cliProgress.SingleBar(
+          { stream: process.stderr, format, etaBuffer: 50, fps: 5, noTTYOutput: !process.stderr.isTTY, notTTYSchedule: 5000, hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(total, 0, fields);
+      }
+      bar?.update(value, fields);
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
 }

@@ -1,0 +1,60 @@
+// see: README.md (CLI) — `sgd-phase ode`: the flags of solveOde(options), files in and out.
+import { Command, Option } from "commander";
+import { solveOde } from "../../ode.js";
+import type { OdeResult } from "../../result.js";
+import { BACKENDS } from "../../engine.js";
+import { DEFAULTS, ODE_DEFAULTS, ODE_METHODS, ODE_MODES, type OdeOptions } from "../../validate.js";
+import { toCsv, toJson, toOdeTable } from "../../export.js";
+import { addModelOptions, checkOutputs, fail, modelOptions, parseNumber, progress, writeOutputs, type ModelFlags, type Writers } from "../options.js";
+import { EXIT_DIVERGED } from "./simulate.js";
+
+const WRITERS: Writers<OdeResult> = { ".json": toJson, ".csv": toCsv };
+
+type Flags = ModelFlags & Pick<OdeOptions, "mode" | "method" | "rtol" | "atol" | "step" | "backend">;
+
+/** The solver flags of `ode` and `compare`. */
+export function addSolverOptions(command: Command, defaultMode: string): Command {
+  return command
+    .addOption(new Option("--mode <mode>", `terms kept: "limit" (the region's limit) or "finite-d" (both, at this d) (default ${defaultMode})`).choices([...ODE_MODES]))
+    .addOption(new Option("--method <name>", "integrator (default bdf)").choices([...ODE_METHODS]))
+    .option("--rtol <x>", `relative tolerance (default ${ODE_DEFAULTS.rtol})`, parseNumber)
+    .option("--atol <x>", `absolute tolerance (default rtol·${ODE_DEFAULTS.atolPerRtol}, at least ${ODE_DEFAULTS.bdfAtolFloor} for bdf)`, parseNumber)
+    .option("--step <x>", `fixed step of --method euler (default ${ODE_DEFAULTS.step})`, parseNumber);
+}
+
+export function odeCommand(): Command {
+  return addSolverOptions(
+    addModelOptions(
+      new Command("ode").description("integrate the order-parameter ODEs (the d → ∞ limit of SGD in the region of (κ, δ)) and print or write the risk curve"),
+      DEFAULTS,
+    ),
+    "limit",
+  )
+    .option("--out <files...>", "write the result: .json (whole result) and/or .csv (t, risk)")
+    .addOption(new Option("--backend <name>", "Wasm build (default wasm-simd)").choices(BACKENDS.filter((b) => b !== "js")))
+    .action(async (flags: Flags, command: Command) => {
+      try {
+        process.exitCode = await runOde(flags);
+      } catch (error) {
+        fail(command, error);
+      }
+    });
+}
+
+async function runOde(flags: Flags): Promise<number> {
+  checkOutputs(flags.out, WRITERS);
+  const options = (await modelOptions(flags)) as OdeOptions;
+  for (const key of ["mode", "method", "rtol", "atol", "step", "backend"] as const) {
+    if (flags[key] !== undefined) (options as Record<string, unknown>)[key] = flags[key];
+  }
+  const bar = progress(flags, "ODE |{bar}| {percentage}% | t = {t} | {steps} steps");
+  const result = await solveOde({
+    ...options,
+    onProgress: (p) => bar.update(Math.min(p.t, p.tEnd), p.tEnd, { t: Number(p.t.toPrecision(4)), steps: p.steps }),
+  }).finally(() => bar.stop());
+  if (result.failure) process.stderr.write(`warning: the integration stopped at t = ${result.failure.t}: ${result.failure.reason}; the output stops there.\n`);
+  if (flags.out === undefined) process.stdout.write(toOdeTable(result));
+  const q = result.params;
+  await writeOutputs(flags.out ?? [], WRITERS, result, [], `ODE, ${q.region} region, ${q.mode}, p = ${q.p}, k = ${q.k}, Δ = ${q.noise}: t = ${result.t.at(-1)}, final excess risk ${result.risk.at(-1)?.toExponential(4)}`);
+  return result.status === "ok" ? 0 : EXIT_DIVERGED;
+}
