@@ -58,13 +58,14 @@ export function assertFinite(e: Engine, what: string): void {
 export interface Row {
   suite: string;
   name: string;
-  /** median time per sample (ns) */
+  /** median time per sample (per ψ evaluation, per run: per unit of the suite) (ns) */
   nsPerSample: number;
   /** relative margin of error of the mean (%), as benchmark.js reports it */
   marginPercent: number;
   runs: number;
   /** median time of the js case / median time of this case */
   speedupVsJs?: number;
+  evaluationsPerSecond?: number;
 }
 
 /** Rows of one finished benny suite; each timed call ran `samplesPerOp` SGD samples. */
@@ -81,12 +82,12 @@ export function rowsOf(summary: Summary, samplesPerOp: number): Row[] {
   return rows;
 }
 
-/** Prints the rows as a table. */
-export function printRows(rows: Row[]): void {
+/** Prints the rows as a table (`unit`: what the time column measures). */
+export function printRows(rows: Row[], unit = "ns/sample"): void {
   const lines = rows.map((r) =>
-    [r.suite.padEnd(26), r.name.padEnd(12), (r.nsPerSample < 100 ? r.nsPerSample.toPrecision(3) : r.nsPerSample.toFixed(0)).padStart(10), `±${r.marginPercent.toFixed(1)}%`.padStart(8), (r.speedupVsJs === undefined ? "" : `${r.speedupVsJs.toFixed(2)}×`).padStart(8)].join(" "),
+    [r.suite.padEnd(34), r.name.padEnd(12), (r.nsPerSample < 100 ? r.nsPerSample.toPrecision(3) : r.nsPerSample.toFixed(0)).padStart(10), `±${r.marginPercent.toFixed(1)}%`.padStart(8), (r.speedupVsJs === undefined ? "" : `${r.speedupVsJs.toFixed(2)}×`).padStart(8)].join(" "),
   );
-  console.log(["suite".padEnd(26), "case".padEnd(12), "ns/sample".padStart(10), "margin".padStart(8), "vs js".padStart(8)].join(" "));
+  console.log(["suite".padEnd(34), "case".padEnd(12), unit.padStart(10), "margin".padStart(8), "vs js".padStart(8)].join(" "));
   for (const line of lines) console.log(line);
 }
 

@@ -1,0 +1,62 @@
+// `npm run bench` (part 2): evaluations of ψ, the drift of the order parameters, for p ∈ {4, 8, 16, 32}, k = 4,
+// on identical states (the initial overlaps of the simulator at d = 1000, Δ = 1e-3, blue line a1 = a2 = 1),
+// for wasm-simd, wasm-scalar and js; answers checked first. JSON in bench/results/drift.json.
+// Goal (issue 3): ψ in Wasm ≥ 3× the js baseline.
+import b from "benny";
+import type { Summary } from "benny/lib/internal/common-types.js";
+import { createEngine, setSlot, type Backend, type Engine } from "../src/engine.js";
+import { Slot } from "../src/layout.js";
+import { stateSize } from "../src/memory.js";
+import { initialOverlaps, packState } from "../src/ode.js";
+import { resolveOde } from "../src/validate.js";
+import { printRows, rowsOf, saveRows, type Row } from "./harness.js";
+
+const BACKENDS: Backend[] = ["wasm-simd", "wasm-scalar", "js"];
+const TIMING = { minTime: 0.1, maxTime: 3, minSamples: 20 };
+const K = 4;
+
+/** An engine holding the state y (packed Q, M) with P, ready for driftEval(y → scratch). */
+async function driftEngine(backend: Backend, p: number, P: number[][], y: number[]): Promise<Engine> {
+  const e = await createEngine(backend, { d: 0, p, k: K, outputs: 1 });
+  setSlot(e, Slot.A1, 1);
+  setSlot(e, Slot.A2, 1);
+  setSlot(e, Slot.NOISE, 1e-3);
+  e.f64.set(P.flat(), e.layout.P / 8);
+  e.f64.set(y, e.layout.y / 8);
+  return e;
+}
+
+function driftOf(e: Engine, n: number): Float64Array {
+  e.driftEval(e.layout.y, e.layout.scratch);
+  return e.f64.slice(e.layout.scratch / 8, e.layout.scratch / 8 + n);
+}
+
+const rows: Row[] = [];
+const agreement: Record<string, number> = {};
+for (const p of [4, 8, 16, 32]) {
+  const { Q0, M0, P } = await initialOverlaps(resolveOde({ d: 1000, p, k: K, seed: 1 }));
+  const y = packState(Q0, M0);
+  const n = stateSize(p, K);
+  const engines = await Promise.all(BACKENDS.map((backend) => driftEngine(backend, p, P, y)));
+  const reference = driftOf(engines[0], n);
+  const scale = reference.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  let worst = 0;
+  for (const e of engines.slice(1)) driftOf(e, n).forEach((v, i) => (worst = Math.max(worst, Math.abs(v - reference[i]) / scale)));
+  if (!(worst < 1e-12)) throw new Error(`ψ disagrees between backends at p = ${p}: ${worst}`);
+  agreement[`p=${p}`] = worst;
+  let summary: Summary | undefined;
+  await b.suite(
+    `ψ, p = ${p}, k = ${K}`,
+    ...engines.map((e) => b.add(e.backend, () => e.driftEval(e.layout.y, e.layout.scratch), TIMING)),
+    b.cycle(),
+    b.complete((s) => {
+      summary = s;
+    }),
+  );
+  rows.push(...rowsOf(summary!, 1).map((r) => ({ ...r, evaluationsPerSecond: 1e9 / r.nsPerSample })));
+}
+
+console.log();
+printRows(rows, "ns/eval");
+const file = saveRows("drift", rows, { k: K, agreement, command: "npm run bench" });
+console.log(`\nbackends agree to ${JSON.stringify(agreement)} (max relative difference); written: ${file}`);
