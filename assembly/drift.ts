@@ -7,8 +7,8 @@
 // The integrals are those of integrals.ts with the factors that do not depend on the summed index hoisted:
 // Λ3 depends on (j, a) only, Λ4 on (j, l), Λ1 on (j, l, a); the I4 double sum is symmetric in (a, b) and Φ in
 // (j, l), so it runs over j ≤ l and a ≤ b: p(p+1)/2 · r(r+1)/2 asin instead of p²r².
-// Work space (Slot.DRIFT_WORK_PTR): G (p×r), then 1 + Ω_aa, c, s, w (r each), then the r(r+1)/2 asin arguments
-// and their weights.
+// Work space (Slot.DRIFT_WORK_PTR): G (p×r), then 1 + Ω_aa, c, s, w (r each), then the r(r+1)/2 asin arguments,
+// their weights, and 5r f64x2 vectors for the SIMD build's pairs of (j, l).
 // d input dimension, p student and k teacher hidden units, Q (p×p), M (p×k), P (k×k).
 import { Slot } from "../src/layout";
 import { slot, slotPtr } from "./header";
@@ -90,7 +90,9 @@ export function driftEval(y: usize, dy: usize): void {
         i++;
       }
     }
-    varianceTerm(omega, diag1, c, s, args, weights, dy, p, k, a2, slot(Slot.NOISE));
+    const lanes = (weights + ((<usize>((r * (r + 1)) >> 1)) << 3) + 15) & ~(<usize>15);
+    if (ASC_FEATURE_SIMD) varianceTermPairs(omega, diag1, lanes, weights, dy, p, k, a2, slot(Slot.NOISE));
+    else varianceTerm(omega, diag1, c, s, args, weights, dy, p, k, a2, slot(Slot.NOISE));
   }
 }
 
@@ -190,6 +192,91 @@ function varianceTerm(omega: usize, diag1: usize, c: usize, s: usize, args: usiz
       const phi = noise * TWO_OVER_PI * invSqrtL4 + FOUR_OVER_PI2 * invSqrtL4 * sum;
       const at2 = dy + ((<usize>packedIndex(j, l, p)) << 3);
       store<f64>(at2, load<f64>(at2) + a2 * phi);
+    }
+  }
+}
+
+/**
+ * The SIMD build's Φ: the same sums as `varianceTerm`, in the same order and with the same association of
+ * every product, but for two pairs (j, l) at once, one per f64x2 lane. Ω_ab and the weights are shared by
+ * the lanes; x_a, y_a, s_a, α_a, β_a of both pairs are laid out as f64x2 vectors (5r of them at `lanes`).
+ * An odd last pair runs in both lanes and only lane 0 is kept.
+ */
+function varianceTermPairs(omega: usize, diag1: usize, lanes: usize, weights: usize, dy: usize, p: i32, k: i32, a2: f64, noise: f64): void {
+  const r = p + k;
+  const X = lanes;
+  const Y = X + ((<usize>r) << 4);
+  const S = Y + ((<usize>r) << 4);
+  const AL = S + ((<usize>r) << 4);
+  const BE = AL + ((<usize>r) << 4);
+  const pairs = (p * (p + 1)) >> 1;
+  const one = f64x2.splat(1.0);
+  const two = f64x2.splat(2.0);
+  let j1 = 0, l1 = 0;
+  for (let q = 0; q < pairs; q += 2) {
+    // the pairs q and q + 1 in packed order (j ≤ l, row by row)
+    let j2 = j1, l2 = l1 + 1;
+    if (l2 == p) {
+      j2 = j1 + 1;
+      l2 = j2;
+    }
+    const second = q + 1 < pairs;
+    if (!second) {
+      j2 = j1;
+      l2 = l1;
+    }
+    const rowj1 = omega + ((<usize>(j1 * r)) << 3), rowl1 = omega + ((<usize>(l1 * r)) << 3);
+    const rowj2 = omega + ((<usize>(j2 * r)) << 3), rowl2 = omega + ((<usize>(l2 * r)) << 3);
+    const dj = f64x2(load<f64>(diag1 + ((<usize>j1) << 3)), load<f64>(diag1 + ((<usize>j2) << 3)));
+    const dl = f64x2(load<f64>(diag1 + ((<usize>l1) << 3)), load<f64>(diag1 + ((<usize>l2) << 3)));
+    const ojl = f64x2(load<f64>(rowj1 + ((<usize>l1) << 3)), load<f64>(rowj2 + ((<usize>l2) << 3)));
+    const l4 = f64x2.sub(f64x2.mul(dj, dl), f64x2.mul(ojl, ojl));
+    for (let a = 0; a < r; a++) {
+      const o = (<usize>a) << 3;
+      const x = f64x2(load<f64>(rowj1 + o), load<f64>(rowj2 + o));
+      const y = f64x2(load<f64>(rowl1 + o), load<f64>(rowl2 + o));
+      const l1v = f64x2.add(
+        f64x2.sub(f64x2.sub(f64x2.mul(l4, f64x2.splat(load<f64>(diag1 + o))), f64x2.mul(f64x2.mul(y, y), dj)), f64x2.mul(f64x2.mul(x, x), dl)),
+        f64x2.mul(f64x2.mul(f64x2.mul(two, ojl), x), y),
+      );
+      const v = (<usize>a) << 4;
+      v128.store(X + v, x);
+      v128.store(Y + v, y);
+      v128.store(S + v, f64x2.div(one, f64x2.sqrt(l1v)));
+      v128.store(AL + v, f64x2.sub(f64x2.mul(ojl, x), f64x2.mul(dj, y)));
+      v128.store(BE + v, f64x2.sub(f64x2.mul(ojl, y), f64x2.mul(dl, x)));
+    }
+    let acc = f64x2.splat(0);
+    let w = weights;
+    for (let a = 0; a < r; a++) {
+      const va = (<usize>a) << 4;
+      const sa = v128.load(S + va);
+      acc = f64x2.add(acc, f64x2.mul(f64x2.splat(load<f64>(w)), asin2(f64x2.sub(one, f64x2.mul(f64x2.mul(l4, sa), sa)))));
+      w += 8;
+      const alpha = v128.load(AL + va);
+      const beta = v128.load(BE + va);
+      const rowa = omega + ((<usize>(a * r)) << 3);
+      for (let b = a + 1; b < r; b++) {
+        const vb = (<usize>b) << 4;
+        const lam0 = f64x2.add(
+          f64x2.add(f64x2.mul(l4, f64x2.splat(load<f64>(rowa + ((<usize>b) << 3)))), f64x2.mul(alpha, v128.load(Y + vb))),
+          f64x2.mul(beta, v128.load(X + vb)),
+        );
+        acc = f64x2.add(acc, f64x2.mul(f64x2.splat(load<f64>(w)), asin2(f64x2.mul(f64x2.mul(sa, v128.load(S + vb)), lam0))));
+        w += 8;
+      }
+    }
+    const inv = f64x2.div(one, f64x2.sqrt(l4));
+    const phi = f64x2.add(f64x2.mul(f64x2.mul(f64x2.splat(noise), f64x2.splat(TWO_OVER_PI)), inv), f64x2.mul(f64x2.mul(f64x2.splat(FOUR_OVER_PI2), inv), acc));
+    const at1 = dy + ((<usize>q) << 3);
+    store<f64>(at1, load<f64>(at1) + a2 * f64x2.extract_lane(phi, 0));
+    if (second) store<f64>(at1 + 8, load<f64>(at1 + 8) + a2 * f64x2.extract_lane(phi, 1));
+    // advance to pair q + 2
+    j1 = j2;
+    l1 = l2 + 1;
+    if (l1 == p) {
+      j1 = j2 + 1;
+      l1 = j1;
     }
   }
 }
