@@ -50,14 +50,9 @@ const PIO2_LO: f64 = 6.12323399573676603587e-17;
   den = f64x2.add(f64x2.splat(QS2), f64x2.mul(z, den));
   den = f64x2.add(f64x2.splat(QS1), f64x2.mul(z, den));
   den = f64x2.add(one, f64x2.mul(z, den));
-  const r = f64x2.div(num, den);
-  const resultSmall = f64x2.add(ax, f64x2.mul(ax, r));
-  const s = f64x2.sqrt(zBig);
-  const resultBig = f64x2.sub(
-    f64x2.splat(PIO2_HI),
-    f64x2.sub(f64x2.mul(f64x2.splat(2.0), f64x2.add(s, f64x2.mul(s, r))), f64x2.splat(PIO2_LO)),
-  );
-  const magnitude = v128.bitselect(resultSmall, resultBig, small);
-  const signBit = i64x2.splat(0x8000000000000000);
-  return v128.or(v128.andnot(magnitude, signBit), v128.and(x, signBit));
+  // both branches are u·(1 + R(z)): u = |x| (small), u = √z (large, then π/2 − 2u(1 + R))
+  const u = v128.bitselect(ax, f64x2.sqrt(zBig), small);
+  const v = f64x2.add(u, f64x2.mul(u, f64x2.div(num, den)));
+  const magnitude = v128.bitselect(v, f64x2.sub(f64x2.splat(PIO2_HI), f64x2.sub(f64x2.add(v, v), f64x2.splat(PIO2_LO))), small);
+  return v128.or(magnitude, v128.and(x, i64x2.splat(0x8000000000000000)));
 }
