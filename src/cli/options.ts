@@ -4,7 +4,7 @@ import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { dirname, extname } from "node:path";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import cliProgress from "cli-progress";
-import { OptionError, formatValue } from "../validate.js";
+import { OptionError, formatValue, type SimulateOptions } from "../validate.js";
 
 /** Parses a flag value as a number (any further rule is checked by validate.ts). */
 export function parseNumber(value: string): number {
@@ -60,26 +60,12 @@ export function fail(command: Command, error: unknown): never {
   command.error(`error: ${(error as Error).message}`);
 }
 
-/** Flags of every command that runs the model (the options shared by simulate, solveOde and compare). */
-export interface ModelFlags {
-  d?: number;
-  p?: number;
-  kappa?: number;
-  k?: number;
-  gamma0?: number;
-  delta?: number;
-  noise?: number;
-  tMax?: number;
-  tMin?: number;
-  points?: number;
-  times?: number[];
-  timeScale?: "region" | "d";
-  seed?: number;
-  initSeed?: number;
+/** Flags of every command that runs the model: the shared API options (same names), files and progress. */
+export type ModelFlags = Omit<SimulateOptions, "init" | "onProgress" | "backend"> & {
   init?: string;
   out?: string[];
   progress?: boolean;
-}
+};
 
 const MODEL_KEYS = ["d", "p", "kappa", "k", "gamma0", "delta", "noise", "tMax", "tMin", "points", "times", "timeScale", "seed", "initSeed"] as const;
 const INIT_KEYS = ["W0", "Wstar", "Q0", "M0", "P", "A"] as const;
