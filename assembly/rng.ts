@@ -78,7 +78,7 @@ export function rngSeed(lo: u32, hi: u32, stream: u32): void {
 }
 
 /** Uniform on (0, 1) with 52 random bits, never 0 (argument of a logarithm). */
-@inline function open01(): f64 {
+@inline export function open01(): f64 {
   return (<f64>(next() >> 12) + 0.5) * TWO_M52;
 }
 
@@ -160,5 +160,45 @@ export function rngNormals(ptr: usize, n: i32): void {
 export function rngUniforms(ptr: usize, n: i32): void {
   rngLoad();
   for (let j = 0; j < n; j++) store<f64>(ptr + (<usize>j << 3), uniform());
+  rngSave();
+}
+
+/**
+ * Gamma(shape a, scale 1) by Marsaglia & Tsang (2000), ACM TOMS 26(3), "A simple method for generating gamma
+ * variables": with c = a − 1/3, draw x ~ N(0, 1) until v = (1 + x/√(9c))³ > 0, then u ~ U(0, 1); accept c·v
+ * when u < 1 − 0.0331 x⁴ (squeeze) or log u < x²/2 + c (1 − v + log v). For a < 1: Gamma(a + 1)·U^(1/a).
+ * Exact for every a > 0, O(1) draws; used for the χ² of the reduced chain (χ²_n = 2·Gamma(n/2)).
+ */
+export function gammaSample(a: f64): f64 {
+  if (a < 1) {
+    const g = gammaSample(a + 1);
+    return g * Math.pow(open01(), 1.0 / a);
+  }
+  const c = a - 1.0 / 3.0;
+  const s = 1.0 / Math.sqrt(9.0 * c);
+  while (true) {
+    let x: f64, v: f64;
+    do {
+      x = normal();
+      v = 1.0 + s * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = open01();
+    const x2 = x * x;
+    if (u < 1.0 - 0.0331 * x2 * x2) return c * v;
+    if (Math.log(u) < 0.5 * x2 + c * (1.0 - v + Math.log(v))) return c * v;
+  }
+  return 0; // unreachable
+}
+
+/** χ² with n ≥ 0 degrees of freedom: 2·Gamma(n/2), and 0 for n = 0 (no draw). */
+export function chiSquare(n: f64): f64 {
+  return n > 0 ? 2.0 * gammaSample(0.5 * n) : 0.0;
+}
+
+/** Writes `n` draws of χ² with `dof` degrees of freedom at `ptr` (tests of the sampler). */
+export function rngChiSquares(ptr: usize, n: i32, dof: f64): void {
+  rngLoad();
+  for (let j = 0; j < n; j++) store<f64>(ptr + (<usize>j << 3), chiSquare(dof));
   rngSave();
 }

@@ -9,8 +9,8 @@ import type { OdeResult } from "../src/result.js";
 import { printRows, rowsOf, saveRows, type Row } from "./harness.js";
 
 const TIMING = { minTime: 0.05, maxTime: 8, minSamples: 5 };
-const task = (tMax: number, method: "bdf" | "dopri5" = "bdf") => () =>
-  solveOde({ d: 1000, p: 8, k: 4, gamma0: 8, noise: 1e-3, tMax, points: 50, rtol: 1e-8, method, seed: 0 });
+const task = (tMax: number, integrator: "bdf" | "dopri5" = "bdf") => () =>
+  solveOde({ d: 1000, p: 8, k: 4, gamma0: 8, noise: 1e-3, tMax, points: 50, rtol: 1e-8, integrator, seed: 0 });
 
 const stats: Record<string, OdeResult["stats"] & { finalRisk: number }> = {};
 const cases: [string, () => Promise<OdeResult>][] = [

@@ -6,6 +6,7 @@ import { instantiateBuild, type WasmBuild } from "./wasm.js";
 import { ReferenceRng } from "./reference/rng.js";
 import * as reference from "./reference/sgd.js";
 import { driftEval as referenceDrift } from "./reference/drift.js";
+import * as referenceChain from "./reference/chain.js";
 
 /** Where the numerics run: a Wasm build, or the plain-JS baseline of the same algorithm and stream. */
 export type Backend = WasmBuild | "js";
@@ -35,6 +36,12 @@ export interface Engine {
   odeInit(): void;
   /** continues it for at most maxSteps steps; returns the `Status` (Wasm builds only) */
   odeRun(maxSteps: number): Status;
+  /** runs `steps` samples of the reduced chain on Ω (needs a chain layout); returns the `Status` */
+  chainRun(steps: number): Status;
+  /** copies Q, M, P out of Ω and returns the excess risk */
+  chainOverlaps(): number;
+  /** writes n draws of χ²_dof at byte address ptr (tests of the sampler) */
+  chiSquares(ptr: number, n: number, dof: number): void;
 }
 
 const TWO_32 = 4294967296;
@@ -72,6 +79,9 @@ export async function createEngine(backend: Backend, sizes: Sizes): Promise<Engi
     driftEval: (y, dy) => wasm.driftEval(y, dy),
     odeInit: () => wasm.odeInit(),
     odeRun: (maxSteps) => wasm.odeRun(maxSteps),
+    chainRun: (steps) => wasm.chainRun(steps),
+    chainOverlaps: () => wasm.chainOverlaps(),
+    chiSquares: (ptr, n, dof) => wasm.rngChiSquares(ptr, n, dof),
   };
 }
 
@@ -112,6 +122,14 @@ function jsEngine(sizes: Sizes): Engine {
     },
     odeRun: () => {
       throw new Error('the "js" backend evaluates ψ (driftEval) but has no ODE integrator; use a Wasm build');
+    },
+    chainRun: (steps) => referenceChain.chainRun(f64, u32, 0, rng, steps),
+    chainOverlaps: () => referenceChain.chainOverlaps(f64, 0),
+    chiSquares(ptr, n, dof) {
+      rng.load(u32, rngWord);
+      const at = ptr / 8;
+      for (let j = 0; j < n; j++) f64[at + j] = rng.chiSquare(dof);
+      rng.save(u32, rngWord);
     },
   };
 }

@@ -11,11 +11,21 @@ export function toJson(result: unknown): string {
   return `${JSON.stringify(result, null, 1)}\n`;
 }
 
-/** One CSV row per output time: t, samples (simulations only), risk (full precision). */
+/**
+ * One CSV row per output time: t, samples (simulations), risk (full precision); with several seeds also the
+ * ensemble's runs, mean, std, se and quantiles (columns q10, q50, … by level).
+ */
 export function toCsv(result: SimulationResult | OdeResult): string {
   const samples = "samples" in result ? result.samples : undefined;
-  const lines = [samples ? "t,samples,risk" : "t,risk"];
-  result.t.forEach((t, j) => lines.push(samples ? `${t},${samples[j]},${result.risk[j]}` : `${t},${result.risk[j]}`));
+  const ensemble = "ensemble" in result ? result.ensemble : undefined;
+  const header = [...(samples ? ["t", "samples", "risk"] : ["t", "risk"])];
+  if (ensemble) header.push("runs", "mean", "std", "se", ...ensemble.quantiles.levels.map((q) => `q${Math.round(q * 1000) / 10}`));
+  const lines = [header.join(",")];
+  result.t.forEach((t, j) => {
+    const row = samples ? [t, samples[j], result.risk[j]] : [t, result.risk[j]];
+    if (ensemble) row.push(ensemble.runs[j], ensemble.mean[j], ensemble.std[j], ensemble.se[j], ...ensemble.quantiles.values.map((v) => v[j]));
+    lines.push(row.join(","));
+  });
   return `${lines.join("\n")}\n`;
 }
 
@@ -24,7 +34,7 @@ export function toOdeTable(result: OdeResult): string {
   const { params: q, stats, meta } = result;
   const head =
     `# ODE, ${q.region} region (κ = ${q.kappa}, δ = ${q.delta}), ${q.mode} prefactors a1 = ${fmt(q.a1)}, a2 = ${fmt(q.a2)} (d = ${q.d}), ` +
-    `p = ${q.p}, k = ${q.k}, Δ = ${q.noise}; ${q.method}${q.method === "euler" ? ` step ${q.step}` : ` rtol ${q.rtol}`}: ${stats.steps} steps, ` +
+    `p = ${q.p}, k = ${q.k}, Δ = ${q.noise}; ${q.integrator}${q.integrator === "euler" ? ` step ${q.step}` : ` rtol ${q.rtol}`}: ${stats.steps} steps, ` +
     `${stats.rhsEvaluations} ψ evaluations in ${(meta.elapsedMs / 1000).toFixed(3)} s`;
   return table(head, ["t", "risk"], result.t.map((t, j) => [fmt(t), result.risk[j].toExponential(6)]), result.failure && `# stopped at t = ${fmt(result.failure.t)}: ${result.failure.reason}`);
 }
@@ -42,10 +52,17 @@ export function toTable(result: SimulationResult): string {
   const head =
     `# ${q.region} region (κ = ${q.kappa}, δ = ${q.delta}), d = ${q.d}, p = ${q.p}, k = ${q.k}, ` +
     `γ = ${fmt(q.gamma)}, Δ = ${q.noise}, δt = ${fmt(q.dt)}, seed ${q.seed}; ` +
-    `${result.samples.at(-1) ?? 0} samples in ${(meta.elapsedMs / 1000).toFixed(2)} s (${(meta.nsPerSample / 1000).toFixed(2)} µs/sample, ${q.backend})`;
-  const rows = result.t.map((t, j) => [fmt(t), String(result.samples[j]), result.risk[j].toExponential(6)]);
+    `${result.samples.at(-1) ?? 0} samples${q.seeds > 1 ? ` × ${q.seeds} seeds` : ""} in ${(meta.elapsedMs / 1000).toFixed(2)} s (${q.method}, ${(meta.nsPerSample / 1000).toFixed(2)} µs/sample, ${q.backend})`;
+  const e = result.ensemble;
+  const rows = result.t.map((t, j) => [
+    fmt(t),
+    String(result.samples[j]),
+    result.risk[j].toExponential(6),
+    ...(e ? [e.mean[j].toExponential(6), e.se[j].toExponential(2)] : []),
+  ]);
   const dv = result.divergence;
-  return table(head, ["t", "samples", "risk"], rows, dv && `# diverged after ${dv.samples} samples (t = ${fmt(dv.t)}): ${dv.reason}`);
+  const header = ["t", "samples", e ? "risk (seed 1)" : "risk", ...(e ? [`mean (${e.seeds.length} seeds)`, "± se"] : [])];
+  return table(head, header, rows, dv && `# diverged after ${dv.samples} samples (t = ${fmt(dv.t)}): ${dv.reason}`);
 }
 
 function fmt(v: number): string {

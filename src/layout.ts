@@ -117,6 +117,15 @@ export enum Slot {
   TEST_PTR = 51,
   /** DOPRI5: 1 when the last step was rejected (the next one may not grow) */
   LAST_REJECTED = 52,
+
+  // --- the exact reduced chain (chain.ts): Ω lives at OMEGA_PTR (students first), P is its teacher block ---
+  /** byte address of the LDLᵀ factors of Ω ((p+k)²: L's strict lower triangle, D on the diagonal; zero
+   * columns for zero pivots) */
+  CHOL_PTR = 53,
+  /** byte address of the standard normals z of a step (p + k) */
+  Z_PTR = 54,
+  /** rank of Ω found by the last factorisation */
+  RANK = 55,
 }
 
 /** Number of 8-byte header slots. */

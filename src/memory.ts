@@ -4,7 +4,10 @@ import { BDF_MAX_ORDER, HEADER_SLOTS, SCRATCH_VECTORS, Slot } from "./layout.js"
 
 /** What the buffer must hold. */
 export interface Sizes {
-  /** input dimension (0: no weights, as for an ODE integration) */
+  /** "direct": SGD on the weights; "chain": the exact reduced chain on Ω; "ode": an ODE integration
+   * (default: "ode" when `outputs` > 0, else "direct") */
+  kind?: "direct" | "chain" | "ode";
+  /** input dimension (the weights have d columns in "direct"; a parameter only otherwise) */
   d: number;
   p: number;
   k: number;
@@ -45,6 +48,8 @@ export interface Layout {
   lu: number;
   pivot: number;
   test: number;
+  chol: number;
+  z: number;
   /** first byte after the buffer */
   end: number;
 }
@@ -63,8 +68,11 @@ export function stateSize(p: number, k: number): number {
 export function layoutOf(sizes: Sizes, header: number): Layout {
   const { d, p, k } = sizes;
   const outputs = sizes.outputs ?? 0;
-  const ode = outputs > 0;
-  const row = d + (d % 2);
+  const kind = sizes.kind ?? (outputs > 0 ? "ode" : "direct");
+  const direct = kind === "direct";
+  const chain = kind === "chain";
+  const ode = kind === "ode";
+  const row = direct ? d + (d % 2) : 0;
   const r = p + k;
   const n = stateSize(p, k);
   let at = align16(header + HEADER_SLOTS * 8);
@@ -77,15 +85,15 @@ export function layoutOf(sizes: Sizes, header: number): Layout {
   const W = take(p * row);
   const Wstar = take(k * row);
   const x = take(row);
-  const fields = take(d > 0 ? r : 0);
-  const coef = take(d > 0 ? p : 0);
+  const fields = take(direct || chain ? r : 0);
+  const coef = take(direct || chain ? p : 0);
   const Q = take(p * p);
   const M = take(p * k);
   const P = take(k * k);
   const y = take(ode ? n : 0);
-  const tOut = take(outputs);
-  const yOut = take(outputs * n);
-  const omega = take(ode ? r * r : 0);
+  const tOut = take(ode ? outputs : 0);
+  const yOut = take(ode ? outputs * n : 0);
+  const omega = take(ode || chain ? r * r : 0);
   const driftWork = take(ode ? p * r + 4 * r + r * (r + 1) + 10 * r + 2 : 0);
   const scratch = take(ode ? SCRATCH_VECTORS * n : 0);
   const bdfD = take(ode ? (BDF_MAX_ORDER + 3) * n : 0);
@@ -93,7 +101,9 @@ export function layoutOf(sizes: Sizes, header: number): Layout {
   const lu = take(ode ? n * n : 0);
   const pivot = take(ode ? n : 0);
   const test = take(ode && sizes.testProblem ? n * n + n : 0);
-  return { d, p, k, row, n, outputs, header, rng, W, Wstar, x, fields, coef, Q, M, P, y, tOut, yOut, omega, driftWork, scratch, bdfD, jac, lu, pivot, test, end: at };
+  const chol = take(chain ? r * r : 0);
+  const z = take(chain ? r : 0);
+  return { d, p, k, row, n, outputs, header, rng, W, Wstar, x, fields, coef, Q, M, P, y, tOut, yOut, omega, driftWork, scratch, bdfD, jac, lu, pivot, test, chol, z, end: at };
 }
 
 /** Bytes the buffer needs for `sizes`, excluding Wasm static data (for the memory check). */
@@ -132,6 +142,8 @@ export function writeLayout(f64: Float64Array, layout: Layout): void {
     [Slot.LU_PTR, layout.lu],
     [Slot.PIVOT_PTR, layout.pivot],
     [Slot.TEST_PTR, layout.test],
+    [Slot.CHOL_PTR, layout.chol],
+    [Slot.Z_PTR, layout.z],
   ];
   for (const [slot, value] of slots) f64[h + slot] = value;
 }

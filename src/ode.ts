@@ -9,7 +9,7 @@ import { OptionError, resolveOde, type OdeOptions, type ResolvedOde } from "./va
 import type { OdeResult } from "./result.js";
 import { VERSION } from "./version.js";
 
-const METHODS = { bdf: Method.BDF, dopri5: Method.DOPRI5, euler: Method.EULER } as const;
+const INTEGRATORS = { bdf: Method.BDF, dopri5: Method.DOPRI5, euler: Method.EULER } as const;
 /** Steps per Wasm call between two progress reports. */
 const STEPS_PER_CALL = 25;
 
@@ -74,7 +74,7 @@ async function integrate(
     [Slot.NOISE, r.noise],
     [Slot.A1, r.a1Used],
     [Slot.A2, r.a2Used],
-    [Slot.METHOD, METHODS[r.method]],
+    [Slot.METHOD, INTEGRATORS[r.integrator]],
     [Slot.RTOL, r.rtol],
     [Slot.ATOL, r.atol],
     [Slot.STEP, r.step],
@@ -111,7 +111,7 @@ async function integrate(
       a2: r.a2Used,
       a1FiniteD: r.a1,
       a2FiniteD: r.a2,
-      method: r.method,
+      integrator: r.integrator,
       rtol: r.rtol,
       atol: r.atol,
       step: r.step,

@@ -25,9 +25,26 @@ export const paramsSchema = z
     a1: z.number().describe("drift prefactor γ/(p d δt) of the order-parameter ODEs"),
     a2: z.number().describe("variance prefactor γ²/(p² d δt) of the order-parameter ODEs"),
     init: z.enum(["random", "informed", "weights", "overlaps"]).describe("how the initial weights were made"),
+    method: z.enum(["direct", "chain"]).describe("direct SGD on the weights, or the exact reduced chain on the overlaps"),
+    seeds: z.number().int().positive().describe("number of seeds run (seed, seed + 1, …); their statistics are in `ensemble`"),
     backend: z.enum(BACKENDS as [Backend, ...Backend[]]).describe("where the numerics ran"),
   })
   .describe("every resolved value of the run");
+
+export const ensembleSchema = z
+  .object({
+    seeds: z.array(z.number().int()).describe("the SGD seeds, all from the same initial condition"),
+    runs: z.array(z.number().int()).describe("seeds that reached each output time"),
+    mean: z.array(z.number()).describe("mean excess risk over the seeds at each output time"),
+    std: z.array(z.number()).describe("sample standard deviation of the risk"),
+    se: z.array(z.number()).describe("standard error of the mean"),
+    quantiles: z.object({
+      levels: z.array(z.number()).describe("quantile levels"),
+      values: z.array(z.array(z.number())).describe("per level, the quantile of the risk at each output time"),
+    }),
+    diverged: z.number().int().describe("seeds that diverged"),
+  })
+  .describe("statistics of the risk over the seeds (only with seeds > 1)");
 
 export const divergenceSchema = z
   .object({
@@ -48,6 +65,7 @@ export const resultSchema = z
     P: matrix.describe("P = W*W*ᵀ/d (k×k, constant)"),
     status: z.enum(["ok", "diverged"]).describe('"diverged": the weights became non-finite; the arrays stop at the last finite output'),
     divergence: divergenceSchema.optional(),
+    ensemble: ensembleSchema.optional(),
     meta: z
       .object({
         version: z.string().describe("sgd-phase version"),
@@ -77,10 +95,10 @@ export const odeParamsSchema = z
     a2: z.number().describe("variance prefactor used (0 in green in limit mode)"),
     a1FiniteD: z.number().describe("γ/(p d δt) at this d"),
     a2FiniteD: z.number().describe("γ²/(p² d δt) at this d"),
-    method: z.enum(["bdf", "dopri5", "euler"]).describe("integrator"),
+    integrator: z.enum(["bdf", "dopri5", "euler"]).describe("ODE integrator"),
     rtol: z.number(),
     atol: z.number(),
-    step: z.number().describe("Euler's fixed step (method euler)"),
+    step: z.number().describe("Euler's fixed step (integrator euler)"),
     init: paramsSchema.shape.init,
     seed: paramsSchema.shape.seed,
     initSeed: paramsSchema.shape.initSeed,

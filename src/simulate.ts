@@ -7,6 +7,7 @@ import { createEngine, setSlot, slotValue, type Engine } from "./engine.js";
 import { prepareInit, writeInitialWeights } from "./init.js";
 import { OptionError, resolveSimulate, type Resolved, type SimulateOptions } from "./validate.js";
 import type { SimulationParams, SimulationResult } from "./result.js";
+import { curveStatistics } from "./stats.js";
 import { VERSION } from "./version.js";
 
 /** Work per chunk of samples between two Wasm calls (≈ a few ms; progress and output granularity). */
@@ -14,26 +15,118 @@ const CHUNK_WORK = 2 ** 23;
 
 /**
  * Runs one-pass SGD with the given options (README: options and defaults) and returns the learning curve
- * and the order parameters at the output times. Rejects with an OptionError on invalid options, before
- * any work. A run whose weights become non-finite resolves with status "diverged" and the curve up to there.
+ * and the order parameters at the output times. `method` picks the direct simulator (the weights) or the
+ * exact reduced chain (the overlaps only); with `seeds` > 1 the seeds seed, seed + 1, … all start from the
+ * same initial condition and `ensemble` holds the statistics of their risk (the curve itself is the first
+ * seed's). Rejects with an OptionError on invalid options, before any work. A run whose weights become
+ * non-finite resolves with status "diverged" and the curve up to there.
  */
 export async function simulate(options?: SimulateOptions): Promise<SimulationResult> {
-  const resolved = resolveSimulate(options);
-  const factor = prepareInit(resolved);
-  const engine = await createEngine(resolved.backend, { d: resolved.d, p: resolved.p, k: resolved.k });
-  writeInitialWeights(engine, resolved, factor);
-  return run(engine, resolved, options?.onProgress);
+  const r = resolveSimulate(options);
+  const stepper = await createStepper(r);
+  const start = performance.now();
+  const total = r.samples[r.samples.length - 1];
+  const runs: SimulationResult[] = [];
+  for (let i = 0; i < r.seeds; i++) {
+    stepper.reset();
+    const onProgress = options?.onProgress;
+    const offset = i * total;
+    runs.push(
+      run(stepper, r, r.seed + i, onProgress && ((p) => onProgress({ samples: offset + p.samples, totalSamples: total * r.seeds, t: p.t }))),
+    );
+  }
+  const result = runs[0];
+  const samplesDone = runs.reduce((s, run) => s + (run.divergence?.samples ?? run.samples.at(-1) ?? 0), 0);
+  result.meta.elapsedMs = performance.now() - start;
+  result.meta.nsPerSample = samplesDone > 0 ? (result.meta.elapsedMs * 1e6) / samplesDone : 0;
+  if (r.seeds > 1) {
+    result.ensemble = {
+      seeds: runs.map((run) => run.params.seed),
+      ...curveStatistics(runs.map((run) => run.risk), result.t.length, r.quantiles),
+      diverged: runs.filter((run) => run.status === "diverged").length,
+    };
+  }
+  return result;
 }
 
-async function run(engine: Engine, r: Resolved, onProgress: SimulateOptions["onProgress"]): Promise<SimulationResult> {
-  const start = performance.now();
+/** One engine running either method from a fixed initial state, which `reset` restores. */
+interface Stepper {
+  engine: Engine;
+  /** `steps` samples; returns the Status */
+  run(steps: number): Status;
+  /** Q, M, P into their regions; returns the excess risk */
+  overlaps(): number;
+  /** back to the initial state, no samples done */
+  reset(): void;
+  /** work of one sample in units of CHUNK_WORK */
+  workPerSample: number;
+}
+
+/** The initial weights (direct) or overlaps (chain) of `r`, in an engine ready to run. */
+async function createStepper(r: Resolved): Promise<Stepper> {
+  const factor = prepareInit(r);
+  const { d, p, k } = r;
+  let engine: Engine;
+  let state: { at: number; values: Float64Array };
+  let stepper: Omit<Stepper, "reset" | "engine">;
+  if (r.method === "direct") {
+    engine = await createEngine(r.backend, { kind: "direct", d, p, k });
+    writeInitialWeights(engine, r, factor);
+    const { W, row } = engine.layout;
+    state = { at: W / 8, values: engine.f64.slice(W / 8, W / 8 + (p + k) * row) };
+    stepper = { run: (n) => engine.sgdRun(n), overlaps: () => engine.overlapsCompute(), workPerSample: (2 * p + k + 8) * d };
+  } else {
+    engine = await createEngine(r.backend, { kind: "chain", d, p, k });
+    const omega = await initialOmega(r, factor);
+    state = { at: engine.layout.omega / 8, values: omega };
+    const rr = p + k;
+    stepper = { run: (n) => engine.chainRun(n), overlaps: () => engine.chainOverlaps(), workPerSample: (rr * rr * rr) / 6 + 30 * rr };
+  }
   setSlot(engine, Slot.GAMMA, r.gamma);
   setSlot(engine, Slot.NOISE, r.noise);
-  engine.seed(r.seed, Stream.SGD);
+  return {
+    engine,
+    ...stepper,
+    reset() {
+      engine.f64.set(state.values, state.at);
+      setSlot(engine, Slot.SAMPLES, 0);
+      setSlot(engine, Slot.STATUS, Status.OK);
+    },
+  };
+}
+
+/**
+ * Ω0 = [[Q0, M0], [M0ᵀ, P]] (students first) for the chain: the given overlaps, or those of the initial
+ * weights the direct simulator would use (so both methods start from the same state for the same seed).
+ */
+async function initialOmega(r: Resolved, factor: Float64Array | undefined): Promise<Float64Array> {
+  const { p, k } = r;
+  const rr = p + k;
+  let Q: number[][], M: number[][], P: number[][];
+  if (r.initKind === "overlaps") {
+    ({ Q0: Q, M0: M, P } = r.init as { Q0: number[][]; M0: number[][]; P: number[][] });
+  } else {
+    const weights = await createEngine(r.backend, { kind: "direct", d: r.d, p, k });
+    writeInitialWeights(weights, r, factor);
+    weights.overlapsCompute();
+    const { f64, layout } = weights;
+    [Q, M, P] = [matrixAt(f64, layout.Q, p, p), matrixAt(f64, layout.M, p, k), matrixAt(f64, layout.P, k, k)];
+  }
+  const omega = new Float64Array(rr * rr);
+  for (let a = 0; a < rr; a++) {
+    for (let b = 0; b < rr; b++) omega[a * rr + b] = a < p && b < p ? Q[a][b] : a < p ? M[a][b - p] : b < p ? M[b][a - p] : P[a - p][b - p];
+  }
+  return omega;
+}
+
+/** One seed from the stepper's current (initial) state. */
+function run(stepper: Stepper, r: Resolved, seed: number, onProgress: SimulateOptions["onProgress"]): SimulationResult {
+  const { engine } = stepper;
+  engine.seed(seed, Stream.SGD);
   const { p, k } = r;
   const { f64, layout } = engine;
   const result: SimulationResult = {
-    params: paramsOf(r),
+    params: { ...paramsOf(r), seed },
     t: [],
     samples: [],
     risk: [],
@@ -51,11 +144,11 @@ async function run(engine: Engine, r: Resolved, onProgress: SimulateOptions["onP
     result.divergence = { samples, t: timeOf(samples), reason };
   };
   const record = (samples: number): boolean => {
-    const risk = engine.overlapsCompute();
+    const risk = stepper.overlaps();
     const Q = matrixAt(f64, layout.Q, p, p);
     const M = matrixAt(f64, layout.M, p, k);
     if (!Number.isFinite(risk) || !allFinite(Q) || !allFinite(M)) {
-      diverge(samples, "Q, M or the risk are non-finite at this output: the weights overflowed after the previous one");
+      diverge(samples, `Q, M or the risk are non-finite at this output: the ${r.method === "direct" ? "weights" : "overlaps"} overflowed after the previous one`);
       return false;
     }
     if (samples === 0) result.P = matrixAt(f64, layout.P, k, k);
@@ -68,7 +161,7 @@ async function run(engine: Engine, r: Resolved, onProgress: SimulateOptions["onP
   };
 
   const total = r.samples[r.samples.length - 1];
-  const chunk = Math.max(1, Math.min(2 ** 30, Math.floor(CHUNK_WORK / ((2 * p + k + 8) * r.d))));
+  const chunk = Math.max(1, Math.min(2 ** 30, Math.floor(CHUNK_WORK / stepper.workPerSample)));
   let done = 0;
   if (!record(0)) {
     throw new OptionError("init", "gives non-finite overlaps Q = WWᵀ/d, M = WW*ᵀ/d, P = W*W*ᵀ/d or risk (entries too large)", r.init);
@@ -77,7 +170,7 @@ async function run(engine: Engine, r: Resolved, onProgress: SimulateOptions["onP
   for (const target of r.samples) {
     if (!ok) break;
     while (done < target) {
-      const status = engine.sgdRun(Math.min(chunk, target - done));
+      const status = stepper.run(Math.min(chunk, target - done));
       done = slotValue(engine, Slot.SAMPLES);
       onProgress?.({ samples: done, totalSamples: total, t: timeOf(done) });
       if (status === Status.DIVERGED) {
@@ -88,8 +181,6 @@ async function run(engine: Engine, r: Resolved, onProgress: SimulateOptions["onP
     }
     ok = ok && record(target);
   }
-  result.meta.elapsedMs = performance.now() - start;
-  result.meta.nsPerSample = done > 0 ? (result.meta.elapsedMs * 1e6) / done : 0;
   return result;
 }
 
@@ -112,6 +203,8 @@ function paramsOf(r: Resolved): SimulationParams {
     a1: r.a1,
     a2: r.a2,
     init: r.initKind,
+    method: r.method,
+    seeds: r.seeds,
     backend: r.backend,
   };
 }

@@ -64,23 +64,37 @@ export interface SimulateOptions {
   seed?: number;
   initSeed?: number;
   init?: InitialCondition;
+  /** "direct" (SGD on the weights), "chain" (the exact reduced chain on Ω) or "auto" (the cheaper one) */
+  method?: SimMethod;
+  /** run this many seeds (seed, seed + 1, …) from the same initial condition and add their statistics */
+  seeds?: number;
+  /** levels of the quantiles of `ensemble` (default 0.1, 0.5, 0.9) */
+  quantiles?: number[];
   backend?: Backend;
   onProgress?: (progress: Progress) => void;
 }
+
+/** Simulation methods; both are exact in law (theory.md §7). */
+export const SIM_METHODS = ["direct", "chain", "auto"] as const;
+export type SimMethod = (typeof SIM_METHODS)[number];
 
 /** Every value a simulation uses, after defaults and derivations. */
 export type Resolved = Model & {
   /** output sample counts ν (increasing, ≥ 1); t = ν·δt */
   samples: number[];
   backend: Backend;
+  /** the method that runs ("auto" resolved) */
+  method: "direct" | "chain";
+  seeds: number;
+  quantiles: number[];
 };
 
 /** Which terms the ODE keeps: the region's limit (default) or both with their finite-d prefactors. */
 export const ODE_MODES = ["limit", "finite-d"] as const;
 export type OdeMode = (typeof ODE_MODES)[number];
 /** Integrators of solveOde: variable-order BDF (stiff, default), Dormand–Prince 5(4), fixed-step Euler. */
-export const ODE_METHODS = ["bdf", "dopri5", "euler"] as const;
-export type OdeMethod = (typeof ODE_METHODS)[number];
+export const ODE_INTEGRATORS = ["bdf", "dopri5", "euler"] as const;
+export type OdeIntegrator = (typeof ODE_INTEGRATORS)[number];
 
 /** Progress of an ODE integration. */
 export interface OdeProgress {
@@ -90,9 +104,9 @@ export interface OdeProgress {
 }
 
 /** Options of `solveOde` (all optional; see README for defaults). */
-export interface OdeOptions extends Omit<SimulateOptions, "backend" | "onProgress"> {
+export interface OdeOptions extends Omit<SimulateOptions, "backend" | "onProgress" | "method" | "seeds" | "quantiles"> {
   mode?: OdeMode;
-  method?: OdeMethod;
+  integrator?: OdeIntegrator;
   rtol?: number;
   atol?: number;
   /** Euler's fixed step */
@@ -106,7 +120,7 @@ export type ResolvedOde = Model & {
   /** output times (increasing, > 0); t = 0 is added in front */
   times: number[];
   mode: OdeMode;
-  method: OdeMethod;
+  integrator: OdeIntegrator;
   rtol: number;
   atol: number;
   step: number;
@@ -135,18 +149,18 @@ export function resolveOde(options: OdeOptions | undefined): ResolvedOde {
   checkMemory(bufferBytes({ d: 0, p, k, outputs }), "ODE state, Jacobian", model);
   const mode = o.mode ?? "limit";
   const rtol = o.rtol ?? ODE_DEFAULTS.rtol;
-  if (o.method !== "euler" && o.step !== undefined) throw new OptionError("step", 'is the fixed step of method "euler" only', o.step);
-  if (o.method === "euler" && (o.rtol !== undefined || o.atol !== undefined)) {
-    throw new OptionError(o.rtol !== undefined ? "rtol" : "atol", 'has no effect with method "euler" (fixed step `step`)', o.rtol ?? o.atol);
+  if (o.integrator !== "euler" && o.step !== undefined) throw new OptionError("step", 'is the fixed step of integrator "euler" only', o.step);
+  if (o.integrator === "euler" && (o.rtol !== undefined || o.atol !== undefined)) {
+    throw new OptionError(o.rtol !== undefined ? "rtol" : "atol", 'has no effect with integrator "euler" (fixed step `step`)', o.rtol ?? o.atol);
   }
   const limit = mode === "limit";
   return {
     ...model,
     times: outputTimes(o),
     mode,
-    method: o.method ?? "bdf",
+    integrator: o.integrator ?? "bdf",
     rtol,
-    atol: o.atol ?? (o.method === "dopri5" ? rtol * ODE_DEFAULTS.atolPerRtol : Math.max(rtol * ODE_DEFAULTS.atolPerRtol, ODE_DEFAULTS.bdfAtolFloor)),
+    atol: o.atol ?? (o.integrator === "dopri5" ? rtol * ODE_DEFAULTS.atolPerRtol : Math.max(rtol * ODE_DEFAULTS.atolPerRtol, ODE_DEFAULTS.bdfAtolFloor)),
     step: o.step ?? ODE_DEFAULTS.step,
     a1Used: limit && region === "orange" ? 0 : model.a1,
     a2Used: limit && region === "green" ? 0 : model.a2,
@@ -226,7 +240,15 @@ const enumOf = <T extends string>(values: readonly T[]) =>
   z.enum(values as [T, ...T[]], { error: `must be one of ${values.map((v) => `"${v}"`).join(", ")}` });
 
 const simulateSchema = z
-  .object({ ...commonFields, backend: enumOf(BACKENDS) })
+  .object({
+    ...commonFields,
+    backend: enumOf(BACKENDS),
+    method: enumOf(SIM_METHODS),
+    seeds: num("must be an integer in [1, 10^6]", (v) => Number.isInteger(v) && v >= 1 && v <= 1e6),
+    quantiles: z
+      .array(num("must be a number in (0, 1)", (v) => v > 0 && v < 1), { error: "must be an array of numbers in (0, 1)" })
+      .min(1, { error: "must hold at least one level" }),
+  })
   .partial()
   .strict();
 
@@ -235,7 +257,7 @@ const odeSchema = z
     ...commonFields,
     backend: enumOf(BACKENDS.filter((b) => b !== "js")),
     mode: enumOf(ODE_MODES),
-    method: enumOf(ODE_METHODS),
+    integrator: enumOf(ODE_INTEGRATORS),
     rtol: num("must be a finite number in (0, 1)", (v) => v > 0 && v < 1),
     atol: num(RULES.positive, (v) => v > 0),
     step: num(RULES.positive, (v) => v > 0),
@@ -436,8 +458,30 @@ export function resolveSimulate(options: SimulateOptions | undefined): Resolved 
   if (model.initKind === "overlaps" && p + k > d) {
     throw new OptionError("d", `must be ≥ p + k = ${p + k} to realise the overlaps of \`init\` as weights`, d);
   }
-  checkMemory(bufferBytes({ d, p, k }), "weights", model);
-  return { ...model, samples: outputSamples(o, d ** model.timeExponent), backend: o.backend ?? "wasm-simd" };
+  const method = o.method === "direct" || o.method === "chain" ? o.method : cheaperMethod(d, p, k);
+  // the chain starts from the overlaps of the simulator's initial weights unless it is given overlaps
+  if (method === "direct" || model.initKind !== "overlaps") checkMemory(bufferBytes({ d, p, k }), "weights", model);
+  return {
+    ...model,
+    samples: outputSamples(o, d ** model.timeExponent),
+    backend: o.backend ?? "wasm-simd",
+    method,
+    seeds: o.seeds ?? 1,
+    quantiles: o.quantiles ?? [0.1, 0.5, 0.9],
+  };
+}
+
+/** Measured costs per unit of work (ns, wasm-simd, `npm run bench`): direct (2p + k + 8)·d, chain r³/6 + 30r. */
+export const COST_PER_UNIT = { direct: 0.2, chain: 0.9 } as const;
+
+/**
+ * The cheaper exact method for (d, p, k): the direct step does ≈ (2p + k + 8)·d units of work (the fields,
+ * the update and d Gaussian draws, in f64x2 SIMD), the chain step ≈ r³/6 + 30·r (a Cholesky factorisation of
+ * the r×r overlaps and the r activations, scalar), r = p + k, at the measured COST_PER_UNIT of each.
+ */
+export function cheaperMethod(d: number, p: number, k: number): "direct" | "chain" {
+  const r = p + k;
+  return COST_PER_UNIT.direct * (2 * p + k + 8) * d > COST_PER_UNIT.chain * ((r * r * r) / 6 + 30 * r) ? "chain" : "direct";
 }
 
 /** Output sample counts ν_j = round(t_j/δt): the explicit `times`, or `points` log-spaced in [tMin, tMax]. */

@@ -150,7 +150,7 @@ describe("sgd-phase ode and compare", () => {
   });
 
   it("ode exits with 3 and a warning naming the quantity when the integration blows up", async () => {
-    const run = await cli(["ode", "--p", "4", "--k", "2", "--method", "euler", "--step", "10", "--t-max", "1e4", "--points", "3"]);
+    const run = await cli(["ode", "--p", "4", "--k", "2", "--integrator", "euler", "--step", "10", "--t-max", "1e4", "--points", "3"]);
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/^warning: the integration stopped at t = [\d.]+: (Q|M)\[\d\]\[\d\] became non-finite/);
   });
@@ -165,7 +165,7 @@ describe("sgd-phase ode and compare", () => {
     expect(c.t.length).toBe(5);
     expect(c.ode.risk.length).toBe(5);
     const rows = readFileSync(csv, "utf8").trim().split("\n");
-    expect(rows[0]).toBe("t,samples,ode_risk,sim_runs,sim_mean,sim_std,sim_se,sim_q10,sim_median,sim_q90");
+    expect(rows[0]).toBe("t,samples,ode_risk,sim_runs,sim_mean,sim_std,sim_se,sim_q10,sim_q50,sim_q90");
     expect(rows.length).toBe(6);
     expect(rows.slice(1).every((r) => r.split(",").every((v) => Number.isFinite(Number(v))))).toBe(true);
   });

@@ -34,7 +34,7 @@ describe("solveOde against ../shared/refs/ode_reference.json (p = 6, k = 3; rela
   });
 
   it.each(refCases)("%s with Dormand–Prince at rtol 1e-10, atol 1e-14", async (_name, c) => {
-    const r = await solveOde({ ...refOptions(c), method: "dopri5", rtol: 1e-10, atol: 1e-14 });
+    const r = await solveOde({ ...refOptions(c), integrator: "dopri5", rtol: 1e-10, atol: 1e-14 });
     c.risk.forEach((v, j) => expect(Math.abs(r.risk[j] - v) / v, `t = ${c.times[j]}`).toBeLessThan(1e-6));
   });
 
@@ -42,7 +42,7 @@ describe("solveOde against ../shared/refs/ode_reference.json (p = 6, k = 3; rela
     const c = ref.cases["blue_Delta1e-3"] as RefCase;
     const times = [1, 2, 5, 10, 20];
     const exact = await solveOde({ ...refOptions(c), times, rtol: 1e-11 });
-    const euler = async (step: number) => (await solveOde({ ...refOptions(c), times, method: "euler", step })).risk;
+    const euler = async (step: number) => (await solveOde({ ...refOptions(c), times, integrator: "euler", step })).risk;
     const [coarse, fine] = [await euler(2e-3), await euler(1e-3)];
     const err = (risk: number[]) => Math.max(...risk.map((v, j) => Math.abs(v - exact.risk[j]) / exact.risk[j]));
     expect(err(fine)).toBeLessThan(1e-3);
@@ -120,7 +120,7 @@ describe("solutions", () => {
   });
 
   it("reports a blow-up with the time and the order parameter (Euler with a step of 10 leaves the PSD cone)", async () => {
-    const r = await solveOde({ d: 1000, p: 4, k: 2, method: "euler", step: 10, tMax: 1e4, points: 3 });
+    const r = await solveOde({ d: 1000, p: 4, k: 2, integrator: "euler", step: 10, tMax: 1e4, points: 3 });
     expect(r.status).toBe("diverged");
     expect(r.failure!.reason).toMatch(/^(Q|M)\[\d\]\[\d\] became non-finite after t = [\d.e+]+ \(blow-up\)$/);
     expect(r.failure!.quantity).toMatch(/^(Q|M)\[\d\]\[\d\]$/);
@@ -159,10 +159,10 @@ describe("solveOde rejects bad input", () => {
     ["rtol = 0", { rtol: 0 }, "rtol", /must be a finite number in \(0, 1\)/],
     ["rtol negative", { rtol: -1e-8 }, "rtol", /must be a finite number in \(0, 1\)/],
     ["atol = 0", { atol: 0 }, "atol", /must be a finite number > 0/],
-    ["an unknown method", { method: "rk4" as never }, "method", /must be one of "bdf", "dopri5", "euler"/],
+    ["an unknown integrator", { integrator: "rk4" as never }, "integrator", /must be one of "bdf", "dopri5", "euler"/],
     ["an unknown mode", { mode: "exact" as never }, "mode", /must be one of "limit", "finite-d"/],
-    ["step without euler", { step: 0.1 }, "step", /fixed step of method "euler" only/],
-    ["rtol with euler", { method: "euler", rtol: 1e-6 }, "rtol", /no effect with method "euler"/],
+    ["step without euler", { step: 0.1 }, "step", /fixed step of integrator "euler" only/],
+    ["rtol with euler", { integrator: "euler", rtol: 1e-6 }, "rtol", /no effect with integrator "euler"/],
     ["the js backend", { backend: "js" as never }, "backend", /must be one of "wasm-simd", "wasm-scalar", "wasm-debug"/],
     ["Q0 not symmetric", { init: { ...refInit, Q0: refInit.Q0.map((row, i) => row.map((v, j) => (i === 0 && j === 1 ? v + 0.1 : v))) } }, "init.Q0", /must be symmetric/],
     ["Ω not PSD", { init: { Q0: [[1, 0], [0, 1]], M0: [[2], [0]], P: [[1]] } }, "init", /positive semi-definite/],

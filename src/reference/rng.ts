@@ -91,7 +91,8 @@ export class ReferenceRng {
     return ((this.rh >>> 0) * TWO_21 + (this.rl >>> 11)) * TWO_M53;
   }
 
-  private open01(): number {
+  /** Uniform on (0, 1), never 0. */
+  open01(): number {
     this.next();
     return ((this.rh >>> 0) * TWO_20 + (this.rl >>> 12) + 0.5) * TWO_M52;
   }
@@ -114,5 +115,32 @@ export class ReferenceRng {
       }
       if (ZIG_F[i + 1] + (ZIG_F[i] - ZIG_F[i + 1]) * this.uniform() < Math.exp(-0.5 * x * x)) return x;
     }
+  }
+
+  /** Gamma(a, 1) by Marsaglia & Tsang (assembly/rng.ts `gammaSample`), draw for draw. */
+  gamma(a: number): number {
+    if (a < 1) {
+      const g = this.gamma(a + 1);
+      return g * Math.pow(this.open01(), 1.0 / a);
+    }
+    const c = a - 1.0 / 3.0;
+    const s = 1.0 / Math.sqrt(9.0 * c);
+    for (;;) {
+      let x: number, v: number;
+      do {
+        x = this.normal();
+        v = 1.0 + s * x;
+      } while (v <= 0);
+      v = v * v * v;
+      const u = this.open01();
+      const x2 = x * x;
+      if (u < 1.0 - 0.0331 * x2 * x2) return c * v;
+      if (Math.log(u) < 0.5 * x2 + c * (1.0 - v + Math.log(v))) return c * v;
+    }
+  }
+
+  /** χ² with n ≥ 0 degrees of freedom (assembly/rng.ts `chiSquare`). */
+  chiSquare(n: number): number {
+    return n > 0 ? 2.0 * this.gamma(0.5 * n) : 0.0;
   }
 }

@@ -1,14 +1,14 @@
 // see: README.md (CLI) — `sgd-phase compare`: the ODE and n simulation seeds from one initial condition.
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { compare, comparisonCsv, DEFAULT_SEEDS, type Comparison, type CompareOptions } from "../../compare.js";
-import { DEFAULTS } from "../../validate.js";
+import { DEFAULTS, SIM_METHODS } from "../../validate.js";
 import { toJson } from "../../export.js";
 import { addModelOptions, checkOutputs, fail, modelOptions, parseNumber, progress, writeOutputs, type ModelFlags, type Writers } from "../options.js";
 import { addSolverOptions } from "./ode.js";
 
 const WRITERS: Writers<Comparison> = { ".json": toJson, ".csv": comparisonCsv };
 
-type Flags = ModelFlags & Pick<CompareOptions, "seeds" | "mode" | "method" | "rtol" | "atol">;
+type Flags = ModelFlags & Pick<CompareOptions, "seeds" | "method" | "mode" | "integrator" | "rtol" | "atol">;
 
 export function compareCommand(): Command {
   return addSolverOptions(
@@ -19,6 +19,7 @@ export function compareCommand(): Command {
     "finite-d",
   )
     .option("--seeds <n>", `number of simulation seeds, from --seed on (default ${DEFAULT_SEEDS})`, parseNumber)
+    .addOption(new Option("--method <name>", 'simulations: "direct", "chain" or "auto" (default)').choices([...SIM_METHODS]))
     .option("--out <files...>", "write the comparison: .json (everything) and/or .csv (one row per time, plot-ready)")
     .action(async (flags: Flags, command: Command) => {
       try {
@@ -32,11 +33,11 @@ export function compareCommand(): Command {
 async function runCompare(flags: Flags): Promise<void> {
   checkOutputs(flags.out, WRITERS);
   const options = (await modelOptions(flags)) as CompareOptions;
-  for (const key of ["seeds", "mode", "method", "rtol", "atol"] as const) {
+  for (const key of ["seeds", "method", "mode", "integrator", "rtol", "atol"] as const) {
     if (flags[key] !== undefined) (options as Record<string, unknown>)[key] = flags[key];
   }
-  const bar = progress(flags, "compare |{bar}| {value}/{total} runs | {stage}");
-  const c = await compare({ ...options, onProgress: (p) => bar.update(p.done, p.total, { stage: p.stage }) }).finally(() => bar.stop());
+  const bar = progress(flags, "compare |{bar}| {percentage}% | {value}/{total} samples (all seeds) | ETA {eta_formatted}");
+  const c = await compare({ ...options, onProgress: (p) => bar.update(p.samples, p.totalSamples, {}) }).finally(() => bar.stop());
   if (flags.out === undefined) process.stdout.write(comparisonTable(c));
   const q = c.params.simulation;
   await writeOutputs(flags.out ?? [], WRITERS, c, [], `${q.region} region, d = ${q.d}, p = ${q.p}, k = ${q.k}: ODE (${c.params.ode.mode}) and ${c.params.seeds.length} seeds`);
@@ -51,7 +52,8 @@ function comparisonTable(c: Comparison): string {
     `# ${q.region} region (κ = ${q.kappa}, δ = ${q.delta}), d = ${q.d}, p = ${q.p}, k = ${q.k}, γ = ${q.gamma}, Δ = ${q.noise}; ` +
     `ODE ${o.mode} (a1 = ${Number(o.a1.toPrecision(6))}, a2 = ${Number(o.a2.toPrecision(6))}), ${c.params.seeds.length} simulation seeds`;
   const header = ["t", "samples", "ode", "sim mean", "± se", "q10", "q90"];
-  const rows = c.t.map((t, j) => [String(Number(t.toPrecision(6))), String(c.samples[j]), fmt(c.ode.risk[j]), fmt(s.mean[j]), fmt(s.se[j]), fmt(s.q10[j]), fmt(s.q90[j])]);
+  const [q10, q90] = [s.quantiles.values[0], s.quantiles.values[s.quantiles.values.length - 1]];
+  const rows = c.t.map((t, j) => [String(Number(t.toPrecision(6))), String(c.samples[j]), fmt(c.ode.risk[j]), fmt(s.mean[j]), fmt(s.se[j]), fmt(q10[j]), fmt(q90[j])]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padStart(widths[i])).join("  ");
   return `${[head, line(header), ...rows.map(line)].join("\n")}\n`;

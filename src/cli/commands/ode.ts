@@ -3,23 +3,23 @@ import { Command, Option } from "commander";
 import { solveOde } from "../../ode.js";
 import type { OdeResult } from "../../result.js";
 import { BACKENDS } from "../../engine.js";
-import { DEFAULTS, ODE_DEFAULTS, ODE_METHODS, ODE_MODES, type OdeOptions } from "../../validate.js";
+import { DEFAULTS, ODE_DEFAULTS, ODE_INTEGRATORS, ODE_MODES, type OdeOptions } from "../../validate.js";
 import { toCsv, toJson, toOdeTable } from "../../export.js";
 import { addModelOptions, checkOutputs, fail, modelOptions, parseNumber, progress, writeOutputs, type ModelFlags, type Writers } from "../options.js";
 import { EXIT_DIVERGED } from "./simulate.js";
 
 const WRITERS: Writers<OdeResult> = { ".json": toJson, ".csv": toCsv };
 
-type Flags = ModelFlags & Pick<OdeOptions, "mode" | "method" | "rtol" | "atol" | "step" | "backend">;
+type Flags = ModelFlags & Pick<OdeOptions, "mode" | "integrator" | "rtol" | "atol" | "step" | "backend">;
 
 /** The solver flags of `ode` and `compare`. */
 export function addSolverOptions(command: Command, defaultMode: string): Command {
   return command
     .addOption(new Option("--mode <mode>", `terms kept: "limit" (the region's limit) or "finite-d" (both, at this d) (default ${defaultMode})`).choices([...ODE_MODES]))
-    .addOption(new Option("--method <name>", "integrator (default bdf)").choices([...ODE_METHODS]))
+    .addOption(new Option("--integrator <name>", "ODE integrator (default bdf)").choices([...ODE_INTEGRATORS]))
     .option("--rtol <x>", `relative tolerance (default ${ODE_DEFAULTS.rtol})`, parseNumber)
     .option("--atol <x>", `absolute tolerance (default rtol·${ODE_DEFAULTS.atolPerRtol}, at least ${ODE_DEFAULTS.bdfAtolFloor} for bdf)`, parseNumber)
-    .option("--step <x>", `fixed step of --method euler (default ${ODE_DEFAULTS.step})`, parseNumber);
+    .option("--step <x>", `fixed step of --integrator euler (default ${ODE_DEFAULTS.step})`, parseNumber);
 }
 
 export function odeCommand(): Command {
@@ -44,7 +44,7 @@ export function odeCommand(): Command {
 async function runOde(flags: Flags): Promise<number> {
   checkOutputs(flags.out, WRITERS);
   const options = (await modelOptions(flags)) as OdeOptions;
-  for (const key of ["mode", "method", "rtol", "atol", "step", "backend"] as const) {
+  for (const key of ["mode", "integrator", "rtol", "atol", "step", "backend"] as const) {
     if (flags[key] !== undefined) (options as Record<string, unknown>)[key] = flags[key];
   }
   const bar = progress(flags, "ODE |{bar}| {percentage}% | t = {t} | {steps} steps");

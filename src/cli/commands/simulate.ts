@@ -3,15 +3,15 @@ import { Command, Option } from "commander";
 import { simulate } from "../../simulate.js";
 import type { SimulationResult } from "../../result.js";
 import { BACKENDS } from "../../engine.js";
-import { DEFAULTS, type SimulateOptions } from "../../validate.js";
+import { DEFAULTS, SIM_METHODS, type SimulateOptions } from "../../validate.js";
 import { initialOverlaps, toCsv, toJson, toTable } from "../../export.js";
-import { addModelOptions, checkOutputs, fail, modelOptions, progress, writeOutputs, writeText, type ModelFlags, type Writers } from "../options.js";
+import { addModelOptions, checkOutputs, fail, modelOptions, parseNumber, parseNumberList, progress, writeOutputs, writeText, type ModelFlags, type Writers } from "../options.js";
 
 const WRITERS: Writers<SimulationResult> = { ".json": toJson, ".csv": toCsv };
 /** Exit code of a run that diverged (its output is still written). */
 export const EXIT_DIVERGED = 3;
 
-type Flags = ModelFlags & { saveInit?: string; backend?: SimulateOptions["backend"] };
+type Flags = ModelFlags & Pick<SimulateOptions, "backend" | "method" | "seeds" | "quantiles"> & { saveInit?: string };
 
 export function simulateCommand(): Command {
   return addModelOptions(
@@ -21,6 +21,9 @@ export function simulateCommand(): Command {
     .option("--save-init <file>", "write the overlaps { Q0, M0, P } of the initial condition used (JSON)")
     .option("--out <files...>", "write the result: .json (whole result) and/or .csv (t, samples, risk)")
     .addOption(new Option("--backend <name>", "where the numerics run (default wasm-simd)").choices([...BACKENDS]))
+    .addOption(new Option("--method <name>", 'direct SGD on the weights, the exact reduced chain on the overlaps, or "auto": the cheaper (default)').choices([...SIM_METHODS]))
+    .option("--seeds <n>", "run n seeds from the same initial condition and add the mean, se and quantiles of the risk (default 1)", parseNumber)
+    .option("--quantiles <list>", "quantile levels of the ensemble, comma-separated (default 0.1,0.5,0.9)", parseNumberList)
     .action(async (flags: Flags, command: Command) => {
       try {
         process.exitCode = await runSimulate(flags);
@@ -33,7 +36,9 @@ export function simulateCommand(): Command {
 async function runSimulate(flags: Flags): Promise<number> {
   checkOutputs(flags.out, WRITERS);
   const options = (await modelOptions(flags)) as SimulateOptions;
-  if (flags.backend !== undefined) options.backend = flags.backend;
+  for (const key of ["backend", "method", "seeds", "quantiles"] as const) {
+    if (flags[key] !== undefined) (options as Record<string, unknown>)[key] = flags[key];
+  }
   const bar = progress(flags, "SGD |{bar}| {percentage}% | {value}/{total} samples | t = {t} | ETA {eta_formatted}");
   const result = await simulate({
     ...options,

@@ -1,0 +1,92 @@
+// `npm run bench` (part 4): the exact reduced chain. One chain step at p = 8, k = 4 (wasm-simd, wasm-scalar,
+// js on identical states, answers checked); the direct step against the chain step at d ∈ {10³, 10⁴, 10⁵}
+// (wasm-simd); and one blue-line curve at d = 10⁶ to t = 100 (10⁸ samples) with the chain, timed once.
+// JSON in bench/results/chain.json. Goals (issue 4): chain step ≤ 1 µs; at d = 10⁴ the chain ≥ 100× faster
+// per sample than the direct simulator; the d = 10⁶ curve in < 3 minutes on one core.
+import b from "benny";
+import type { Summary } from "benny/lib/internal/common-types.js";
+import { createEngine, setSlot, type Backend, type Engine } from "../src/engine.js";
+import { Slot, Status, Stream } from "../src/layout.js";
+import { simulate } from "../src/simulate.js";
+import { identicalEngines, printRows, rowsOf, saveRows, type Row } from "./harness.js";
+
+const TIMING = { minTime: 0.1, maxTime: 3, minSamples: 20 };
+const P = 8, K = 4, R = P + K;
+const STEPS = 2000;
+
+/** The initial Ω of the simulator (d = 1000, seed 1), students first. */
+async function startOmega(): Promise<Float64Array> {
+  const s = await simulate({ d: 1000, p: P, k: K, times: [1e-3], seed: 1, method: "direct" });
+  const omega = new Float64Array(R * R);
+  for (let a = 0; a < R; a++) {
+    for (let c = 0; c < R; c++) omega[a * R + c] = a < P && c < P ? s.Q[0][a][c] : a < P ? s.M[0][a][c - P] : c < P ? s.M[0][c][a - P] : s.P[a - P][c - P];
+  }
+  return omega;
+}
+
+async function chainEngine(backend: Backend, d: number, omega: Float64Array): Promise<Engine> {
+  const e = await createEngine(backend, { kind: "chain", d, p: P, k: K });
+  e.f64.set(omega, e.layout.omega / 8);
+  setSlot(e, Slot.GAMMA, P);
+  setSlot(e, Slot.NOISE, 1e-3);
+  e.seed(1, Stream.SGD);
+  return e;
+}
+
+async function suite(name: string, cases: [string, () => void][], unitsPerOp: number): Promise<Row[]> {
+  let summary: Summary | undefined;
+  await b.suite(
+    name,
+    ...cases.map(([label, fn]) => b.add(label, fn, TIMING)),
+    b.cycle(),
+    b.complete((s) => {
+      summary = s;
+    }),
+  );
+  return rowsOf(summary!, unitsPerOp);
+}
+
+const omega = await startOmega();
+const rows: Row[] = [];
+
+// 1. one chain step, three backends; answers first: 2000 steps from the same state agree
+const backends: Backend[] = ["wasm-simd", "wasm-scalar", "js"];
+const check = await Promise.all(backends.map((backend) => chainEngine(backend, 1e5, omega)));
+check.forEach((e) => {
+  if (e.chainRun(STEPS) !== Status.OK) throw new Error(`${e.backend}: the chain diverged`);
+});
+const ref = check[0].f64.slice(check[0].layout.omega / 8, check[0].layout.omega / 8 + R * R);
+let agreement = 0;
+for (const e of check.slice(1)) {
+  e.f64.subarray(e.layout.omega / 8, e.layout.omega / 8 + R * R).forEach((v, i) => (agreement = Math.max(agreement, Math.abs(v - ref[i]) / Math.max(1, Math.abs(ref[i])))));
+}
+if (!(agreement < 1e-10)) throw new Error(`chain backends disagree: ${agreement}`);
+const engines = await Promise.all(backends.map((backend) => chainEngine(backend, 1e5, omega)));
+rows.push(...(await suite("chain step, p = 8, k = 4", engines.map((e) => [e.backend, () => e.chainRun(STEPS)]), STEPS)));
+
+// 2. direct against chain per sample, wasm-simd
+const perSample: Record<string, { direct: number; chain: number; ratio: number }> = {};
+for (const d of [1e3, 1e4, 1e5]) {
+  const [direct] = await identicalEngines(["wasm-simd"], { d, p: P, k: K, noise: 1e-3, seed: 1 });
+  const chain = await chainEngine("wasm-simd", d, omega);
+  const directSteps = Math.max(1, Math.round(2e5 / d));
+  direct.sgdRun(directSteps * 10);
+  chain.chainRun(STEPS);
+  const [dr] = await suite(`direct step, d = ${d}`, [["wasm-simd", () => direct.sgdRun(directSteps)]], directSteps);
+  const [cr] = await suite(`chain step, d = ${d}`, [["wasm-simd", () => chain.chainRun(STEPS)]], STEPS);
+  rows.push(dr, cr);
+  perSample[`d=${d}`] = { direct: dr.nsPerSample, chain: cr.nsPerSample, ratio: dr.nsPerSample / cr.nsPerSample };
+}
+
+// 3. the whole blue-line curve at d = 10^6 to t = 100 (10^8 samples), once
+const started = performance.now();
+const curve = await simulate({ d: 1e6, p: P, k: K, noise: 1e-3, tMax: 100, points: 20, method: "chain", seed: 1 });
+const curveSeconds = (performance.now() - started) / 1000;
+if (curve.status !== "ok" || curve.samples.at(-1) !== 1e8) throw new Error("d = 1e6 curve failed");
+
+console.log();
+printRows(rows, "ns/sample");
+for (const [d, v] of Object.entries(perSample)) console.log(`${d}: direct ${v.direct.toFixed(0)} ns, chain ${v.chain.toFixed(0)} ns per sample: chain ${v.ratio.toFixed(1)}× faster`);
+console.log(`blue line, d = 10^6, t = 0 → 100 (10^8 samples, chain, wasm-simd): ${curveSeconds.toFixed(1)} s, final excess risk ${curve.risk.at(-1)!.toExponential(4)}`);
+const file = saveRows("chain", rows, { perSample, agreement, curve: { seconds: curveSeconds, samples: 1e8, finalRisk: curve.risk.at(-1) }, command: "npm run bench" });
+console.log(`written: ${file}`);
