@@ -62,6 +62,19 @@ describe("sgd-phase simulate", () => {
     expect(JSON.parse(readFileSync(join(dir, "w.json"), "utf8")).params).toMatchObject({ d: 200, p: 6, k: 3, init: "weights" });
   });
 
+  it("--method chain --seeds 5 adds the ensemble: mean, std, se and the quantiles as CSV columns", async () => {
+    const csv = join(dir, "ensemble.csv");
+    const run = await cli(["simulate", ...small, "--t-max", "2", "--points", "3", "--method", "chain", "--seeds", "5", "--quantiles", "0.25,0.75", "--out", csv]);
+    expect(run.code).toBe(0);
+    const rows = readFileSync(csv, "utf8").trim().split("\n");
+    expect(rows[0]).toBe("t,samples,risk,runs,mean,std,se,q25,q75");
+    expect(rows.length).toBe(5);
+    expect(rows.at(-1)!.split(",")[3]).toBe("5");
+    const bad = await cli(["simulate", "--method", "exact"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/argument 'exact' is invalid. Allowed choices are direct, chain, auto./);
+  });
+
   it("shows progress on stderr with --progress (100% at the end), and none with --no-progress", async () => {
     const out = join(dir, "progress.json");
     const shown = await cli(["simulate", ...small, "--t-max", "20", "--points", "3", "--progress", "--out", out]);

@@ -26,14 +26,6 @@ export function maxRelDiff(a: unknown, b: unknown, floor = 1e-12): number {
   return a.reduce((m: number, v, i) => Math.max(m, maxRelDiff(v, b[i], floor)), 0);
 }
 
-/** Mean, sample standard deviation and standard error of the mean. */
-export function stats(values: number[]): { mean: number; std: number; se: number } {
-  const n = values.length;
-  const mean = values.reduce((s, v) => s + v, 0) / n;
-  const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
-  return { mean, std, se: std / Math.sqrt(n) };
-}
-
 /** Result of running the built CLI. */
 export interface CliRun {
   code: number;
