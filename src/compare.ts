@@ -66,8 +66,9 @@ export async function compare(options: CompareOptions = {}): Promise<Comparison>
     se: first.risk.map(() => 0),
     quantiles: { levels: LEVELS, values: LEVELS.map(() => first.risk) },
     diverged: first.status === "diverged" ? 1 : 0,
+    curves: [first.risk],
   };
-  const { seeds, ...simulations } = ensemble;
+  const { seeds, curves: _curves, ...simulations } = ensemble;
   return {
     params: { simulation: first.params, ode: ode.params, seeds },
     t: first.t,

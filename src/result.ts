@@ -43,6 +43,7 @@ export const ensembleSchema = z
       values: z.array(z.array(z.number())).describe("per level, the quantile of the risk at each output time"),
     }),
     diverged: z.number().int().describe("seeds that diverged"),
+    curves: z.array(z.array(z.number())).describe("the risk curve of every seed (shorter when it diverged)"),
   })
   .describe("statistics of the risk over the seeds (only with seeds > 1)");
 

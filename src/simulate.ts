@@ -44,6 +44,7 @@ export async function simulate(options?: SimulateOptions): Promise<SimulationRes
       seeds: runs.map((run) => run.params.seed),
       ...curveStatistics(runs.map((run) => run.risk), result.t.length, r.quantiles),
       diverged: runs.filter((run) => run.status === "diverged").length,
+      curves: runs.map((run) => run.risk),
     };
   }
   return result;

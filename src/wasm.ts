@@ -54,6 +54,11 @@ export function compileBuild(build: WasmBuild): Promise<WebAssembly.Module> {
   return module;
 }
 
+/** Seeds the cache with a module compiled elsewhere (a worker receives the main thread's modules). */
+export function provideModule(build: WasmBuild, module: WebAssembly.Module): void {
+  modules.set(build, Promise.resolve(module));
+}
+
 /** A fresh instance of `build`, with its own memory. */
 export async function instantiateBuild(build: WasmBuild): Promise<WasmExports> {
   return BUILDS[build].instantiate(await compileBuild(build), { env: {} });

@@ -6,6 +6,11 @@ import { simulateCommand } from "./commands/simulate.js";
 import { schemaCommand } from "./commands/schema.js";
 import { odeCommand } from "./commands/ode.js";
 import { compareCommand } from "./commands/compare.js";
+import { sweepCommand } from "./commands/sweep.js";
+import { phaseDiagramCommand } from "./commands/phase-diagram.js";
+import { scalingCommand } from "./commands/scaling.js";
+import { reproduceCommand } from "./commands/reproduce.js";
+import { overviewCommand } from "./commands/overview.js";
 
 const program = new Command()
   .name("sgd-phase")
@@ -18,5 +23,10 @@ const program = new Command()
 program.addCommand(simulateCommand());
 program.addCommand(odeCommand());
 program.addCommand(compareCommand());
+program.addCommand(sweepCommand());
+program.addCommand(phaseDiagramCommand());
+program.addCommand(scalingCommand());
+program.addCommand(reproduceCommand());
+program.addCommand(overviewCommand());
 program.addCommand(schemaCommand());
 await program.parseAsync(process.argv);

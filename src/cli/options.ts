@@ -152,3 +152,15 @@ export function progress(flags: { progress?: boolean }, format: string): { updat
     },
   };
 }
+
+/** Parses a grid axis: "from:to:count" (evenly spaced) or a comma-separated list. */
+export function parseAxis(value: string): { from: number; to: number; count: number } | number[] {
+  if (value.includes(":")) {
+    const parts = value.split(":").map((x) => (x.trim() === "" ? NaN : Number(x)));
+    if (parts.length !== 3 || parts.some(Number.isNaN) || !Number.isInteger(parts[2]) || parts[2] < 1) {
+      throw new InvalidArgumentError("must be from:to:count (count a positive integer) or a comma-separated list.");
+    }
+    return { from: parts[0], to: parts[1], count: parts[2] };
+  }
+  return parseNumberList(value);
+}

@@ -1,0 +1,29 @@
+// see: README.md (npm start) — `sgd-phase overview`: the default phase diagram and one curve per region.
+import { join } from "node:path";
+import { Command } from "commander";
+import { regionCurves } from "../../overview.js";
+import { fail } from "../options.js";
+import { addPhaseOptions, runPhaseDiagram } from "./phase-diagram.js";
+
+export function overviewCommand(): Command {
+  return addPhaseOptions(
+    new Command("overview").description("the main job (npm start): the default phase diagram and one learning curve per region, into <out-dir>"),
+  )
+    .option("--out-dir <dir>", "directory of the outputs (default out)")
+    .action(async (flags: Record<string, unknown> & { outDir?: string }, command: Command) => {
+      try {
+        const outDir = flags.outDir ?? "out";
+        const started = performance.now();
+        await runPhaseDiagram({ ...flags, outDir: join(outDir, "phase-diagram") });
+        const files = await regionCurves({ outDir, workers: flags.workers as number | undefined });
+        process.stdout.write(
+          `one learning curve per region (simulations, 10–90% band, and the limit ODE): ${files.join(", ")}\n` +
+            `overview done in ${((performance.now() - started) / 1000).toFixed(1)} s. The heat maps show log10 of the excess risk over (κ, δ) at the ` +
+            `horizon (phase-diagram.svg) and after a fixed number of samples (phase-diagram-samples.svg), with the blue line κ + δ = 0 and ` +
+            `the red boundary κ + δ = −1/2 drawn on them.\n`,
+        );
+      } catch (error) {
+        fail(command, error);
+      }
+    });
+}

@@ -1,0 +1,42 @@
+// see: README.md (finite-size scaling) — `sgd-phase scaling --dims 30,100,300,1000 --delta 0.5 ...`.
+import { Command } from "commander";
+import { scaling, type ScalingOptions } from "../../scaling.js";
+import { toJson } from "../../export.js";
+import { fail, parseNumber, parseNumberList, writeText } from "../options.js";
+
+type Flags = Omit<ScalingOptions, "onProgress"> & { out?: string };
+
+export function scalingCommand(): Command {
+  return new Command("scaling")
+    .description("estimate the plateau R∞(d) over seeds for several d and fit R∞ − floor ∝ d^slope")
+    .requiredOption("--dims <list>", "input dimensions, comma-separated (at least two)", parseNumberList)
+    .option("--p <n>", "student hidden units (default 1)", parseNumber)
+    .option("--kappa <x>", "p = round(d^κ) instead of --p", parseNumber)
+    .option("--k <n>", "teacher hidden units (default 1)", parseNumber)
+    .option("--gamma0 <x>", "γ = γ0·d^(−δ) (default 1)", parseNumber)
+    .option("--delta <x>", "learning-rate exponent δ (default 0.5)", parseNumber)
+    .option("--noise <x>", "label-noise variance Δ (default 0.01)", parseNumber)
+    .option("--t-max <x>", "horizon on the region's clock (default 100)", parseNumber)
+    .option("--seeds <n>", "seeds per d (default 10)", parseNumber)
+    .option("--tail <x>", "R∞ averages the risk over t ∈ [tail·tMax, tMax] (default 0.5)", parseNumber)
+    .option("--floor <x>", "subtracted from R∞ before the fit (default 0)", parseNumber)
+    .option("--seed <n>", "first seed (default 0)", parseNumber)
+    .option("--out <file>", "write the points and the fit (JSON)")
+    .action(async (flags: Flags, command: Command) => {
+      try {
+        const { out, ...options } = flags;
+        const defaults = { p: options.kappa === undefined ? 1 : undefined, k: 1, gamma0: 1, delta: 0.5, noise: 0.01, tMax: 100 };
+        const merged = { ...Object.fromEntries(Object.entries(defaults).filter(([, v]) => v !== undefined)), ...options } as ScalingOptions;
+        const result = await scaling(merged);
+        const lines = result.points.map((q) => `  d = ${q.d}: R∞ = ${q.rInf.toExponential(4)} ± ${q.se.toExponential(1)} (${q.seeds} seeds)`);
+        const { slope, slopeError, reducedChi2 } = result.fit;
+        process.stdout.write(`${lines.join("\n")}\nfit: R∞ − ${result.floor} ∝ d^slope, slope = ${slope.toFixed(4)} ± ${slopeError.toFixed(4)} (χ²/dof = ${reducedChi2.toFixed(2)})\n`);
+        if (out) {
+          await writeText(out, toJson(result));
+          process.stderr.write(`written: ${out}\n`);
+        }
+      } catch (error) {
+        fail(command, error);
+      }
+    });
+}

@@ -1,0 +1,47 @@
+// see: README.md (sweeps) — `sgd-phase sweep --spec FILE --out FILE.jsonl [--resume]`.
+import { Command } from "commander";
+import { sweep, type SweepSpec } from "../../sweep.js";
+import { fail, parseNumber, progress, readJson } from "../options.js";
+
+interface Flags {
+  spec: string;
+  out: string;
+  resume?: boolean;
+  workers?: number;
+  progress?: boolean;
+}
+
+export function sweepCommand(): Command {
+  return new Command("sweep")
+    .description('run a grid or list of points ({ "kind": "simulate" | "ode" | "phase", "base", "grid", "points" }) on all cores; one JSON line per finished point')
+    .requiredOption("--spec <file>", "the sweep, JSON")
+    .requiredOption("--out <file>", "JSON-lines file, appended to as points finish")
+    .option("--resume", "keep the points already in --out and run only the others")
+    .option("--workers <n>", "worker threads (default: available parallelism; 0: this thread)", parseNumber)
+    .option("--progress", "always show progress on stderr")
+    .option("--no-progress", "never show progress")
+    .action(async (flags: Flags, command: Command) => {
+      try {
+        const spec = (await readJson(flags.spec, "--spec")) as SweepSpec;
+        const bar = progress(flags, "sweep |{bar}| {value}/{total} points | ETA {eta_formatted}");
+        const started = performance.now();
+        let skipped = 0;
+        const lines = await sweep(spec, {
+          out: flags.out,
+          resume: flags.resume,
+          workers: flags.workers,
+          onProgress: (p) => {
+            skipped = p.skipped;
+            bar.update(p.done, p.total, {});
+          },
+        }).finally(() => bar.stop());
+        const failed = lines.filter((l) => l.error !== undefined).length;
+        process.stderr.write(
+          `${lines.length} points (${skipped} kept from ${flags.out}, ${failed} failed) in ${((performance.now() - started) / 1000).toFixed(1)} s; written: ${flags.out}\n`,
+        );
+        if (failed > 0) process.exitCode = 3;
+      } catch (error) {
+        fail(command, error);
+      }
+    });
+}

@@ -1,0 +1,186 @@
+// see: theory.md §9 — the phase diagram of SGD in the (κ, δ) plane, computed point by point: at each
+// (κ, δ), p = round(d^κ) students and γ = γ0·d^(−δ) run on the region's own clock (t = ν/d in red, where
+// there is none) up to a horizon, within a sample budget, with the limit ODE where it exists for comparison.
+import { simulate } from "./simulate.js";
+import { solveOde } from "./ode.js";
+import { regionOf, timeExponentOf, type Region } from "./regions.js";
+import { OptionError } from "./validate.js";
+
+/** One point of the phase diagram. */
+export interface PhasePointOptions {
+  d: number;
+  kappa: number;
+  delta: number;
+  k?: number;
+  gamma0?: number;
+  noise?: number;
+  /** horizon on the point's clock (default 100) */
+  tEnd?: number;
+  /** most SGD samples a point may use (default 10^6) */
+  budget?: number;
+  /** the fixed number of samples n of the second view (default 10^5, at most the budget) */
+  samplesFixed?: number;
+  seed?: number;
+  /** log-spaced output times of the curve (default 12) */
+  points?: number;
+  /** integrate the limit ODE at the final time too (default true; skipped in red and for p > odeMaxP) */
+  ode?: boolean;
+  odeMaxP?: number;
+}
+
+export const PHASE_DEFAULTS = {
+  d: 100,
+  k: 1,
+  gamma0: 1,
+  noise: 1e-3,
+  tEnd: 100,
+  budget: 1e6,
+  samplesFixed: 1e5,
+  seed: 0,
+  points: 12,
+  odeMaxP: 24,
+  kappa: { from: 0, to: 1, count: 7 },
+  delta: { from: -1, to: 1, count: 9 },
+} as const;
+
+/** What one point measured. */
+export interface PhasePoint {
+  kappa: number;
+  delta: number;
+  d: number;
+  p: number;
+  k: number;
+  gamma: number;
+  noise: number;
+  /** the region theory predicts for (κ, δ) */
+  region: Region;
+  /** "region": t = ν·δt with the region's δt; "d": t = ν/d (red) */
+  timeScale: "region" | "d";
+  timeExponent: number;
+  method: "direct" | "chain";
+  samples: number;
+  tReached: number;
+  /** the horizon needed more samples than the budget: the curve stops at the budget */
+  budgetExhausted: boolean;
+  risk0: number;
+  riskEnd: number;
+  /** riskEnd / risk0 */
+  change: number;
+  /** over the last decade of t: risk up or down by more than 10%, else plateau */
+  trend: "down" | "up" | "plateau";
+  diverged: boolean;
+  divergence?: { samples: number; t: number; reason: string };
+  samplesFixed: number;
+  /** the risk after samplesFixed samples (null when the run stopped before) */
+  riskAtSamples: number | null;
+  /** the limit ODE at tReached (null where there is none: red, or p > odeMaxP, or it failed) */
+  odeRisk: number | null;
+  odeNote?: string;
+  curve: { t: number[]; samples: number[]; risk: number[] };
+  elapsedMs: number;
+}
+
+/** Runs one (κ, δ) point: the simulation within its budget, the summary, and the limit ODE. */
+export async function phasePoint(o: PhasePointOptions): Promise<PhasePoint> {
+  const started = performance.now();
+  for (const [name, rule, ok] of [
+    ["d", "must be a positive integer", Number.isInteger(o.d) && o.d > 0],
+    ["kappa", "must be a finite number ≥ 0", Number.isFinite(o.kappa) && o.kappa >= 0],
+    ["delta", "must be a finite number", Number.isFinite(o.delta)],
+  ] as const) {
+    if (!ok) throw new OptionError(name, rule, o[name]);
+  }
+  const d = o.d;
+  const k = o.k ?? PHASE_DEFAULTS.k;
+  const gamma0 = o.gamma0 ?? PHASE_DEFAULTS.gamma0;
+  const noise = o.noise ?? PHASE_DEFAULTS.noise;
+  const tEnd = o.tEnd ?? PHASE_DEFAULTS.tEnd;
+  const budget = o.budget ?? PHASE_DEFAULTS.budget;
+  const samplesFixed = Math.min(o.samplesFixed ?? PHASE_DEFAULTS.samplesFixed, budget);
+  const points = o.points ?? PHASE_DEFAULTS.points;
+  if (!(tEnd > 0)) throw new OptionError("tEnd", "must be a finite number > 0", tEnd);
+  if (!Number.isInteger(budget) || budget < 1) throw new OptionError("budget", "must be a positive integer", budget);
+  const region = regionOf(o.kappa, o.delta);
+  const exponent = timeExponentOf(region, o.kappa, o.delta);
+  const timeScale = exponent === undefined ? "d" : "region";
+  const timeExponent = exponent ?? 1;
+  const perUnit = d ** timeExponent;
+  const wanted = Math.max(1, Math.round(tEnd * perUnit));
+  const endMark = Math.min(wanted, budget);
+  // log-spaced sample counts up to the horizon (or the budget), plus samplesFixed (the run goes on to it)
+  const marks = new Set<number>();
+  const first = Math.max(1, Math.round(endMark / 1e4));
+  for (let j = 0; j < points; j++) marks.add(Math.max(1, Math.round(first * (endMark / first) ** (points === 1 ? 1 : j / (points - 1)))));
+  marks.add(endMark);
+  if (samplesFixed <= budget) marks.add(samplesFixed);
+  const samples = [...marks].sort((a, b) => a - b);
+  const sim = await simulate({ d, kappa: o.kappa, k, gamma0, delta: o.delta, noise, timeScale, seed: o.seed ?? PHASE_DEFAULTS.seed, times: samples.map((n) => n / perUnit) });
+  const risk = sim.risk;
+  const t = sim.t;
+  // the horizon's output, or the last one reached (a diverged run stops early)
+  const endIndex = sim.samples.indexOf(endMark) >= 0 ? sim.samples.indexOf(endMark) : risk.length - 1;
+  const end = Math.min(endIndex, risk.length - 1);
+  const tReached = t[end];
+  // the last decade before it: from the last output at or before tReached/10
+  let from = 0;
+  for (let j = 0; j < end; j++) if (t[j] <= tReached / 10) from = j;
+  const ratio = risk[end] / risk[from];
+  const trend = ratio > 1.1 ? "up" : ratio < 1 / 1.1 ? "down" : "plateau";
+  const fixedIndex = sim.samples.indexOf(samplesFixed);
+  const point: PhasePoint = {
+    kappa: o.kappa,
+    delta: o.delta,
+    d,
+    p: sim.params.p,
+    k,
+    gamma: sim.params.gamma,
+    noise,
+    region,
+    timeScale,
+    timeExponent,
+    method: sim.params.method,
+    samples: sim.samples[end],
+    tReached,
+    budgetExhausted: wanted > budget,
+    risk0: risk[0],
+    riskEnd: risk[end],
+    change: risk[end] / risk[0],
+    trend,
+    diverged: sim.status === "diverged",
+    ...(sim.divergence ? { divergence: sim.divergence } : {}),
+    samplesFixed,
+    riskAtSamples: fixedIndex >= 0 ? risk[fixedIndex] : null,
+    odeRisk: null,
+    curve: { t, samples: sim.samples, risk },
+    elapsedMs: 0,
+  };
+  const odeMaxP = o.odeMaxP ?? PHASE_DEFAULTS.odeMaxP;
+  if (o.ode === false) point.odeNote = "not asked";
+  else if (region === "red") point.odeNote = "no deterministic limit in the red region";
+  else if (point.p > odeMaxP) point.odeNote = `p = ${point.p} > ${odeMaxP}: skipped (cost)`;
+  else if (tReached > 0) {
+    const ode = await solveOde({
+      d,
+      kappa: o.kappa,
+      k,
+      gamma0,
+      delta: o.delta,
+      noise,
+      init: { Q0: sim.Q[0], M0: sim.M[0], P: sim.P },
+      times: [tReached],
+      integrator: "dopri5",
+      rtol: 1e-6,
+    });
+    if (ode.status === "ok") point.odeRisk = ode.risk.at(-1)!;
+    else point.odeNote = ode.failure?.reason;
+  }
+  point.elapsedMs = performance.now() - started;
+  return point;
+}
+
+/** n values from `from` to `to` evenly (a grid axis). */
+export function axis(spec: { from: number; to: number; count: number } | number[]): number[] {
+  if (Array.isArray(spec)) return spec;
+  const { from, to, count } = spec;
+  return Array.from({ length: count }, (_, i) => (count === 1 ? from : Number((from + ((to - from) * i) / (count - 1)).toPrecision(12))));
+}

@@ -1,0 +1,206 @@
+// see: README.md (figures) — Vega-Lite specifications of the figures (learning curves on log–log axes,
+// heat maps of the (κ, δ) plane with the theory's boundaries), rendered headless to SVG by vega and to PNG by
+// resvg. Specs are plain JSON, the same the browser page can render. No numerics here.
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+/** Colours of the phase diagram's regions (and of series named after them). */
+export const REGION_COLOURS = { green: "#2ca02c", blue: "#1f77b4", orange: "#ff7f0e", red: "#d62728" } as const;
+
+/** A Vega-Lite specification (top level). */
+export type VegaLiteSpec = Record<string, unknown>;
+
+const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+
+/** One curve: x and y values, drawn as a line, as points, or as a shaded band between lo and hi. */
+export interface Series {
+  name: string;
+  x: number[];
+  y: number[];
+  mark?: "line" | "points" | "dashed";
+  /** a band around the curve (e.g. 10%–90% of the simulations) */
+  lo?: number[];
+  hi?: number[];
+  colour?: string;
+}
+
+export interface CurvesOptions {
+  title: string;
+  xTitle: string;
+  yTitle: string;
+  series: Series[];
+  logX?: boolean;
+  logY?: boolean;
+  width?: number;
+  height?: number;
+}
+
+/** Curves on shared axes (log–log by default), one colour per series, a legend. Non-positive values on a log axis are dropped. */
+export function curvesSpec(o: CurvesOptions): VegaLiteSpec {
+  const logX = o.logX ?? true;
+  const logY = o.logY ?? true;
+  const ok = (x: number, y: number) => Number.isFinite(x) && Number.isFinite(y) && (!logX || x > 0) && (!logY || y > 0);
+  const rows = o.series.flatMap((s) =>
+    s.x.flatMap((x, i) => (ok(x, s.y[i]) ? [{ series: s.name, x, y: s.y[i], lo: s.lo?.[i] ?? null, hi: s.hi?.[i] ?? null, mark: s.mark ?? "line" }] : [])),
+  );
+  const names = o.series.map((s) => s.name);
+  const palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+  const colours = o.series.map((s, i) => s.colour ?? palette[i % palette.length]);
+  const x = { field: "x", type: "quantitative", title: o.xTitle, scale: logX ? { type: "log" } : { zero: false } };
+  const y = { field: "y", type: "quantitative", title: o.yTitle, scale: logY ? { type: "log" } : { zero: false } };
+  const colour = { field: "series", type: "nominal", title: null, scale: { domain: names, range: colours }, sort: names };
+  const layers: Record<string, unknown>[] = [];
+  if (rows.some((r) => r.lo !== null && r.hi !== null)) {
+    layers.push({
+      transform: [{ filter: "datum.lo !== null && datum.hi !== null" + (logY ? " && datum.lo > 0" : "") }],
+      mark: { type: "area", opacity: 0.2 },
+      encoding: { x, y: { ...y, field: "lo" }, y2: { field: "hi" }, color: colour },
+    });
+  }
+  layers.push(
+    { transform: [{ filter: "datum.mark === 'line'" }], mark: { type: "line", strokeWidth: 2 }, encoding: { x, y, color: colour } },
+    { transform: [{ filter: "datum.mark === 'dashed'" }], mark: { type: "line", strokeWidth: 2, strokeDash: [6, 4] }, encoding: { x, y, color: colour } },
+    { transform: [{ filter: "datum.mark === 'points'" }], mark: { type: "point", filled: true, size: 30 }, encoding: { x, y, color: colour } },
+  );
+  return { $schema: SCHEMA, title: o.title, width: o.width ?? 420, height: o.height ?? 300, data: { values: rows }, layer: layers };
+}
+
+/** Side-by-side panels (e.g. the three regimes). */
+export function panelsSpec(title: string, panels: VegaLiteSpec[]): VegaLiteSpec {
+  return { $schema: SCHEMA, title, hconcat: panels.map(({ $schema: _s, ...p }) => p), resolve: { scale: { color: "independent" } } };
+}
+
+/** A cell of the (κ, δ) plane. */
+export interface PlaneCell {
+  kappa: number;
+  delta: number;
+  /** the value coloured (e.g. log10 of the excess risk); null: no value (grey) */
+  value: number | null;
+  /** a flag drawn on the cell: "budget" (the horizon was not reached), "diverged" */
+  flag?: "budget" | "diverged";
+  region: string;
+}
+
+/**
+ * A heat map of the (κ, δ) plane: one rectangle per grid point coloured by `value`, the theory's boundaries
+ * κ + δ = 0 (blue line) and κ + δ = −1/2 (edge of red) drawn over it, the region names, and markers for the
+ * points whose budget ran out (○) or that diverged (×).
+ */
+export function planeSpec(o: { title: string; valueTitle: string; cells: PlaneCell[]; width?: number; height?: number }): VegaLiteSpec {
+  const kappas = [...new Set(o.cells.map((c) => c.kappa))].sort((a, b) => a - b);
+  const deltas = [...new Set(o.cells.map((c) => c.delta))].sort((a, b) => a - b);
+  const half = (v: number[]) => (v.length > 1 ? (v[1] - v[0]) / 2 : 0.5);
+  const hk = half(kappas);
+  const hd = half(deltas);
+  const [k0, k1] = [kappas[0] - hk, kappas[kappas.length - 1] + hk];
+  const [d0, d1] = [deltas[0] - hd, deltas[deltas.length - 1] + hd];
+  const cells = o.cells.map((c) => ({ ...c, k0: c.kappa - hk, k1: c.kappa + hk, d0: c.delta - hd, d1: c.delta + hd }));
+  const line = (offset: number) => {
+    // δ = offset − κ clipped to the plotted rectangle
+    const pts: { kappa: number; delta: number }[] = [];
+    for (let i = 0; i <= 50; i++) {
+      const kappa = k0 + ((k1 - k0) * i) / 50;
+      const delta = offset - kappa;
+      if (delta >= d0 && delta <= d1) pts.push({ kappa, delta });
+    }
+    return pts;
+  };
+  const labels = [
+    { kappa: (k0 + k1) / 2, delta: Math.min(d1 - 0.1, 0.8), text: "green (κ + δ > 0)" },
+    { kappa: k0 + 0.7 * (k1 - k0), delta: -(k0 + 0.7 * (k1 - k0)) + 0.08, text: "blue line" },
+    { kappa: k0 + 0.75 * (k1 - k0), delta: -0.25 - (k0 + 0.75 * (k1 - k0)), text: "orange" },
+    { kappa: k0 + 0.15 * (k1 - k0), delta: Math.max(d0 + 0.1, -0.9), text: "red" },
+  ].filter((l) => l.delta > d0 && l.delta < d1);
+  const x = { field: "kappa", type: "quantitative", title: "κ   (p ~ d^κ)", scale: { domain: [k0, k1], nice: false } };
+  const y = { field: "delta", type: "quantitative", title: "δ   (γ ~ d^−δ)", scale: { domain: [d0, d1], nice: false } };
+  return {
+    $schema: SCHEMA,
+    title: o.title,
+    width: o.width ?? 420,
+    height: o.height ?? 420,
+    layer: [
+      {
+        data: { values: cells },
+        mark: { type: "rect", stroke: "white", strokeWidth: 0.5 },
+        encoding: {
+          x: { ...x, field: "k0" },
+          x2: { field: "k1" },
+          y: { ...y, field: "d0" },
+          y2: { field: "d1" },
+          color: { field: "value", type: "quantitative", title: o.valueTitle, scale: { scheme: "viridis" } },
+          tooltip: [{ field: "kappa" }, { field: "delta" }, { field: "value", format: ".3f" }, { field: "region" }],
+        },
+      },
+      {
+        data: { values: cells.filter((c) => c.flag) },
+        mark: { type: "point", size: 60, strokeWidth: 2, color: "white" },
+        encoding: {
+          x,
+          y,
+          shape: {
+            field: "flag",
+            type: "nominal",
+            title: "point",
+            scale: { domain: ["budget", "diverged"], range: ["circle", "cross"] },
+            legend: { symbolStrokeColor: "black", labelExpr: "datum.label === 'budget' ? 'budget used up' : 'diverged'" },
+          },
+        },
+      },
+      { data: { values: line(0) }, mark: { type: "line", color: REGION_COLOURS.blue, strokeWidth: 3 }, encoding: { x, y, order: { field: "kappa" } } },
+      { data: { values: line(-0.5) }, mark: { type: "line", color: REGION_COLOURS.red, strokeWidth: 2, strokeDash: [6, 4] }, encoding: { x, y, order: { field: "kappa" } } },
+      { data: { values: labels }, mark: { type: "text", fontSize: 12, fontWeight: "bold", color: "white" }, encoding: { x, y, text: { field: "text" } } },
+    ],
+  };
+}
+
+/** Points with error bars and a fitted power law on log–log axes (e.g. R∞ against d). */
+export function fitSpec(o: { title: string; xTitle: string; yTitle: string; points: { x: number; y: number; lo: number; hi: number }[]; fit: { x: number; y: number }[]; fitLabel: string }): VegaLiteSpec {
+  const x = { field: "x", type: "quantitative", title: o.xTitle, scale: { type: "log" } };
+  const y = { field: "y", type: "quantitative", title: o.yTitle, scale: { type: "log" } };
+  return {
+    $schema: SCHEMA,
+    title: o.title,
+    width: 420,
+    height: 300,
+    layer: [
+      { data: { values: o.points.filter((p) => p.lo > 0) }, mark: { type: "rule" }, encoding: { x, y: { ...y, field: "lo" }, y2: { field: "hi" } } },
+      { data: { values: o.points }, mark: { type: "point", filled: true, size: 50 }, encoding: { x, y } },
+      { data: { values: o.fit.map((p) => ({ ...p, label: o.fitLabel })) }, mark: { type: "line", strokeDash: [6, 4] }, encoding: { x, y, color: { field: "label", type: "nominal", title: null } } },
+    ],
+  };
+}
+
+/** SVG of a Vega-Lite spec, rendered headless by vega. */
+export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  const [vega, vegaLite] = await Promise.all([import("vega"), import("vega-lite")]);
+  const compiled = vegaLite.compile(spec as never).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  const svg = await view.toSVG();
+  view.finalize();
+  return svg;
+}
+
+/** PNG of an SVG by resvg (a maintained Rust renderer with prebuilt binaries); undefined when it is unavailable. */
+export async function renderPng(svg: string): Promise<Uint8Array | undefined> {
+  try {
+    const { Resvg } = await import("@resvg/resvg-js");
+    return new Resvg(svg, { background: "white", fitTo: { mode: "zoom", value: 2 } }).render().asPng();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes <name>.vl.json (the spec), <name>.svg and, when possible, <name>.png into `dir`; returns the paths. */
+export async function writeFigure(dir: string, name: string, spec: VegaLiteSpec): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const svg = await renderSvg(spec);
+  const files = [join(dir, `${name}.vl.json`), join(dir, `${name}.svg`)];
+  await writeFile(files[0], `${JSON.stringify(spec)}\n`);
+  await writeFile(files[1], svg);
+  const png = await renderPng(svg);
+  if (png) {
+    files.push(join(dir, `${name}.png`));
+    await writeFile(files[2], png);
+  }
+  return files;
+}

@@ -1,0 +1,88 @@
+// see: theory.md §9 and the slides ("R∞ − Δ/2 ~ d^(−δ)" in the green region) — finite-size scaling: the
+// plateau R∞(d) of the excess risk over seeds for a list of d, and the power law fitted to R∞ − floor.
+import { simulate } from "./simulate.js";
+import { OptionError, type SimulateOptions } from "./validate.js";
+
+/** A power-law fit y = C·x^slope by weighted least squares on (log x, log y). */
+export interface PowerFit {
+  slope: number;
+  /** standard error of the slope: from the error bars, inflated by √(χ²/dof) when the scatter exceeds them */
+  slopeError: number;
+  /** log10 C */
+  intercept: number;
+  /** χ² per degree of freedom of the fit (NaN with two points) */
+  reducedChi2: number;
+}
+
+/**
+ * Fits log y = a + slope·log x to points with standard errors σ_y (σ of log y = σ_y / y), weights 1/σ², and
+ * returns the slope with its standard error (the usual (XᵀWX)⁻¹ error, times √(χ²/dof) when that exceeds 1).
+ */
+export function fitPowerLaw(points: { x: number; y: number; se: number }[]): PowerFit {
+  const use = points.filter((q) => q.x > 0 && q.y > 0 && Number.isFinite(q.se));
+  if (use.length < 2) throw new OptionError("points", "need at least two points with x > 0 and y > 0 to fit a power law", points.length);
+  let sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+  const rows = use.map((q) => {
+    const sigma = Math.max(q.se / q.y, 1e-12);
+    return { lx: Math.log(q.x), ly: Math.log(q.y), w: 1 / (sigma * sigma) };
+  });
+  for (const { lx, ly, w } of rows) {
+    sw += w;
+    sx += w * lx;
+    sy += w * ly;
+    sxx += w * lx * lx;
+    sxy += w * lx * ly;
+  }
+  const det = sw * sxx - sx * sx;
+  const slope = (sw * sxy - sx * sy) / det;
+  const a = (sxx * sy - sx * sxy) / det;
+  const chi2 = rows.reduce((c, { lx, ly, w }) => c + w * (ly - a - slope * lx) ** 2, 0);
+  const dof = rows.length - 2;
+  const reducedChi2 = dof > 0 ? chi2 / dof : NaN;
+  const slopeError = Math.sqrt(sw / det) * (dof > 0 ? Math.sqrt(Math.max(1, reducedChi2)) : 1);
+  return { slope, slopeError, intercept: a / Math.LN10, reducedChi2 };
+}
+
+export interface ScalingOptions extends Omit<SimulateOptions, "d" | "times" | "seeds" | "onProgress"> {
+  /** the input dimensions (at least two) */
+  dims: number[];
+  seeds?: number;
+  /** R∞ is the mean of the risk over the outputs in [tail·tMax, tMax] (default 0.5) */
+  tail?: number;
+  /** subtracted from R∞ before the fit (default 0: the excess risk of the green region has no floor) */
+  floor?: number;
+  onProgress?: (progress: { d: number; done: number; total: number }) => void;
+}
+
+export interface Scaling {
+  /** per d: R∞ (mean over seeds of each seed's tail average) and its standard error */
+  points: { d: number; rInf: number; se: number; seeds: number }[];
+  fit: PowerFit;
+  floor: number;
+  params: Record<string, unknown>;
+}
+
+/** Estimates R∞(d) for every d (seeds from one initial condition each) and fits R∞ − floor ∝ d^slope. */
+export async function scaling(options: ScalingOptions): Promise<Scaling> {
+  const { dims, seeds = 10, tail = 0.5, floor = 0, onProgress, ...sim } = options;
+  if (!Array.isArray(dims) || dims.length < 2) throw new OptionError("dims", "must list at least two input dimensions", dims);
+  if (!(tail > 0 && tail < 1)) throw new OptionError("tail", "must be a number in (0, 1)", tail);
+  const tMax = sim.tMax ?? 1000;
+  const points: Scaling["points"] = [];
+  for (const [i, d] of dims.entries()) {
+    const r = await simulate({ ...sim, d, tMax, tMin: sim.tMin ?? tMax * tail, points: sim.points ?? 6, seeds });
+    // each seed's average over the tail, then their mean and standard error
+    const perSeed: number[] = [];
+    const curves = r.ensemble?.curves ?? [r.risk];
+    for (const curve of curves) {
+      const values = curve.filter((_, j) => r.t[j] >= tail * tMax * (1 - 1e-12));
+      perSeed.push(values.reduce((s, v) => s + v, 0) / values.length);
+    }
+    const mean = perSeed.reduce((s, v) => s + v, 0) / perSeed.length;
+    const sd = perSeed.length > 1 ? Math.sqrt(perSeed.reduce((s, v) => s + (v - mean) ** 2, 0) / (perSeed.length - 1)) : 0;
+    points.push({ d, rInf: mean, se: sd / Math.sqrt(perSeed.length), seeds: perSeed.length });
+    onProgress?.({ d, done: i + 1, total: dims.length });
+  }
+  const fit = fitPowerLaw(points.map((q) => ({ x: q.d, y: q.rInf - floor, se: q.se })));
+  return { points, fit, floor, params: { ...sim, tMax, seeds, tail } };
+}

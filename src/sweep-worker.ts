@@ -1,0 +1,13 @@
+// see: src/sweep.ts — the worker thread of a sweep: takes the main thread's compiled Wasm modules (no
+// recompilation), then runs one job per task.
+import { workerData } from "node:worker_threads";
+import { provideModule, type WasmBuild } from "./wasm.js";
+import { runJob, type JobKind } from "./tasks.js";
+
+const modules = (workerData as { modules?: Record<WasmBuild, WebAssembly.Module> } | undefined)?.modules ?? {};
+for (const [build, module] of Object.entries(modules) as [WasmBuild, WebAssembly.Module][]) provideModule(build, module);
+
+/** One point of a sweep. */
+export default function run(task: { kind: JobKind; options: Record<string, unknown> }) {
+  return runJob(task.kind, task.options);
+}
