@@ -2,7 +2,8 @@
 // on its own clock, simulations against the limit ODE) and red (on t = ν/d: no ODE there).
 import { join } from "node:path";
 import { writeFile } from "node:fs/promises";
-import { curvesSpec, REGION_COLOURS, writeFigure, type Series } from "./plot.js";
+import { curvesSpec, REGION_COLOURS, type Series } from "./plot.js";
+import { writeFigure } from "./render.js";
 import { odeSeries, runOdes, runSims, simSeries } from "./reproduce.js";
 
 /** The regions' example points: κ = 0, p = 8, k = 4, γ0 = 8, Δ = 1e−3 (the paper's setting), d = 1000. */

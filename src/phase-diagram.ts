@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { writeFile } from "node:fs/promises";
 import { sweep, type SweepLine } from "./sweep.js";
 import { axis, PHASE_DEFAULTS, type PhasePoint, type PhasePointOptions } from "./phase.js";
-import { planeSpec, writeFigure } from "./plot.js";
+import { planeSpec } from "./plot.js";
+import { writeFigure } from "./render.js";
 import { VERSION } from "./version.js";
 
 type Axis = { from: number; to: number; count: number } | number[];
@@ -70,17 +71,18 @@ export async function phaseDiagram(options: PhaseDiagramOptions = {}): Promise<P
   const files = [join(outDir, "phase-diagram.jsonl"), join(outDir, "phase-diagram.json"), join(outDir, "phase-diagram.csv")];
   const result: PhaseDiagram = { params, points, files, meta: { version: VERSION, elapsedMs: 0 } };
   const ok = points.filter((p): p is PhasePoint => !("error" in p));
-  const cell = (p: PhasePoint, value: number | null) => ({
+  // the budget flag belongs to the horizon's map only: the fixed-n map runs every point to exactly n samples
+  const cell = (p: PhasePoint, value: number | null, markBudget: boolean) => ({
     kappa: p.kappa,
     delta: p.delta,
     value: value !== null && value > 0 ? Math.log10(value) : null,
     region: p.region,
-    ...(p.diverged ? { flag: "diverged" as const } : p.budgetExhausted ? { flag: "budget" as const } : {}),
+    ...(p.diverged ? { flag: "diverged" as const } : markBudget && p.budgetExhausted ? { flag: "budget" as const } : {}),
   });
   const title = `d = ${params.d}, k = ${params.k}, γ0 = ${params.gamma0}, Δ = ${params.noise}`;
   files.push(
-    ...(await writeFigure(outDir, "phase-diagram", planeSpec({ title: `excess risk at t = ${params.tEnd} (${title})`, valueTitle: "log10 R", cells: ok.map((p) => cell(p, p.riskEnd)) }))),
-    ...(await writeFigure(outDir, "phase-diagram-samples", planeSpec({ title: `excess risk after n = ${params.samplesFixed} samples (${title})`, valueTitle: "log10 R", cells: ok.map((p) => cell(p, p.riskAtSamples)) }))),
+    ...(await writeFigure(outDir, "phase-diagram", planeSpec({ title: `excess risk at t = ${params.tEnd} (${title})`, valueTitle: "log10 R", cells: ok.map((p) => cell(p, p.riskEnd, true)) }))),
+    ...(await writeFigure(outDir, "phase-diagram-samples", planeSpec({ title: `excess risk after n = ${params.samplesFixed} samples (${title})`, valueTitle: "log10 R", cells: ok.map((p) => cell(p, p.riskAtSamples, false)) }))),
   );
   result.meta.elapsedMs = performance.now() - started;
   await writeFile(files[1], `${JSON.stringify(result, null, 1)}\n`);

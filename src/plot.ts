@@ -1,8 +1,6 @@
 // see: README.md (figures) — Vega-Lite specifications of the figures (learning curves on log–log axes,
-// heat maps of the (κ, δ) plane with the theory's boundaries), rendered headless to SVG by vega and to PNG by
-// resvg. Specs are plain JSON, the same the browser page can render. No numerics here.
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+// heat maps of the (κ, δ) plane with the theory's boundaries). Specs are plain JSON, the same the browser
+// page can render; render.ts renders them headless in Node. No numerics and no I/O here.
 
 /** Colours of the phase diagram's regions (and of series named after them). */
 export const REGION_COLOURS = { green: "#2ca02c", blue: "#1f77b4", orange: "#ff7f0e", red: "#d62728" } as const;
@@ -46,9 +44,15 @@ export function curvesSpec(o: CurvesOptions): VegaLiteSpec {
   const names = o.series.map((s) => s.name);
   const palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
   const colours = o.series.map((s, i) => s.colour ?? palette[i % palette.length]);
-  const x = { field: "x", type: "quantitative", title: o.xTitle, scale: logX ? { type: "log" } : { zero: false } };
+  // a points series gets a dotted legend stroke (its curve is drawn as dots)
+  const dashes = o.series.map((s) => (s.mark === "dashed" ? [6, 4] : s.mark === "points" ? [2, 4] : [1, 0]));
+  const x = { field: "x", type: "quantitative", title: o.xTitle, scale: logX ? { type: "log", nice: false } : { zero: false } };
   const y = { field: "y", type: "quantitative", title: o.yTitle, scale: logY ? { type: "log" } : { zero: false } };
-  const colour = { field: "series", type: "nominal", title: null, scale: { domain: names, range: colours }, sort: names };
+  // Legend symbols are short strokes (solid or dashed like their curve) and labels are never truncated.
+  const onlyPoints = o.series.every((s) => s.mark === "points");
+  const legend = { labelLimit: 0, symbolType: onlyPoints ? "circle" : "stroke", symbolStrokeWidth: 2, symbolOpacity: 1 };
+  const colour = { field: "series", type: "nominal", title: null, scale: { domain: names, range: colours }, sort: names, legend };
+  const strokeDash = { field: "series", type: "nominal", title: null, sort: names, legend, scale: { domain: names, range: dashes } };
   const layers: Record<string, unknown>[] = [];
   if (rows.some((r) => r.lo !== null && r.hi !== null)) {
     layers.push({
@@ -58,16 +62,20 @@ export function curvesSpec(o: CurvesOptions): VegaLiteSpec {
     });
   }
   layers.push(
-    { transform: [{ filter: "datum.mark === 'line'" }], mark: { type: "line", strokeWidth: 2 }, encoding: { x, y, color: colour } },
-    { transform: [{ filter: "datum.mark === 'dashed'" }], mark: { type: "line", strokeWidth: 2, strokeDash: [6, 4] }, encoding: { x, y, color: colour } },
-    { transform: [{ filter: "datum.mark === 'points'" }], mark: { type: "point", filled: true, size: 30 }, encoding: { x, y, color: colour } },
+    {
+      transform: [{ filter: "datum.mark !== 'points'" }],
+      mark: { type: "line", strokeWidth: 2 },
+      // same field and legend as the colour, so the two merge into one legend whose strokes are dashed like the curves
+      encoding: { x, y, color: colour, strokeDash },
+    },
+    { transform: [{ filter: "datum.mark === 'points'" }], mark: { type: "point", filled: true, size: 30 }, encoding: { x, y, color: colour, ...(onlyPoints ? {} : { strokeDash }) } },
   );
   return { $schema: SCHEMA, title: o.title, width: o.width ?? 420, height: o.height ?? 300, data: { values: rows }, layer: layers };
 }
 
 /** Side-by-side panels (e.g. the three regimes). */
 export function panelsSpec(title: string, panels: VegaLiteSpec[]): VegaLiteSpec {
-  return { $schema: SCHEMA, title, hconcat: panels.map(({ $schema: _s, ...p }) => p), resolve: { scale: { color: "independent" } } };
+  return { $schema: SCHEMA, title, hconcat: panels.map(({ $schema: _s, ...p }) => p), resolve: { scale: { color: "independent", strokeDash: "independent" }, legend: { color: "independent", strokeDash: "independent" } } };
 }
 
 /** A cell of the (κ, δ) plane. */
@@ -165,42 +173,7 @@ export function fitSpec(o: { title: string; xTitle: string; yTitle: string; poin
     layer: [
       { data: { values: o.points.filter((p) => p.lo > 0) }, mark: { type: "rule" }, encoding: { x, y: { ...y, field: "lo" }, y2: { field: "hi" } } },
       { data: { values: o.points }, mark: { type: "point", filled: true, size: 50 }, encoding: { x, y } },
-      { data: { values: o.fit.map((p) => ({ ...p, label: o.fitLabel })) }, mark: { type: "line", strokeDash: [6, 4] }, encoding: { x, y, color: { field: "label", type: "nominal", title: null } } },
+      { data: { values: o.fit.map((p) => ({ ...p, label: o.fitLabel })) }, mark: { type: "line", strokeDash: [6, 4] }, encoding: { x, y, color: { field: "label", type: "nominal", title: null, legend: { labelLimit: 0, symbolType: "stroke", symbolDash: [6, 4], symbolStrokeWidth: 2 } } } },
     ],
   };
-}
-
-/** SVG of a Vega-Lite spec, rendered headless by vega. */
-export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
-  const [vega, vegaLite] = await Promise.all([import("vega"), import("vega-lite")]);
-  const compiled = vegaLite.compile(spec as never).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
-  const svg = await view.toSVG();
-  view.finalize();
-  return svg;
-}
-
-/** PNG of an SVG by resvg (a maintained Rust renderer with prebuilt binaries); undefined when it is unavailable. */
-export async function renderPng(svg: string): Promise<Uint8Array | undefined> {
-  try {
-    const { Resvg } = await import("@resvg/resvg-js");
-    return new Resvg(svg, { background: "white", fitTo: { mode: "zoom", value: 2 } }).render().asPng();
-  } catch {
-    return undefined;
-  }
-}
-
-/** Writes <name>.vl.json (the spec), <name>.svg and, when possible, <name>.png into `dir`; returns the paths. */
-export async function writeFigure(dir: string, name: string, spec: VegaLiteSpec): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const svg = await renderSvg(spec);
-  const files = [join(dir, `${name}.vl.json`), join(dir, `${name}.svg`)];
-  await writeFile(files[0], `${JSON.stringify(spec)}\n`);
-  await writeFile(files[1], svg);
-  const png = await renderPng(svg);
-  if (png) {
-    files.push(join(dir, `${name}.png`));
-    await writeFile(files[2], png);
-  }
-  return files;
 }

@@ -41,6 +41,8 @@ export interface SweepOptions {
   resume?: boolean;
   /** worker threads (default: the machine's available parallelism); 0 runs in this thread */
   workers?: number;
+  /** called once the points to run are known: `skipped` of the `total` were kept from `out` (resume) */
+  onStart?: (start: { total: number; skipped: number }) => void;
   /** called after each finished point */
   onProgress?: (progress: { done: number; total: number; skipped: number; line: SweepLine }) => void;
 }
@@ -114,6 +116,7 @@ export async function sweep(spec: SweepSpec, options: SweepOptions = {}): Promis
   });
   const skipped = jobs.length - todo.length;
   let done = skipped;
+  options.onStart?.({ total: jobs.length, skipped });
   const workers = options.workers ?? availableParallelism();
   let pool: Piscina | undefined;
   if (workers > 0 && todo.length > 0) {

@@ -49,12 +49,19 @@ describe("sweep", () => {
     writeFileSync(out, `${text[0]}\n${text[1]}\n${text[2].slice(0, 40)}`);
     const kept = [JSON.parse(text[0]).key, JSON.parse(text[1]).key];
     const ran: string[] = [];
-    const resumed = await sweep(spec, { out, resume: true, workers: 2, onProgress: (p) => ran.push(p.line.key) });
+    const starts: { total: number; skipped: number }[] = [];
+    const resumed = await sweep(spec, { out, resume: true, workers: 2, onStart: (s) => starts.push(s), onProgress: (p) => ran.push(p.line.key) });
+    expect(starts).toEqual([{ total: 5, skipped: 2 }]);
     expect(ran.length).toBe(3);
     expect(ran.some((key) => kept.includes(key))).toBe(false);
     const keys = readLines(out).map((l) => l.key); // every line parses: the cut one is gone
     expect(new Set(keys).size).toBe(5); // every point exactly once among the complete lines
     expect(resumed.map((l) => (l.result as SimulationSummary).risk)).toEqual(full.map((l) => (l.result as SimulationSummary).risk));
+    // a finished sweep resumed runs nothing and says it kept everything
+    const again: { total: number; skipped: number }[] = [];
+    await sweep(spec, { out, resume: true, workers: 2, onStart: (s) => again.push(s), onProgress: () => again.push({ total: -1, skipped: -1 }) });
+    expect(again).toEqual([{ total: 5, skipped: 5 }]);
+    expect(readLines(out).length).toBe(5);
   });
 
   it("records a failing point with its error instead of dropping it", async () => {

@@ -30,10 +30,11 @@ export function sweepCommand(): Command {
           out: flags.out,
           resume: flags.resume,
           workers: flags.workers,
-          onProgress: (p) => {
-            skipped = p.skipped;
-            bar.update(p.done, p.total, {});
+          onStart: (s) => {
+            skipped = s.skipped;
+            bar.update(s.skipped, s.total, {});
           },
+          onProgress: (p) => bar.update(p.done, p.total, {}),
         }).finally(() => bar.stop());
         const failed = lines.filter((l) => l.error !== undefined).length;
         process.stderr.write(

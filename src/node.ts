@@ -1,0 +1,11 @@
+// see: README.md (Node API) — `sgd-phase/node`: everything of the main entry plus what needs Node (files,
+// worker threads, headless rendering): sweeps, the phase diagram, the paper's figures, the overview.
+export * from "./index.js";
+export { sweep, expandSpec, canonicalJson } from "./sweep.js";
+export type { SweepSpec, SweepLine, SweepOptions } from "./sweep.js";
+export { phaseDiagram } from "./phase-diagram.js";
+export type { PhaseDiagram, PhaseDiagramOptions } from "./phase-diagram.js";
+export { reproduce, FIGURES, FIGURE_IDS } from "./reproduce.js";
+export type { FigureSize, Figure } from "./reproduce.js";
+export { regionCurves, REGION_EXAMPLES } from "./overview.js";
+export { renderSvg, renderPng, writeFigure } from "./render.js";

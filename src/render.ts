@@ -1,0 +1,40 @@
+// see: README.md (figures) — headless rendering of the Vega-Lite specs of plot.ts in Node: SVG by vega,
+// PNG by resvg, and the three files of a figure.
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { VegaLiteSpec } from "./plot.js";
+
+/** SVG of a Vega-Lite spec, rendered headless by vega. */
+export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  const [vega, vegaLite] = await Promise.all([import("vega"), import("vega-lite")]);
+  const compiled = vegaLite.compile(spec as never).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  const svg = await view.toSVG();
+  view.finalize();
+  return svg;
+}
+
+/** PNG of an SVG by resvg (a maintained Rust renderer with prebuilt binaries); undefined when it is unavailable. */
+export async function renderPng(svg: string): Promise<Uint8Array | undefined> {
+  try {
+    const { Resvg } = await import("@resvg/resvg-js");
+    return new Resvg(svg, { background: "white", fitTo: { mode: "zoom", value: 2 } }).render().asPng();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes <name>.vl.json (the spec), <name>.svg and, when possible, <name>.png into `dir`; returns the paths. */
+export async function writeFigure(dir: string, name: string, spec: VegaLiteSpec): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const svg = await renderSvg(spec);
+  const files = [join(dir, `${name}.vl.json`), join(dir, `${name}.svg`)];
+  await writeFile(files[0], `${JSON.stringify(spec)}\n`);
+  await writeFile(files[1], svg);
+  const png = await renderPng(svg);
+  if (png) {
+    files.push(join(dir, `${name}.png`));
+    await writeFile(files[2], png);
+  }
+  return files;
+}
