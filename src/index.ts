@@ -8,7 +8,7 @@ export type { CurveStatistics } from "./stats.js";
 export { parseResult, resultJsonSchema } from "./result.js";
 export type { SimulationResult, SimulationParams, Divergence, OdeResult } from "./result.js";
 export { OptionError, DEFAULTS, ODE_DEFAULTS } from "./validate.js";
-export type { SimulateOptions, OdeOptions, OdeProgress, OdeMode, OdeIntegrator, SimMethod, InitialCondition, InitKind, Progress } from "./validate.js";
+export type { SimulateOptions, Output, OdeOptions, OdeProgress, OdeMode, OdeIntegrator, SimMethod, InitialCondition, InitKind, Progress } from "./validate.js";
 export { regionOf, timeExponentOf, BLUE_TOLERANCE } from "./regions.js";
 export type { Region } from "./regions.js";
 export { BACKENDS } from "./engine.js";

@@ -24,7 +24,7 @@ export interface PhaseDiagramOptions extends Omit<PhasePointOptions, "d" | "kapp
 }
 
 export interface PhaseDiagram {
-  params: Required<Omit<PhaseDiagramOptions, "outDir" | "resume" | "workers" | "onProgress" | "kappa" | "delta" | "ode">> & { kappa: number[]; delta: number[]; ode: boolean };
+  params: Required<Omit<PhaseDiagramOptions, "outDir" | "resume" | "workers" | "onProgress" | "kappa" | "delta" | "ode" | "backend">> & { kappa: number[]; delta: number[]; ode: boolean };
   /** one per grid point, κ major; `error` when the point failed */
   points: (PhasePoint | { kappa: number; delta: number; error: string })[];
   files: string[];

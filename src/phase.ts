@@ -5,6 +5,8 @@ import { simulate } from "./simulate.js";
 import { solveOde } from "./ode.js";
 import { regionOf, timeExponentOf, type Region } from "./regions.js";
 import { OptionError } from "./validate.js";
+import type { WasmBuild } from "./wasm.js";
+import { pow } from "./detmath.js";
 
 /** One point of the phase diagram. */
 export interface PhasePointOptions {
@@ -26,6 +28,8 @@ export interface PhasePointOptions {
   /** integrate the limit ODE at the final time too (default true; skipped in red and for p > odeMaxP) */
   ode?: boolean;
   odeMaxP?: number;
+  /** the Wasm build that runs it (default "wasm-simd"; the browser page falls back to "wasm-scalar") */
+  backend?: WasmBuild;
 }
 
 export const PHASE_DEFAULTS = {
@@ -104,17 +108,17 @@ export async function phasePoint(o: PhasePointOptions): Promise<PhasePoint> {
   const exponent = timeExponentOf(region, o.kappa, o.delta);
   const timeScale = exponent === undefined ? "d" : "region";
   const timeExponent = exponent ?? 1;
-  const perUnit = d ** timeExponent;
+  const perUnit = pow(d, timeExponent);
   const wanted = Math.max(1, Math.round(tEnd * perUnit));
   const endMark = Math.min(wanted, budget);
   // log-spaced sample counts up to the horizon (or the budget), plus samplesFixed (the run goes on to it)
   const marks = new Set<number>();
   const first = Math.max(1, Math.round(endMark / 1e4));
-  for (let j = 0; j < points; j++) marks.add(Math.max(1, Math.round(first * (endMark / first) ** (points === 1 ? 1 : j / (points - 1)))));
+  for (let j = 0; j < points; j++) marks.add(Math.max(1, Math.round(first * pow(endMark / first, points === 1 ? 1 : j / (points - 1)))));
   marks.add(endMark);
   if (samplesFixed <= budget) marks.add(samplesFixed);
   const samples = [...marks].sort((a, b) => a - b);
-  const sim = await simulate({ d, kappa: o.kappa, k, gamma0, delta: o.delta, noise, timeScale, seed: o.seed ?? PHASE_DEFAULTS.seed, times: samples.map((n) => n / perUnit) });
+  const sim = await simulate({ d, kappa: o.kappa, k, gamma0, delta: o.delta, noise, timeScale, seed: o.seed ?? PHASE_DEFAULTS.seed, times: samples.map((n) => n / perUnit), ...(o.backend ? { backend: o.backend } : {}) });
   const risk = sim.risk;
   const t = sim.t;
   // the horizon's output, or the last one reached (a diverged run stops early)
@@ -170,12 +174,33 @@ export async function phasePoint(o: PhasePointOptions): Promise<PhasePoint> {
       times: [tReached],
       integrator: "dopri5",
       rtol: 1e-6,
+      ...(o.backend ? { backend: o.backend } : {}),
     });
     if (ode.status === "ok") point.odeRisk = ode.risk.at(-1)!;
     else point.odeNote = ode.failure?.reason;
   }
   point.elapsedMs = performance.now() - started;
   return point;
+}
+
+/**
+ * An axis written as text: "from:to:count" (count a positive integer) or a comma-separated list "0,0.5,1".
+ * Throws an Error whose message is the rule broken (the caller names the field).
+ */
+export function parseAxisText(text: string): { from: number; to: number; count: number } | number[] {
+  const num = (x: string) => (x.trim() === "" ? NaN : Number(x));
+  if (text.includes(":")) {
+    const parts = text.split(":").map(num);
+    if (parts.length !== 3 || parts.some((v) => !Number.isFinite(v)) || !Number.isInteger(parts[2]) || parts[2] < 1) {
+      throw new Error("must be from:to:count (count a positive integer) or a comma-separated list.");
+    }
+    return { from: parts[0], to: parts[1], count: parts[2] };
+  }
+  return text.split(",").map((item, i) => {
+    const v = num(item);
+    if (!Number.isFinite(v)) throw new Error(`item ${i + 1} (\`${item}\`) is not a number.`);
+    return v;
+  });
 }
 
 /** n values from `from` to `to` evenly (a grid axis). */

@@ -94,14 +94,26 @@ export interface PlaneCell {
  * κ + δ = 0 (blue line) and κ + δ = −1/2 (edge of red) drawn over it, the region names, and markers for the
  * points whose budget ran out (○) or that diverged (×).
  */
-export function planeSpec(o: { title: string; valueTitle: string; cells: PlaneCell[]; width?: number; height?: number }): VegaLiteSpec {
+export function planeSpec(o: {
+  title: string;
+  valueTitle: string;
+  cells: PlaneCell[];
+  width?: number;
+  height?: number;
+  /** the plotted rectangle (default: the cells' grid, half a step beyond its outer points) */
+  extent?: { kappa: [number, number]; delta: [number, number] };
+  /** shade the four regions in their colours under the cells */
+  regions?: boolean;
+  /** a marked point (e.g. the one being run) */
+  marker?: { kappa: number; delta: number };
+}): VegaLiteSpec {
   const kappas = [...new Set(o.cells.map((c) => c.kappa))].sort((a, b) => a - b);
   const deltas = [...new Set(o.cells.map((c) => c.delta))].sort((a, b) => a - b);
   const half = (v: number[]) => (v.length > 1 ? (v[1] - v[0]) / 2 : 0.5);
   const hk = half(kappas);
   const hd = half(deltas);
-  const [k0, k1] = [kappas[0] - hk, kappas[kappas.length - 1] + hk];
-  const [d0, d1] = [deltas[0] - hd, deltas[deltas.length - 1] + hd];
+  const [k0, k1] = o.extent?.kappa ?? [kappas[0] - hk, kappas[kappas.length - 1] + hk];
+  const [d0, d1] = o.extent?.delta ?? [deltas[0] - hd, deltas[deltas.length - 1] + hd];
   const cells = o.cells.map((c) => ({ ...c, k0: c.kappa - hk, k1: c.kappa + hk, d0: c.delta - hd, d1: c.delta + hd }));
   const line = (offset: number) => {
     // δ = offset − κ clipped to the plotted rectangle
@@ -116,20 +128,42 @@ export function planeSpec(o: { title: string; valueTitle: string; cells: PlaneCe
   const labels = [
     { kappa: (k0 + k1) / 2, delta: Math.min(d1 - 0.1, 0.8), text: "green (κ + δ > 0)" },
     { kappa: k0 + 0.7 * (k1 - k0), delta: -(k0 + 0.7 * (k1 - k0)) + 0.08, text: "blue line" },
-    { kappa: k0 + 0.75 * (k1 - k0), delta: -0.25 - (k0 + 0.75 * (k1 - k0)), text: "orange" },
+    // orange: on the middle line δ = −¼ − κ of its band, kept above the bottom edge
+    { kappa: -0.25 - Math.max(-0.25 - (k0 + 0.75 * (k1 - k0)), d0 + 0.08), delta: Math.max(-0.25 - (k0 + 0.75 * (k1 - k0)), d0 + 0.08), text: "orange" },
     { kappa: k0 + 0.15 * (k1 - k0), delta: Math.max(d0 + 0.1, -0.9), text: "red" },
   ].filter((l) => l.delta > d0 && l.delta < d1);
   const x = { field: "kappa", type: "quantitative", title: "κ   (p ~ d^κ)", scale: { domain: [k0, k1], nice: false } };
   const y = { field: "delta", type: "quantitative", title: "δ   (γ ~ d^−δ)", scale: { domain: [d0, d1], nice: false } };
+  // the regions as bands over κ: green above δ = −κ, orange between −½ − κ and −κ, red below −½ − κ
+  const clamp = (v: number) => Math.min(d1, Math.max(d0, v));
+  const bands = o.regions
+    ? Array.from({ length: 51 }, (_, i) => k0 + ((k1 - k0) * i) / 50).flatMap((kappa) => [
+        { region: "green", kappa, lo: clamp(-kappa), hi: d1 },
+        { region: "orange", kappa, lo: clamp(-0.5 - kappa), hi: clamp(-kappa) },
+        { region: "red", kappa, lo: d0, hi: clamp(-0.5 - kappa) },
+      ])
+    : [];
+  const regionLayer = {
+    data: { values: bands },
+    mark: { type: "area", opacity: 0.22, clip: true },
+    encoding: {
+      x,
+      y: { ...y, field: "lo" },
+      y2: { field: "hi" },
+      color: { field: "region", type: "nominal", legend: null, scale: { domain: ["green", "orange", "red"], range: [REGION_COLOURS.green, REGION_COLOURS.orange, REGION_COLOURS.red] } },
+    },
+  };
   return {
     $schema: SCHEMA,
     title: o.title,
     width: o.width ?? 420,
     height: o.height ?? 420,
+    ...(o.regions ? { resolve: { scale: { color: "independent" } } } : {}),
     layer: [
-      {
+      ...(o.regions ? [regionLayer] : []),
+      ...(cells.length === 0 ? [] : [{
         data: { values: cells },
-        mark: { type: "rect", stroke: "white", strokeWidth: 0.5 },
+        mark: { type: "rect", stroke: "white", strokeWidth: 0.5, clip: true },
         encoding: {
           x: { ...x, field: "k0" },
           x2: { field: "k1" },
@@ -138,8 +172,8 @@ export function planeSpec(o: { title: string; valueTitle: string; cells: PlaneCe
           color: { field: "value", type: "quantitative", title: o.valueTitle, scale: { scheme: "viridis" } },
           tooltip: [{ field: "kappa" }, { field: "delta" }, { field: "value", format: ".3f" }, { field: "region" }],
         },
-      },
-      {
+      }]),
+      ...(cells.every((c) => !c.flag) ? [] : [{
         data: { values: cells.filter((c) => c.flag) },
         mark: { type: "point", size: 60, strokeWidth: 2, color: "white" },
         encoding: {
@@ -153,10 +187,13 @@ export function planeSpec(o: { title: string; valueTitle: string; cells: PlaneCe
             legend: { symbolStrokeColor: "black", labelExpr: "datum.label === 'budget' ? 'budget used up' : 'diverged'" },
           },
         },
-      },
+      }]),
       { data: { values: line(0) }, mark: { type: "line", color: REGION_COLOURS.blue, strokeWidth: 3 }, encoding: { x, y, order: { field: "kappa" } } },
       { data: { values: line(-0.5) }, mark: { type: "line", color: REGION_COLOURS.red, strokeWidth: 2, strokeDash: [6, 4] }, encoding: { x, y, order: { field: "kappa" } } },
-      { data: { values: labels }, mark: { type: "text", fontSize: 12, fontWeight: "bold", color: "white" }, encoding: { x, y, text: { field: "text" } } },
+      { data: { values: labels }, mark: { type: "text", fontSize: 12, fontWeight: "bold", color: o.regions ? "#222" : "white" }, encoding: { x, y, text: { field: "text" } } },
+      ...(o.marker
+        ? [{ data: { values: [o.marker] }, mark: { type: "point", shape: "diamond", size: 160, filled: true, color: "black", stroke: "white", strokeWidth: 1.5 }, encoding: { x, y } }]
+        : []),
     ],
   };
 }

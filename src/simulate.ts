@@ -9,6 +9,7 @@ import { OptionError, resolveSimulate, type Resolved, type SimulateOptions } fro
 import type { SimulationParams, SimulationResult } from "./result.js";
 import { curveStatistics } from "./stats.js";
 import { VERSION } from "./version.js";
+import { pow } from "./detmath.js";
 
 /** Work per chunk of samples between two Wasm calls (≈ a few ms; progress and output granularity). */
 const CHUNK_WORK = 2 ** 23;
@@ -32,7 +33,7 @@ export async function simulate(options?: SimulateOptions): Promise<SimulationRes
     const onProgress = options?.onProgress;
     const offset = i * total;
     runs.push(
-      run(stepper, r, r.seed + i, onProgress && ((p) => onProgress({ samples: offset + p.samples, totalSamples: total * r.seeds, t: p.t }))),
+      run(stepper, r, r.seed + i, onProgress && ((p) => onProgress({ samples: offset + p.samples, totalSamples: total * r.seeds, t: p.t })), options?.onOutput),
     );
   }
   const result = runs[0];
@@ -121,7 +122,7 @@ async function initialOmega(r: Resolved, factor: Float64Array | undefined): Prom
 }
 
 /** One seed from the stepper's current (initial) state. */
-function run(stepper: Stepper, r: Resolved, seed: number, onProgress: SimulateOptions["onProgress"]): SimulationResult {
+function run(stepper: Stepper, r: Resolved, seed: number, onProgress: SimulateOptions["onProgress"], onOutput: SimulateOptions["onOutput"]): SimulationResult {
   const { engine } = stepper;
   engine.seed(seed, Stream.SGD);
   const { p, k } = r;
@@ -138,7 +139,7 @@ function run(stepper: Stepper, r: Resolved, seed: number, onProgress: SimulateOp
     meta: { version: VERSION, elapsedMs: 0, nsPerSample: 0 },
   };
   // t = ν·δt computed as ν / d^θ: exact for integer θ (ν·0.001 is not)
-  const samplesPerUnitTime = r.d ** r.timeExponent;
+  const samplesPerUnitTime = pow(r.d, r.timeExponent);
   const timeOf = (samples: number) => samples / samplesPerUnitTime;
   const diverge = (samples: number, reason: string) => {
     result.status = "diverged";
@@ -158,6 +159,7 @@ function run(stepper: Stepper, r: Resolved, seed: number, onProgress: SimulateOp
     result.risk.push(risk);
     result.Q.push(Q);
     result.M.push(M);
+    onOutput?.({ seed, t: timeOf(samples), samples, risk, Q, M });
     return true;
   };
 

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { BACKENDS, type Backend } from "./engine.js";
 import { MAX_MEMORY_BYTES, bufferBytes } from "./memory.js";
 import { regionOf, timeExponentOf, type Region } from "./regions.js";
+import { pow } from "./detmath.js";
 
 /** An invalid option: `option` is its name (a path such as `init.Q0[1][2]` for nested values). */
 export class OptionError extends RangeError {
@@ -72,6 +73,19 @@ export interface SimulateOptions {
   quantiles?: number[];
   backend?: Backend;
   onProgress?: (progress: Progress) => void;
+  /** called at every output time as it is reached (t = 0 first), e.g. to draw the curve while it grows */
+  onOutput?: (output: Output) => void;
+}
+
+/** One output of a running simulation (`onOutput`). */
+export interface Output {
+  /** the seed of the run this output belongs to (runs of `seeds` come one after the other) */
+  seed: number;
+  t: number;
+  samples: number;
+  risk: number;
+  Q: number[][];
+  M: number[][];
 }
 
 /** Simulation methods; both are exact in law (theory.md §7). */
@@ -104,7 +118,7 @@ export interface OdeProgress {
 }
 
 /** Options of `solveOde` (all optional; see README for defaults). */
-export interface OdeOptions extends Omit<SimulateOptions, "backend" | "onProgress" | "method" | "seeds" | "quantiles"> {
+export interface OdeOptions extends Omit<SimulateOptions, "backend" | "onProgress" | "onOutput" | "method" | "seeds" | "quantiles"> {
   mode?: OdeMode;
   integrator?: OdeIntegrator;
   rtol?: number;
@@ -183,7 +197,7 @@ function outputTimes(o: CommonOptions): number[] {
   const tMin = o.tMin ?? tMax * TMIN_RATIO;
   if (!(tMin < tMax) && (o.points ?? DEFAULTS.points) > 1) throw new OptionError("tMin", `must be smaller than tMax = ${tMax}`, tMin);
   const points = o.points ?? DEFAULTS.points;
-  return Array.from({ length: points }, (_, j) => (j === points - 1 ? tMax : points === 1 ? tMax : tMin * (tMax / tMin) ** (j / (points - 1))));
+  return Array.from({ length: points }, (_, j) => (j === points - 1 ? tMax : points === 1 ? tMax : tMin * pow(tMax / tMin, j / (points - 1))));
 }
 
 /**
@@ -248,6 +262,7 @@ const simulateSchema = z
     quantiles: z
       .array(num("must be a number in (0, 1)", (v) => v > 0 && v < 1), { error: "must be an array of numbers in (0, 1)" })
       .min(1, { error: "must hold at least one level" }),
+    onOutput: z.custom<(o: never) => void>((v) => typeof v === "function", { error: "must be a function" }),
   })
   .partial()
   .strict();
@@ -369,7 +384,7 @@ function resolveModel(o: CommonOptions): Model {
   const teacherName = init?.Wstar ? "init.Wstar" : "init.P";
   const d = o.d ?? (init?.W0 ? shapeOf("init.W0", init.W0)[1] : init?.Wstar ? shapeOf("init.Wstar", init.Wstar)[1] : DEFAULTS.d);
   const p =
-    o.p ?? (o.kappa !== undefined ? Math.max(1, Math.round(d ** o.kappa)) : first ? shapeOf(firstName, first)[0] : DEFAULTS.p);
+    o.p ?? (o.kappa !== undefined ? Math.max(1, Math.round(pow(d, o.kappa))) : first ? shapeOf(firstName, first)[0] : DEFAULTS.p);
   const k = o.k ?? (teacher ? shapeOf(teacherName, teacher)[0] : init?.A ? shapeOf("init.A", init.A)[1] : DEFAULTS.k);
   const kappa = o.kappa ?? 0;
 
@@ -396,7 +411,7 @@ function resolveModel(o: CommonOptions): Model {
 
   const gamma0 = o.gamma0 ?? p;
   const delta = o.delta ?? DEFAULTS.delta;
-  const gamma = gamma0 * d ** -delta;
+  const gamma = gamma0 * pow(d, -delta);
   const region = regionOf(kappa, delta);
   const timeScale = o.timeScale ?? "region";
   let timeExponent = 1;
@@ -411,7 +426,7 @@ function resolveModel(o: CommonOptions): Model {
     }
     timeExponent = exponent;
   }
-  const dt = d ** -timeExponent;
+  const dt = pow(d, -timeExponent);
   const a1 = gamma / (p * d * dt);
   const a2 = (gamma * gamma) / (p * p * d * dt);
   if (!Number.isFinite(a2)) {
@@ -463,7 +478,7 @@ export function resolveSimulate(options: SimulateOptions | undefined): Resolved 
   if (method === "direct" || model.initKind !== "overlaps") checkMemory(bufferBytes({ d, p, k }), "weights", model);
   return {
     ...model,
-    samples: outputSamples(o, d ** model.timeExponent),
+    samples: outputSamples(o, pow(d, model.timeExponent)),
     backend: o.backend ?? "wasm-simd",
     method,
     seeds: o.seeds ?? 1,
@@ -511,7 +526,7 @@ function outputSamples(o: CommonOptions, samplesPerUnitTime: number): number[] {
   const points = o.points ?? DEFAULTS.points;
   const samples: number[] = [];
   for (let j = 0; j < points; j++) {
-    const t = points === 1 ? tMax : tMin * (tMax / tMin) ** (j / (points - 1));
+    const t = points === 1 ? tMax : tMin * pow(tMax / tMin, j / (points - 1));
     const nu = j === points - 1 ? last : Math.max(1, toSamples(t));
     if (nu > (samples.at(-1) ?? 0)) samples.push(nu);
   }

@@ -182,6 +182,19 @@ describe("time and parameters", () => {
     expect(seen.every((v, i) => i === 0 || v >= seen[i - 1])).toBe(true);
     expect(seen.at(-1)).toBe(5000);
   });
+
+  it("hands every output to onOutput as it is reached: the result's own numbers, seed by seed, t = 0 first", async () => {
+    const outputs: { seed: number; t: number; samples: number; risk: number; Q: number[][]; M: number[][] }[] = [];
+    const result = await simulate({ ...base, tMax: 2, points: 4, seeds: 2, onOutput: (o) => outputs.push(o) });
+    expect(outputs.map((o) => o.seed)).toEqual([...result.t.map(() => 11), ...result.t.map(() => 12)]);
+    const first = outputs.slice(0, result.t.length);
+    expect(first.map((o) => o.t)).toEqual(result.t);
+    expect(first.map((o) => o.samples)).toEqual(result.samples);
+    expect(first.map((o) => o.risk)).toEqual(result.risk);
+    expect(first.map((o) => o.Q)).toEqual(result.Q);
+    expect(first.map((o) => o.M)).toEqual(result.M);
+    expect(outputs.slice(result.t.length).map((o) => o.risk)).toEqual(result.ensemble!.curves![1]);
+  });
 });
 
 describe("divergence", () => {

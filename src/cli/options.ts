@@ -5,6 +5,7 @@ import { dirname, extname } from "node:path";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import cliProgress from "cli-progress";
 import { OptionError, formatValue, type SimulateOptions } from "../validate.js";
+import { parseAxisText } from "../phase.js";
 
 /** Parses a flag value as a number (any further rule is checked by validate.ts). */
 export function parseNumber(value: string): number {
@@ -155,12 +156,9 @@ export function progress(flags: { progress?: boolean }, format: string): { updat
 
 /** Parses a grid axis: "from:to:count" (evenly spaced) or a comma-separated list. */
 export function parseAxis(value: string): { from: number; to: number; count: number } | number[] {
-  if (value.includes(":")) {
-    const parts = value.split(":").map((x) => (x.trim() === "" ? NaN : Number(x)));
-    if (parts.length !== 3 || parts.some(Number.isNaN) || !Number.isInteger(parts[2]) || parts[2] < 1) {
-      throw new InvalidArgumentError("must be from:to:count (count a positive integer) or a comma-separated list.");
-    }
-    return { from: parts[0], to: parts[1], count: parts[2] };
+  try {
+    return parseAxisText(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
   }
-  return parseNumberList(value);
 }

@@ -1,0 +1,26 @@
+// see: README.md (browser) — builds the explorer page (src/web) into dist/web: a static site whose workers
+// and Wasm builds are hashed assets. `npm run serve` previews it on 127.0.0.1.
+import { fileURLToPath } from "node:url";
+import { createLogger, defineConfig } from "vite";
+
+// wasm.ts reads the Wasm file with node:fs in Node only (a branch the page never takes): Vite's notice that it
+// externalised node:fs/promises for the browser is expected, so it is the one message dropped.
+const logger = createLogger("warn");
+const warn = logger.warn.bind(logger);
+logger.warn = (message, options) => {
+  if (!message.includes('"node:fs/promises" has been externalized')) warn(message, options);
+};
+
+const root = fileURLToPath(new URL(".", import.meta.url));
+const repo = fileURLToPath(new URL("../..", import.meta.url));
+
+export default defineConfig({
+  root,
+  base: "./",
+  logLevel: "warn",
+  customLogger: logger,
+  build: { outDir: `${repo}dist/web`, emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 2000 },
+  worker: { format: "es" },
+  server: { host: "127.0.0.1", port: 4173, fs: { allow: [repo] } },
+  preview: { host: "127.0.0.1", port: 4173, strictPort: false },
+});
