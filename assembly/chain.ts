@@ -77,27 +77,40 @@ export function choleskySemidefinite(omega: usize, L: usize, diag: usize, r: i32
 }
 
 /**
- * Runs `steps` samples of one-pass SGD on Ω itself (theory.md §7), exactly as the direct simulator would
- * move its overlaps: factor Ω; draw z_1..z_r, then ζ, then χ²_{d−ρ} from the SGD stream; u = L z,
- * X = (Σ_{kept} z_a² + χ²)/d; e = (1/k) Σ σ(λ*) + √Δ ζ − (1/p) Σ σ(λ), g_j = e σ'(λ_j); then (theory.md §6)
- *   M_jt += (γ/(p d)) g_j λ*_t,   Q_jl += (γ/(p d)) (g_j λ_l + g_l λ_j) + (γ²/(p² d)) g_j g_l X,
- * all from the pre-step values; P is unchanged. Only the upper triangle of Ω is kept up to date (the
- * factorisation reads no other). Adds the samples done to Slot.SAMPLES; stops with
- * Status.DIVERGED when a field or e is not finite. Called by the TS layer once per chunk of samples.
+ * Runs `steps` steps of one-pass SGD on Ω itself (theory.md §7), exactly as the direct simulator would move
+ * its overlaps, each step on a mini-batch of B samples (Slot.BATCH) with weight decay λ (Slot.WEIGHT_DECAY).
+ * Factor Ω (rank ρ); for b = 1..B draw z^b_1..z^b_r, then ζ_b, from the SGD stream; then the Gram matrix of the
+ * inputs' parts orthogonal to the weights, a Wishart_B(d − ρ) matrix, by Bartlett's decomposition A Aᵀ: for
+ * b = 1..B, A_bb = √χ²_{d−ρ−b+1} then A_bc ~ N(0, 1) for c < b (columns c ≥ d − ρ stay zero). So
+ *   u^b = L z^b,  X_bc = x_b·x_c/d = (Σ_{kept a} z^b_a z^c_a + (A Aᵀ)_bc)/d,
+ *   e_b = (1/k) Σ σ(λ*^b) + √Δ ζ_b − (1/p) Σ σ(λ^b),  g^b_j = e_b σ'(λ^b_j),
+ * and with s = 1 − γλ/(p d), c1 = s·γ/(p d B), c2 = γ²/(p² d B²) (theory.md §6 with w ← s w + Σ_b … x_b):
+ *   M_jt ← s M_jt + Σ_b c1 g^b_j λ*^b_t,
+ *   Q_jl ← s² Q_jl + c1 Σ_b (g^b_j λ^b_l + g^b_l λ^b_j) + Σ_{b,c} c2 g^b_j g^c_l X_bc,
+ * all from the pre-step values; P is unchanged. With B = 1 the draws are z, ζ, χ²_{d−ρ} and, with λ = 0, every
+ * operation is the single-sample chain's, in the same order. Only the upper triangle of Ω is kept up to date
+ * (the factorisation reads no other). Adds the steps done to Slot.SAMPLES; stops with Status.DIVERGED when a
+ * field or e is not finite. Called by the TS layer once per chunk of steps.
  */
 export function chainRun(steps: i32): i32 {
   const d = slot(Slot.D);
   const p = <i32>slot(Slot.P);
   const k = <i32>slot(Slot.K);
   const r = p + k;
+  const batch = max<i32>(1, <i32>slot(Slot.BATCH));
   const omega = slotPtr(Slot.OMEGA_PTR);
   const L = slotPtr(Slot.CHOL_PTR);
-  const z = slotPtr(Slot.Z_PTR);
-  const u = slotPtr(Slot.FIELDS_PTR);
-  const g = slotPtr(Slot.COEF_PTR);
+  const Z = slotPtr(Slot.Z_PTR);
+  const U = slotPtr(Slot.FIELDS_PTR);
+  const G = slotPtr(Slot.COEF_PTR);
+  const gram = slotPtr(Slot.GRAM_PTR);
+  const bartlett = gram + ((<usize>(batch * batch)) << 3);
   const gamma = slot(Slot.GAMMA);
-  const linear = gamma / (<f64>p * d);
-  const quadratic = (gamma * gamma) / (<f64>p * <f64>p * d);
+  const fb = <f64>batch;
+  const decay = 1.0 - (gamma * slot(Slot.WEIGHT_DECAY)) / (<f64>p * d);
+  const linear = (decay * (gamma / (<f64>p * d))) / fb;
+  const quadratic = (gamma * gamma) / (<f64>p * <f64>p * d) / (fb * fb);
+  const decay2 = decay * decay;
   const sqrtNoise = Math.sqrt(slot(Slot.NOISE));
   const invP = 1.0 / <f64>p;
   const invK = 1.0 / <f64>k;
@@ -106,43 +119,84 @@ export function chainRun(steps: i32): i32 {
   let rank = 0;
   rngLoad();
   for (; done < steps; done++) {
-    rank = choleskySemidefinite(omega, L, u, r); // u serves as scratch until the fields are computed
-    fillNormals(z, r);
-    let zz: f64 = 0;
-    for (let a = 0; a < r; a++) {
-      const za = load<f64>(at(z, a));
-      if (load<f64>(at(L, a * r + a)) > 0) zz += za * za;
-    }
-    const zeta = normal();
-    const chi = chiSquare(d - <f64>rank);
-    const X = (zz + chi) / d;
+    rank = choleskySemidefinite(omega, L, U, r); // U serves as scratch until the fields are computed
     let fieldSum: f64 = 0;
-    for (let a = 0; a < r; a++) {
-      let v: f64 = 0;
-      for (let m = 0; m <= a; m++) v += load<f64>(at(L, m * r + a)) * load<f64>(at(z, m));
-      store<f64>(at(u, a), v);
-      fieldSum += v;
+    for (let b = 0; b < batch; b++) {
+      const z = Z + ((<usize>(b * r)) << 3);
+      const u = U + ((<usize>(b * r)) << 3);
+      fillNormals(z, r);
+      const zeta = normal();
+      // the fields of sample b (U's first r doubles are free again once sample 0's z is drawn: L is done)
+      for (let a = 0; a < r; a++) {
+        let v: f64 = 0;
+        for (let m = 0; m <= a; m++) v += load<f64>(at(L, m * r + a)) * load<f64>(at(z, m));
+        store<f64>(at(u, a), v);
+        fieldSum += v;
+      }
+      let teacher: f64 = 0;
+      for (let t = 0; t < k; t++) teacher += sigma(load<f64>(at(u, p + t)));
+      let student: f64 = 0;
+      for (let j = 0; j < p; j++) student += sigma(load<f64>(at(u, j)));
+      const e = teacher * invK + sqrtNoise * zeta - student * invP;
+      if (!isFinite(e)) fieldSum = e;
+      const g = G + ((<usize>(b * p)) << 3);
+      for (let j = 0; j < p; j++) store<f64>(at(g, j), e * sigmaPrime(load<f64>(at(u, j))));
     }
-    let teacher: f64 = 0;
-    for (let t = 0; t < k; t++) teacher += sigma(load<f64>(at(u, p + t)));
-    let student: f64 = 0;
-    for (let j = 0; j < p; j++) student += sigma(load<f64>(at(u, j)));
-    const e = teacher * invK + sqrtNoise * zeta - student * invP;
-    if (!isFinite(fieldSum) || !isFinite(e)) {
+    // X_bc: the kept components of z, plus the Wishart part by Bartlett's decomposition; A's diagonal is
+    // stored squared (the χ² draws themselves), so that X_11 = (Σ z² + χ²)/d exactly as with one sample
+    const free = d - <f64>rank;
+    for (let b = 0; b < batch; b++) {
+      const rowA = bartlett + ((<usize>(b * batch)) << 3);
+      const dof = free - <f64>b;
+      store<f64>(at(rowA, b), dof > 0 ? chiSquare(dof) : 0.0);
+      for (let c = 0; c < b; c++) store<f64>(at(rowA, c), <f64>c < free ? normal() : 0.0);
+    }
+    for (let b = 0; b < batch; b++) {
+      const zb = Z + ((<usize>(b * r)) << 3);
+      const rowB = bartlett + ((<usize>(b * batch)) << 3);
+      for (let c = b; c < batch; c++) {
+        const zc = Z + ((<usize>(c * r)) << 3);
+        const rowC = bartlett + ((<usize>(c * batch)) << 3);
+        let zz: f64 = 0;
+        for (let a = 0; a < r; a++) {
+          if (load<f64>(at(L, a * r + a)) > 0) zz += load<f64>(at(zb, a)) * load<f64>(at(zc, a));
+        }
+        // (A Aᵀ)_bc = Σ_{m<b} A_bm A_cm + A_bb A_cb, with A_bb² = χ²_b on the diagonal
+        let aa: f64 = c == b ? load<f64>(at(rowB, b)) : Math.sqrt(load<f64>(at(rowB, b))) * load<f64>(at(rowC, b));
+        for (let m = 0; m < b; m++) aa += load<f64>(at(rowB, m)) * load<f64>(at(rowC, m));
+        const x = (zz + aa) / d;
+        store<f64>(at(gram, b * batch + c), x);
+        store<f64>(at(gram, c * batch + b), x);
+      }
+    }
+    if (!isFinite(fieldSum)) {
       status = Status.DIVERGED;
       break;
     }
-    for (let j = 0; j < p; j++) store<f64>(at(g, j), e * sigmaPrime(load<f64>(at(u, j))));
     for (let j = 0; j < p; j++) {
-      const gj = load<f64>(at(g, j));
-      const lj = load<f64>(at(u, j));
       for (let l = j; l < p; l++) {
-        const gl = load<f64>(at(g, l));
-        const dq = linear * (gj * load<f64>(at(u, l)) + gl * lj) + quadratic * gj * gl * X;
-        store<f64>(at(omega, j * r + l), load<f64>(at(omega, j * r + l)) + dq);
+        let lin: f64 = 0;
+        let quad: f64 = 0;
+        for (let b = 0; b < batch; b++) {
+          const u = U + ((<usize>(b * r)) << 3);
+          const g = G + ((<usize>(b * p)) << 3);
+          const gj = load<f64>(at(g, j));
+          lin += gj * load<f64>(at(u, l)) + load<f64>(at(g, l)) * load<f64>(at(u, j));
+          const qj = quadratic * gj;
+          for (let c = 0; c < batch; c++) {
+            quad += qj * load<f64>(at(G + ((<usize>(c * p)) << 3), l)) * load<f64>(at(gram, b * batch + c));
+          }
+        }
+        const q = at(omega, j * r + l);
+        store<f64>(q, decay2 * load<f64>(q) + (linear * lin + quad));
       }
       for (let t = 0; t < k; t++) {
-        store<f64>(at(omega, j * r + p + t), load<f64>(at(omega, j * r + p + t)) + linear * gj * load<f64>(at(u, p + t)));
+        let lin: f64 = 0;
+        for (let b = 0; b < batch; b++) {
+          lin += linear * load<f64>(at(G + ((<usize>(b * p)) << 3), j)) * load<f64>(at(U + ((<usize>(b * r)) << 3), p + t));
+        }
+        const m = at(omega, j * r + p + t);
+        store<f64>(m, decay * load<f64>(m) + lin);
       }
     }
   }

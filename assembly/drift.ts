@@ -1,5 +1,6 @@
 // see: theory.md §8 — ψ, the drift of the order parameters Ω = (Q, M) (P fixed), eqs. of §8.1–8.2:
-//   dM/dt = a1·G^M,   dQ/dt = a1·(G^Q + G^Qᵀ) + a2·Φ,
+//   dM/dt = a1·(G^M − λM),   dQ/dt = a1·(G^Q + G^Qᵀ − 2λQ) + a2·Φ,
+// with λ the weight decay (0 in the paper) and a2 already divided by the mini-batch size B (README: extensions),
 //   G_jb  = Σ_a c_a I3(Ω_jj, Ω_jb, Ω_ja, Ω_bb, Ω_ba, Ω_aa),
 //   Φ_jl  = Δ·J2(Ω_jj, Ω_jl, Ω_ll) + Σ_{a,b} c_a c_b I4(Ω_jj, Ω_jl, Ω_ja, Ω_jb, Ω_ll, Ω_la, Ω_lb, Ω_aa, Ω_ab, Ω_bb),
 // over the r = p + k local fields (students j, l, m first, then teachers), c_a = −1/p (student), +1/k (teacher).
@@ -79,6 +80,15 @@ export function driftEval(y: usize, dy: usize): void {
   }
   memory.fill(dy, 0, (<usize>n) << 3);
   if (a1 != 0) gradientTerm(omega, diag1, c, w, G, dy, p, k, a1);
+  const lambda = slot(Slot.WEIGHT_DECAY);
+  if (a1 != 0 && lambda != 0) {
+    // weight decay (λ/2)(1/p) Σ_i Q_ii: w ← (1 − γλ/(p d)) w per step, so dQ −= 2 a1 λ Q, dM −= a1 λ M
+    const np = (p * (p + 1)) >> 1;
+    for (let i = 0; i < n; i++) {
+      const at = dy + ((<usize>i) << 3);
+      store<f64>(at, load<f64>(at) - (i < np ? 2.0 : 1.0) * a1 * lambda * load<f64>(y + ((<usize>i) << 3)));
+    }
+  }
   if (a2 != 0) {
     let i = 0;
     for (let a = 0; a < r; a++) {

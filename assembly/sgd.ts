@@ -5,30 +5,36 @@ import { Slot, Status } from "../src/layout";
 import { slot, slotPtr, setSlot } from "./header";
 import { rngLoad, rngSave, normal, fillNormals } from "./rng";
 import { sigma, sigmaPrime } from "./activation";
-import { fieldsCompute, rowsAxpy } from "./vec";
+import { fieldsCompute, rowsAxpy, rowsScale } from "./vec";
 
 /**
- * Runs `steps` samples of one-pass SGD on the student weights in the buffer (theory.md §2):
- * draw x ~ N(0, I_d) (x_1..x_d, in this order) and ζ ~ N(0, 1) from the SGD stream, then
- *   λ = W x/√d,  λ* = W* x/√d,  e = (1/k) Σ_r σ(λ*_r) + √Δ ζ − (1/p) Σ_i σ(λ_i),
- *   w_i ← w_i + (γ/(p√d)) · e · σ'(λ_i) · x     (all rows with the pre-step fields).
- * SGD on ½(y − f(x))² with y = f*(x) + √Δ ζ and second layers fixed at 1/p and 1/k.
- * Adds the samples done to Slot.SAMPLES. Stops early, with Status.DIVERGED, when a local field or e is
- * not finite; the weights are then those after Slot.SAMPLES samples. Called by the TS layer once per
- * chunk of samples (thousands of steps per call).
+ * Runs `steps` steps of one-pass SGD on the student weights in the buffer (theory.md §2), each on a mini-batch
+ * of B fresh samples (Slot.BATCH; B = 1 is the paper's SGD). For b = 1..B: draw x_b ~ N(0, I_d) (x_1..x_d, in
+ * this order) and ζ_b ~ N(0, 1) from the SGD stream, then with the pre-step weights
+ *   λ = W x_b/√d,  λ* = W* x_b/√d,  e_b = (1/k) Σ_r σ(λ*_r) + √Δ ζ_b − (1/p) Σ_i σ(λ_i),
+ * and after the batch
+ *   w_i ← (1 − γλ/(p d)) w_i + (γ/(p√d)) (1/B) Σ_b e_b σ'(λ_i^b) x_b      (λ: weight decay, Slot.WEIGHT_DECAY),
+ * i.e. SGD with step γ on the batch mean of ½(y − f(x))² plus (λ/2)(1/p) Σ_i Q_ii, second layers fixed at
+ * 1/p and 1/k. With B = 1 and λ = 0 every operation is the paper's update, in the same order.
+ * Adds the steps done to Slot.SAMPLES. Stops early, with Status.DIVERGED, when a local field or e is
+ * not finite; the weights are then those after Slot.SAMPLES steps. Called by the TS layer once per
+ * chunk of steps (thousands per call).
  */
 export function sgdRun(steps: i32): i32 {
   const d = <i32>slot(Slot.D);
   const p = <i32>slot(Slot.P);
   const k = <i32>slot(Slot.K);
   const row = <i32>slot(Slot.ROW);
+  const batch = max<i32>(1, <i32>slot(Slot.BATCH));
   const W = slotPtr(Slot.W_PTR);
-  const x = slotPtr(Slot.X_PTR);
+  const X = slotPtr(Slot.X_PTR);
   const fields = slotPtr(Slot.FIELDS_PTR);
-  const coef = slotPtr(Slot.COEF_PTR);
+  const coefs = slotPtr(Slot.COEF_PTR);
   const sqrtD = Math.sqrt(<f64>d);
   const invSqrtD = 1.0 / sqrtD;
-  const rate = slot(Slot.GAMMA) / (<f64>p * sqrtD);
+  const gamma = slot(Slot.GAMMA);
+  const rate = gamma / (<f64>p * sqrtD) / <f64>batch;
+  const decay = 1.0 - (gamma * slot(Slot.WEIGHT_DECAY)) / (<f64>p * <f64>d);
   const sqrtNoise = Math.sqrt(slot(Slot.NOISE));
   const invP = 1.0 / <f64>p;
   const invK = 1.0 / <f64>k;
@@ -37,32 +43,40 @@ export function sgdRun(steps: i32): i32 {
   let status = Status.OK;
   rngLoad();
   for (; done < steps; done++) {
-    fillNormals(x, d);
-    const zeta = normal();
-    fieldsCompute(W, x, fields, p + k, row, d, invSqrtD);
-    let fieldSum: f64 = 0;
-    let teacher: f64 = 0;
-    for (let r = 0; r < k; r++) {
-      const lam = load<f64>(fields + (<usize>(p + r) << 3));
-      fieldSum += lam;
-      teacher += sigma(lam);
+    for (let b = 0; b < batch; b++) {
+      const x = X + ((<usize>(b * row)) << 3);
+      const coef = coefs + ((<usize>(b * p)) << 3);
+      fillNormals(x, d);
+      const zeta = normal();
+      fieldsCompute(W, x, fields, p + k, row, d, invSqrtD);
+      let fieldSum: f64 = 0;
+      let teacher: f64 = 0;
+      for (let r = 0; r < k; r++) {
+        const lam = load<f64>(fields + (<usize>(p + r) << 3));
+        fieldSum += lam;
+        teacher += sigma(lam);
+      }
+      let student: f64 = 0;
+      for (let i = 0; i < p; i++) {
+        const lam = load<f64>(fields + (<usize>i << 3));
+        fieldSum += lam;
+        student += sigma(lam);
+      }
+      const e = teacher * invK + sqrtNoise * zeta - student * invP;
+      if (!isFinite(fieldSum) || !isFinite(e)) {
+        status = Status.DIVERGED;
+        break;
+      }
+      const re = rate * e;
+      for (let i = 0; i < p; i++) {
+        store<f64>(coef + (<usize>i << 3), re * sigmaPrime(load<f64>(fields + (<usize>i << 3))));
+      }
     }
-    let student: f64 = 0;
-    for (let i = 0; i < p; i++) {
-      const lam = load<f64>(fields + (<usize>i << 3));
-      fieldSum += lam;
-      student += sigma(lam);
+    if (status != Status.OK) break;
+    if (decay != 1.0) rowsScale(W, decay, p, row);
+    for (let b = 0; b < batch; b++) {
+      rowsAxpy(W, coefs + ((<usize>(b * p)) << 3), X + ((<usize>(b * row)) << 3), p, row, d);
     }
-    const e = teacher * invK + sqrtNoise * zeta - student * invP;
-    if (!isFinite(fieldSum) || !isFinite(e)) {
-      status = Status.DIVERGED;
-      break;
-    }
-    const re = rate * e;
-    for (let i = 0; i < p; i++) {
-      store<f64>(coef + (<usize>i << 3), re * sigmaPrime(load<f64>(fields + (<usize>i << 3))));
-    }
-    rowsAxpy(W, coef, x, p, row, d);
   }
   rngSave();
   setSlot(Slot.SAMPLES, slot(Slot.SAMPLES) + <f64>done);

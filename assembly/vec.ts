@@ -123,3 +123,17 @@ export function rowsAxpy(U: usize, coef: usize, x: usize, rows: i32, row: i32, n
     }
   }
 }
+
+/**
+ * U[a][j] *= s for the `rows` rows of U (whole rows: the zero padding stays zero). Elementwise, so both builds
+ * give the same bits. Called once per SGD step with weight decay (s = 1 − γλ/(p d)).
+ */
+export function rowsScale(U: usize, s: f64, rows: i32, row: i32): void {
+  const end = U + ((<usize>rows * <usize>row) << 3);
+  let at = U;
+  if (ASC_FEATURE_SIMD) {
+    const vs = f64x2.splat(s);
+    for (; at + 16 <= end; at += 16) v128.store(at, f64x2.mul(v128.load(at), vs));
+  }
+  for (; at < end; at += 8) store<f64>(at, load<f64>(at) * s);
+}

@@ -7,7 +7,8 @@
 // the region offsets once, writes them into the pointer slots, and the Wasm side reads them from there.
 // Regions, in order, each 16-byte aligned: rng state (4 × u64), weights U = [W; W*] ((p + k) rows of
 // `ROW` doubles: W first, W* right after, rows padded with zeros to an even length so f64x2 loads stay
-// aligned), input x (ROW), local fields (p + k), update coefficients (p), Q (p×p), M (p×k), P (k×k).
+// aligned), inputs x (B rows of ROW: one per sample of a mini-batch), local fields (B × (p + k)), update
+// coefficients (B × p), Q (p×p), M (p×k), P (k×k); B = 1 without mini-batches.
 
 /** Header slot numbers (slot s lives at header + 8·s). */
 export enum Slot {
@@ -126,6 +127,14 @@ export enum Slot {
   Z_PTR = 54,
   /** rank of Ω found by the last factorisation */
   RANK = 55,
+
+  // --- extensions (issue 7), shared by the simulators and the ODE; a zero header means the base model ---
+  /** mini-batch size B: each SGD step averages the gradient of B fresh samples (0 is read as 1) */
+  BATCH = 56,
+  /** weight decay λ ≥ 0: SGD on ½e² + (λ/2)·(1/p) Σ_i Q_ii, i.e. w_i ← (1 − γλ/(p d)) w_i + … */
+  WEIGHT_DECAY = 57,
+  /** chain: byte address of the B×B Gram matrix x_b·x_b'/d of a step's inputs, then its Bartlett factor (B×B) */
+  GRAM_PTR = 58,
 }
 
 /** Number of 8-byte header slots. */

@@ -15,6 +15,8 @@ export interface Sizes {
   outputs?: number;
   /** ODE integration: room for the test right-hand side dy = A y + B∘y² (tests of the integrators) */
   testProblem?: boolean;
+  /** simulators: the mini-batch size B (default 1): B inputs, fields and coefficient vectors per step */
+  batch?: number;
 }
 
 /** Byte addresses of the regions (16-byte aligned) and the total size. */
@@ -50,6 +52,9 @@ export interface Layout {
   test: number;
   chol: number;
   z: number;
+  gram: number;
+  /** mini-batch size B */
+  batch: number;
   /** first byte after the buffer */
   end: number;
 }
@@ -74,6 +79,7 @@ export function layoutOf(sizes: Sizes, header: number): Layout {
   const ode = kind === "ode";
   const row = direct ? d + (d % 2) : 0;
   const r = p + k;
+  const batch = direct || chain ? (sizes.batch ?? 1) : 1;
   const n = stateSize(p, k);
   let at = align16(header + HEADER_SLOTS * 8);
   const take = (doubles: number) => {
@@ -84,9 +90,9 @@ export function layoutOf(sizes: Sizes, header: number): Layout {
   const rng = take(4);
   const W = take(p * row);
   const Wstar = take(k * row);
-  const x = take(row);
-  const fields = take(direct || chain ? r : 0);
-  const coef = take(direct || chain ? p : 0);
+  const x = take(batch * row);
+  const fields = take(direct || chain ? batch * r : 0);
+  const coef = take(direct || chain ? batch * p : 0);
   const Q = take(p * p);
   const M = take(p * k);
   const P = take(k * k);
@@ -102,8 +108,9 @@ export function layoutOf(sizes: Sizes, header: number): Layout {
   const pivot = take(ode ? n : 0);
   const test = take(ode && sizes.testProblem ? n * n + n : 0);
   const chol = take(chain ? r * r : 0);
-  const z = take(chain ? r : 0);
-  return { d, p, k, row, n, outputs, header, rng, W, Wstar, x, fields, coef, Q, M, P, y, tOut, yOut, omega, driftWork, scratch, bdfD, jac, lu, pivot, test, chol, z, end: at };
+  const z = take(chain ? batch * r : 0);
+  const gram = take(chain ? 2 * batch * batch : 0);
+  return { d, p, k, row, n, outputs, header, rng, W, Wstar, x, fields, coef, Q, M, P, y, tOut, yOut, omega, driftWork, scratch, bdfD, jac, lu, pivot, test, chol, z, gram, batch, end: at };
 }
 
 /** Bytes the buffer needs for `sizes`, excluding Wasm static data (for the memory check). */
@@ -144,6 +151,8 @@ export function writeLayout(f64: Float64Array, layout: Layout): void {
     [Slot.TEST_PTR, layout.test],
     [Slot.CHOL_PTR, layout.chol],
     [Slot.Z_PTR, layout.z],
+    [Slot.GRAM_PTR, layout.gram],
+    [Slot.BATCH, layout.batch],
   ];
   for (const [slot, value] of slots) f64[h + slot] = value;
 }

@@ -72,6 +72,7 @@ async function integrate(
   f64.set(times, layout.tOut / 8);
   for (const [slot, value] of [
     [Slot.NOISE, r.noise],
+    [Slot.WEIGHT_DECAY, r.weightDecay],
     [Slot.A1, r.a1Used],
     [Slot.A2, r.a2Used],
     [Slot.METHOD, INTEGRATORS[r.integrator]],
@@ -119,6 +120,8 @@ async function integrate(
       seed: r.seed,
       initSeed: r.initSeed,
       backend: r.backend,
+      batch: r.batch,
+      weightDecay: r.weightDecay,
     },
     t: times.slice(0, reached),
     risk: [],

@@ -52,6 +52,8 @@ export async function phaseDiagram(options: PhaseDiagramOptions = {}): Promise<P
     points: pointOptions.points ?? PHASE_DEFAULTS.points,
     odeMaxP: pointOptions.odeMaxP ?? PHASE_DEFAULTS.odeMaxP,
     ode: pointOptions.ode ?? true,
+    batch: pointOptions.batch ?? 1,
+    weightDecay: pointOptions.weightDecay ?? 0,
     kappa: axis(kappa ?? PHASE_DEFAULTS.kappa),
     delta: axis(delta ?? PHASE_DEFAULTS.delta),
   };

@@ -30,6 +30,10 @@ export interface PhasePointOptions {
   odeMaxP?: number;
   /** the Wasm build that runs it (default "wasm-simd"; the browser page falls back to "wasm-scalar") */
   backend?: WasmBuild;
+  /** mini-batch size B (default 1): the budget and samplesFixed count samples, B per step */
+  batch?: number;
+  /** weight decay λ (default 0) */
+  weightDecay?: number;
 }
 
 export const PHASE_DEFAULTS = {
@@ -102,27 +106,45 @@ export async function phasePoint(o: PhasePointOptions): Promise<PhasePoint> {
   const budget = o.budget ?? PHASE_DEFAULTS.budget;
   const samplesFixed = Math.min(o.samplesFixed ?? PHASE_DEFAULTS.samplesFixed, budget);
   const points = o.points ?? PHASE_DEFAULTS.points;
+  const batch = o.batch ?? 1;
   if (!(tEnd > 0)) throw new OptionError("tEnd", "must be a finite number > 0", tEnd);
   if (!Number.isInteger(budget) || budget < 1) throw new OptionError("budget", "must be a positive integer", budget);
+  if (!Number.isInteger(batch) || batch < 1 || batch > budget) throw new OptionError("batch", `must be an integer in [1, budget = ${budget}]`, batch);
+  // the run counts steps of B samples: the budget and the fixed n in steps
+  const stepBudget = Math.floor(budget / batch);
+  const stepsFixed = Math.max(1, Math.round(samplesFixed / batch));
+  const extensions = { ...(o.batch !== undefined ? { batch } : {}), ...(o.weightDecay !== undefined ? { weightDecay: o.weightDecay } : {}) };
   const region = regionOf(o.kappa, o.delta);
   const exponent = timeExponentOf(region, o.kappa, o.delta);
   const timeScale = exponent === undefined ? "d" : "region";
   const timeExponent = exponent ?? 1;
   const perUnit = pow(d, timeExponent);
   const wanted = Math.max(1, Math.round(tEnd * perUnit));
-  const endMark = Math.min(wanted, budget);
+  const endMark = Math.min(wanted, stepBudget);
   // log-spaced sample counts up to the horizon (or the budget), plus samplesFixed (the run goes on to it)
   const marks = new Set<number>();
   const first = Math.max(1, Math.round(endMark / 1e4));
   for (let j = 0; j < points; j++) marks.add(Math.max(1, Math.round(first * pow(endMark / first, points === 1 ? 1 : j / (points - 1)))));
   marks.add(endMark);
-  if (samplesFixed <= budget) marks.add(samplesFixed);
-  const samples = [...marks].sort((a, b) => a - b);
-  const sim = await simulate({ d, kappa: o.kappa, k, gamma0, delta: o.delta, noise, timeScale, seed: o.seed ?? PHASE_DEFAULTS.seed, times: samples.map((n) => n / perUnit), ...(o.backend ? { backend: o.backend } : {}) });
+  if (stepsFixed <= stepBudget) marks.add(stepsFixed);
+  const steps = [...marks].sort((a, b) => a - b);
+  const sim = await simulate({
+    d,
+    kappa: o.kappa,
+    k,
+    gamma0,
+    delta: o.delta,
+    noise,
+    timeScale,
+    seed: o.seed ?? PHASE_DEFAULTS.seed,
+    times: steps.map((n) => n / perUnit),
+    ...extensions,
+    ...(o.backend ? { backend: o.backend } : {}),
+  });
   const risk = sim.risk;
   const t = sim.t;
   // the horizon's output, or the last one reached (a diverged run stops early)
-  const endIndex = sim.samples.indexOf(endMark) >= 0 ? sim.samples.indexOf(endMark) : risk.length - 1;
+  const endIndex = sim.samples.indexOf(endMark * batch) >= 0 ? sim.samples.indexOf(endMark * batch) : risk.length - 1;
   const end = Math.min(endIndex, risk.length - 1);
   const tReached = t[end];
   // the last decade before it: from the last output at or before tReached/10
@@ -130,7 +152,7 @@ export async function phasePoint(o: PhasePointOptions): Promise<PhasePoint> {
   for (let j = 0; j < end; j++) if (t[j] <= tReached / 10) from = j;
   const ratio = risk[end] / risk[from];
   const trend = ratio > 1.1 ? "up" : ratio < 1 / 1.1 ? "down" : "plateau";
-  const fixedIndex = sim.samples.indexOf(samplesFixed);
+  const fixedIndex = sim.samples.indexOf(stepsFixed * batch);
   const point: PhasePoint = {
     kappa: o.kappa,
     delta: o.delta,
@@ -145,14 +167,14 @@ export async function phasePoint(o: PhasePointOptions): Promise<PhasePoint> {
     method: sim.params.method,
     samples: sim.samples[end],
     tReached,
-    budgetExhausted: wanted > budget,
+    budgetExhausted: wanted > stepBudget,
     risk0: risk[0],
     riskEnd: risk[end],
     change: risk[end] / risk[0],
     trend,
     diverged: sim.status === "diverged",
     ...(sim.divergence ? { divergence: sim.divergence } : {}),
-    samplesFixed,
+    samplesFixed: stepsFixed * batch,
     riskAtSamples: fixedIndex >= 0 ? risk[fixedIndex] : null,
     odeRisk: null,
     curve: { t, samples: sim.samples, risk },
@@ -174,6 +196,7 @@ export async function phasePoint(o: PhasePointOptions): Promise<PhasePoint> {
       times: [tReached],
       integrator: "dopri5",
       rtol: 1e-6,
+      ...extensions,
       ...(o.backend ? { backend: o.backend } : {}),
     });
     if (ode.status === "ok") point.odeRisk = ode.risk.at(-1)!;

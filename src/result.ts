@@ -28,6 +28,8 @@ export const paramsSchema = z
     method: z.enum(["direct", "chain"]).describe("direct SGD on the weights, or the exact reduced chain on the overlaps"),
     seeds: z.number().int().positive().describe("number of seeds run (seed, seed + 1, …); their statistics are in `ensemble`"),
     backend: z.enum(BACKENDS as [Backend, ...Backend[]]).describe("where the numerics ran"),
+    batch: z.number().int().positive().default(1).describe("mini-batch size B: each SGD step averages B fresh samples (t counts steps; `samples` counts samples)"),
+    weightDecay: z.number().min(0).default(0).describe("weight decay λ: w_i ← (1 − γλ/(p d)) w_i + … per step"),
   })
   .describe("every resolved value of the run");
 
@@ -59,7 +61,7 @@ export const resultSchema = z
   .object({
     params: paramsSchema,
     t: z.array(z.number()).describe("output times t = ν·δt; t[0] = 0 is the initial condition"),
-    samples: z.array(z.number().int()).describe("SGD samples ν at each output time"),
+    samples: z.array(z.number().int()).describe("SGD samples used by each output time: ν·B after ν steps of mini-batches of B (ν when B = 1)"),
     risk: z.array(z.number()).describe("excess population risk ½E[(f* − f)²] at each output time; the noise floor Δ/2 is NOT included"),
     Q: z.array(matrix).describe("Q = WWᵀ/d at each output time (p×p)"),
     M: z.array(matrix).describe("M = WW*ᵀ/d at each output time (p×k)"),
@@ -93,7 +95,7 @@ export const odeParamsSchema = z
     dt: z.number().describe("δt of the clock at this d (t = ν·δt for the SGD it describes)"),
     mode: z.enum(["limit", "finite-d"]).describe('"limit": the region drops the vanishing term; "finite-d": both terms at this d'),
     a1: z.number().describe("drift prefactor used (0 in orange in limit mode: M frozen)"),
-    a2: z.number().describe("variance prefactor used (0 in green in limit mode)"),
+    a2: z.number().describe("variance prefactor used, divided by the mini-batch size B (0 in green in limit mode)"),
     a1FiniteD: z.number().describe("γ/(p d δt) at this d"),
     a2FiniteD: z.number().describe("γ²/(p² d δt) at this d"),
     integrator: z.enum(["bdf", "dopri5", "euler"]).describe("ODE integrator"),
@@ -104,6 +106,8 @@ export const odeParamsSchema = z
     seed: paramsSchema.shape.seed,
     initSeed: paramsSchema.shape.initSeed,
     backend: paramsSchema.shape.backend,
+    batch: paramsSchema.shape.batch,
+    weightDecay: paramsSchema.shape.weightDecay,
   })
   .describe("every resolved value of the integration");
 

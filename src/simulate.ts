@@ -26,7 +26,7 @@ export async function simulate(options?: SimulateOptions): Promise<SimulationRes
   const r = resolveSimulate(options);
   const stepper = await createStepper(r);
   const start = performance.now();
-  const total = r.samples[r.samples.length - 1];
+  const total = r.samples[r.samples.length - 1] * r.batch;
   const runs: SimulationResult[] = [];
   for (let i = 0; i < r.seeds; i++) {
     stepper.reset();
@@ -72,20 +72,21 @@ async function createStepper(r: Resolved): Promise<Stepper> {
   let state: { at: number; values: Float64Array };
   let stepper: Omit<Stepper, "reset" | "engine">;
   if (r.method === "direct") {
-    engine = await createEngine(r.backend, { kind: "direct", d, p, k });
+    engine = await createEngine(r.backend, { kind: "direct", d, p, k, batch: r.batch });
     writeInitialWeights(engine, r, factor);
     const { W, row } = engine.layout;
     state = { at: W / 8, values: engine.f64.slice(W / 8, W / 8 + (p + k) * row) };
-    stepper = { run: (n) => engine.sgdRun(n), overlaps: () => engine.overlapsCompute(), workPerSample: (2 * p + k + 8) * d };
+    stepper = { run: (n) => engine.sgdRun(n), overlaps: () => engine.overlapsCompute(), workPerSample: r.batch * (2 * p + k + 8) * d };
   } else {
-    engine = await createEngine(r.backend, { kind: "chain", d, p, k });
+    engine = await createEngine(r.backend, { kind: "chain", d, p, k, batch: r.batch });
     const omega = await initialOmega(r, factor);
     state = { at: engine.layout.omega / 8, values: omega };
     const rr = p + k;
-    stepper = { run: (n) => engine.chainRun(n), overlaps: () => engine.chainOverlaps(), workPerSample: (rr * rr * rr) / 6 + 30 * rr };
+    stepper = { run: (n) => engine.chainRun(n), overlaps: () => engine.chainOverlaps(), workPerSample: (rr * rr * rr) / 6 + r.batch * 30 * rr + r.batch * r.batch * p * p };
   }
   setSlot(engine, Slot.GAMMA, r.gamma);
   setSlot(engine, Slot.NOISE, r.noise);
+  setSlot(engine, Slot.WEIGHT_DECAY, r.weightDecay);
   return {
     engine,
     ...stepper,
@@ -110,7 +111,7 @@ async function initialOmega(r: Resolved, factor: Float64Array | undefined): Prom
   } else {
     const weights = await createEngine(r.backend, { kind: "direct", d: r.d, p, k });
     writeInitialWeights(weights, r, factor);
-    weights.overlapsCompute();
+    weights.overlapsCompute(); // (the initial weights need no batch buffers)
     const { f64, layout } = weights;
     [Q, M, P] = [matrixAt(f64, layout.Q, p, p), matrixAt(f64, layout.M, p, k), matrixAt(f64, layout.P, k, k)];
   }
@@ -138,28 +139,29 @@ function run(stepper: Stepper, r: Resolved, seed: number, onProgress: SimulateOp
     status: "ok",
     meta: { version: VERSION, elapsedMs: 0, nsPerSample: 0 },
   };
-  // t = ν·δt computed as ν / d^θ: exact for integer θ (ν·0.001 is not)
+  // t = ν·δt computed as ν / d^θ: exact for integer θ (ν·0.001 is not); ν counts steps, each of B samples
   const samplesPerUnitTime = pow(r.d, r.timeExponent);
-  const timeOf = (samples: number) => samples / samplesPerUnitTime;
-  const diverge = (samples: number, reason: string) => {
+  const timeOf = (steps: number) => steps / samplesPerUnitTime;
+  const B = r.batch;
+  const diverge = (steps: number, reason: string) => {
     result.status = "diverged";
-    result.divergence = { samples, t: timeOf(samples), reason };
+    result.divergence = { samples: steps * B, t: timeOf(steps), reason };
   };
-  const record = (samples: number): boolean => {
+  const record = (steps: number): boolean => {
     const risk = stepper.overlaps();
     const Q = matrixAt(f64, layout.Q, p, p);
     const M = matrixAt(f64, layout.M, p, k);
     if (!Number.isFinite(risk) || !allFinite(Q) || !allFinite(M)) {
-      diverge(samples, `Q, M or the risk are non-finite at this output: the ${r.method === "direct" ? "weights" : "overlaps"} overflowed after the previous one`);
+      diverge(steps, `Q, M or the risk are non-finite at this output: the ${r.method === "direct" ? "weights" : "overlaps"} overflowed after the previous one`);
       return false;
     }
-    if (samples === 0) result.P = matrixAt(f64, layout.P, k, k);
-    result.t.push(timeOf(samples));
-    result.samples.push(samples);
+    if (steps === 0) result.P = matrixAt(f64, layout.P, k, k);
+    result.t.push(timeOf(steps));
+    result.samples.push(steps * B);
     result.risk.push(risk);
     result.Q.push(Q);
     result.M.push(M);
-    onOutput?.({ seed, t: timeOf(samples), samples, risk, Q, M });
+    onOutput?.({ seed, t: timeOf(steps), samples: steps * B, risk, Q, M });
     return true;
   };
 
@@ -175,7 +177,7 @@ function run(stepper: Stepper, r: Resolved, seed: number, onProgress: SimulateOp
     while (done < target) {
       const status = stepper.run(Math.min(chunk, target - done));
       done = slotValue(engine, Slot.SAMPLES);
-      onProgress?.({ samples: done, totalSamples: total, t: timeOf(done) });
+      onProgress?.({ samples: done * B, totalSamples: total * B, t: timeOf(done) });
       if (status === Status.DIVERGED) {
         diverge(done, "a local field or the error signal became non-finite (learning rate too large?)");
         ok = false;
@@ -209,6 +211,8 @@ function paramsOf(r: Resolved): SimulationParams {
     method: r.method,
     seeds: r.seeds,
     backend: r.backend,
+    batch: r.batch,
+    weightDecay: r.weightDecay,
   };
 }
 

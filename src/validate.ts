@@ -65,6 +65,10 @@ export interface SimulateOptions {
   seed?: number;
   initSeed?: number;
   init?: InitialCondition;
+  /** mini-batch size B (default 1): each SGD step averages the gradients of B fresh samples; t counts steps */
+  batch?: number;
+  /** weight decay λ ≥ 0 (default 0): SGD on ½e² + (λ/2)(1/p) Σ_i Q_ii, i.e. w_i ← (1 − γλ/(p d)) w_i + … */
+  weightDecay?: number;
   /** "direct" (SGD on the weights), "chain" (the exact reduced chain on Ω) or "auto" (the cheaper one) */
   method?: SimMethod;
   /** run this many seeds (seed, seed + 1, …) from the same initial condition and add their statistics */
@@ -138,7 +142,7 @@ export type ResolvedOde = Model & {
   rtol: number;
   atol: number;
   step: number;
-  /** the prefactors the integration uses (the region's limit may zero one of a1, a2) */
+  /** the prefactors the integration uses (the region's limit may zero one of a1, a2; a2 is divided by B) */
   a1Used: number;
   a2Used: number;
   backend: Exclude<Backend, "js">;
@@ -177,7 +181,8 @@ export function resolveOde(options: OdeOptions | undefined): ResolvedOde {
     atol: o.atol ?? (o.integrator === "dopri5" ? rtol * ODE_DEFAULTS.atolPerRtol : Math.max(rtol * ODE_DEFAULTS.atolPerRtol, ODE_DEFAULTS.bdfAtolFloor)),
     step: o.step ?? ODE_DEFAULTS.step,
     a1Used: limit && region === "orange" ? 0 : model.a1,
-    a2Used: limit && region === "green" ? 0 : model.a2,
+    // mini-batches divide the variance term by B (README: extensions)
+    a2Used: limit && region === "green" ? 0 : model.a2 / model.batch,
     backend: o.backend ?? "wasm-simd",
   };
 }
@@ -248,6 +253,8 @@ const commonFields = {
     .partial()
     .strict(),
   onProgress: z.custom<(p: never) => void>((v) => typeof v === "function", { error: "must be a function" }),
+  batch: num("must be an integer in [1, 4096]", (v) => Number.isInteger(v) && v >= 1 && v <= 4096),
+  weightDecay: num(RULES.nonNegative, (v) => v >= 0),
 };
 
 const enumOf = <T extends string>(values: readonly T[]) =>
@@ -365,6 +372,10 @@ export interface Model {
   dt: number;
   a1: number;
   a2: number;
+  /** mini-batch size B */
+  batch: number;
+  /** weight decay λ */
+  weightDecay: number;
   initKind: InitKind;
   init: InitialCondition | undefined;
 }
@@ -432,6 +443,14 @@ function resolveModel(o: CommonOptions): Model {
   if (!Number.isFinite(a2)) {
     throw new OptionError("gamma0", `gives γ = γ0·d^(−δ) = ${gamma}, too large: γ²/(p² d δt) overflows a double`, gamma0);
   }
+  const weightDecay = o.weightDecay ?? 0;
+  if (!(gamma * weightDecay < p * d)) {
+    throw new OptionError(
+      "weightDecay",
+      `must be < p·d/γ = ${(p * d) / gamma} (the per-step decay factor 1 − γλ/(p d) must stay positive)`,
+      weightDecay,
+    );
+  }
   return {
     d,
     p,
@@ -449,6 +468,8 @@ function resolveModel(o: CommonOptions): Model {
     dt,
     a1,
     a2,
+    batch: o.batch ?? 1,
+    weightDecay,
     initKind,
     init: o.init as InitialCondition | undefined,
   };
@@ -473,9 +494,9 @@ export function resolveSimulate(options: SimulateOptions | undefined): Resolved 
   if (model.initKind === "overlaps" && p + k > d) {
     throw new OptionError("d", `must be ≥ p + k = ${p + k} to realise the overlaps of \`init\` as weights`, d);
   }
-  const method = o.method === "direct" || o.method === "chain" ? o.method : cheaperMethod(d, p, k);
+  const method = o.method === "direct" || o.method === "chain" ? o.method : cheaperMethod(d, p, k, model.batch);
   // the chain starts from the overlaps of the simulator's initial weights unless it is given overlaps
-  if (method === "direct" || model.initKind !== "overlaps") checkMemory(bufferBytes({ d, p, k }), "weights", model);
+  if (method === "direct" || model.initKind !== "overlaps") checkMemory(bufferBytes({ d, p, k, batch: method === "direct" ? model.batch : 1 }), "weights", model);
   return {
     ...model,
     samples: outputSamples(o, pow(d, model.timeExponent)),
@@ -494,9 +515,9 @@ export const COST_PER_UNIT = { direct: 0.2, chain: 0.9 } as const;
  * the update and d Gaussian draws, in f64x2 SIMD), the chain step ≈ r³/6 + 30·r (a Cholesky factorisation of
  * the r×r overlaps and the r activations, scalar), r = p + k, at the measured COST_PER_UNIT of each.
  */
-export function cheaperMethod(d: number, p: number, k: number): "direct" | "chain" {
+export function cheaperMethod(d: number, p: number, k: number, batch = 1): "direct" | "chain" {
   const r = p + k;
-  return COST_PER_UNIT.direct * (2 * p + k + 8) * d > COST_PER_UNIT.chain * ((r * r * r) / 6 + 30 * r) ? "chain" : "direct";
+  return COST_PER_UNIT.direct * batch * (2 * p + k + 8) * d > COST_PER_UNIT.chain * ((r * r * r) / 6 + batch * 30 * r + batch * batch * p * p) ? "chain" : "direct";
 }
 
 /** Output sample counts ν_j = round(t_j/δt): the explicit `times`, or `points` log-spaced in [tMin, tMax]. */

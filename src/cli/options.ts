@@ -68,7 +68,7 @@ export type ModelFlags = Omit<SimulateOptions, "init" | "onProgress" | "backend"
   progress?: boolean;
 };
 
-const MODEL_KEYS = ["d", "p", "kappa", "k", "gamma0", "delta", "noise", "tMax", "tMin", "points", "times", "timeScale", "seed", "initSeed"] as const;
+const MODEL_KEYS = ["d", "p", "kappa", "k", "gamma0", "delta", "noise", "tMax", "tMin", "points", "times", "timeScale", "seed", "initSeed", "batch", "weightDecay"] as const;
 const INIT_KEYS = ["W0", "Wstar", "Q0", "M0", "P", "A"] as const;
 
 /** Adds the model, time and initial-condition flags (names of the API options, kebab-cased). */
@@ -89,6 +89,8 @@ export function addModelOptions(command: Command, defaults: { d: number; p: numb
     .option("--seed <n>", `seed of the SGD samples (default ${defaults.seed})`, parseNumber)
     .option("--init-seed <n>", "seed of the random initial condition (default: --seed)", parseNumber)
     .option("--init <file>", 'initial condition, JSON: { "W0", "Wstar" } | { "Q0", "M0", "P" } | { "A" [, "Wstar"] }')
+    .option("--batch <n>", "mini-batch size B: each step averages B fresh samples; t counts steps, the ODE's variance term is divided by B (default 1)", parseNumber)
+    .option("--weight-decay <x>", "weight decay λ ≥ 0: w ← (1 − γλ/(p d)) w + … per step; in the ODE −2a1λQ, −a1λM (default 0)", parseNumber)
     .option("--progress", "always show progress on stderr (default: on a terminal, for long runs)")
     .option("--no-progress", "never show progress");
 }

@@ -40,21 +40,26 @@ export function choleskySemidefinite(f64: Float64Array, omega: number, L: number
 
 const at = (f64: Float64Array, h: number, s: Slot) => (f64[h + s] / 8) | 0;
 
-/** `steps` samples of the reduced chain (assembly/chain.ts `chainRun`). Returns the `Status`. */
+/** `steps` steps of the reduced chain on mini-batches with weight decay (assembly/chain.ts `chainRun`). Returns the `Status`. */
 export function chainRun(f64: Float64Array, u32: Uint32Array, h: number, rng: ReferenceRng, steps: number): number {
   const d = f64[h + Slot.D];
   const p = f64[h + Slot.P] | 0;
   const k = f64[h + Slot.K] | 0;
   const r = p + k;
+  const batch = Math.max(1, f64[h + Slot.BATCH] | 0);
   const omega = at(f64, h, Slot.OMEGA_PTR);
   const L = at(f64, h, Slot.CHOL_PTR);
-  const z = at(f64, h, Slot.Z_PTR);
-  const u = at(f64, h, Slot.FIELDS_PTR);
-  const g = at(f64, h, Slot.COEF_PTR);
+  const Z = at(f64, h, Slot.Z_PTR);
+  const U = at(f64, h, Slot.FIELDS_PTR);
+  const G = at(f64, h, Slot.COEF_PTR);
+  const gram = at(f64, h, Slot.GRAM_PTR);
+  const bartlett = gram + batch * batch;
   const rngWord = (f64[h + Slot.RNG_PTR] / 4) | 0;
   const gamma = f64[h + Slot.GAMMA];
-  const linear = gamma / (p * d);
-  const quadratic = (gamma * gamma) / (p * p * d);
+  const decay = 1.0 - (gamma * f64[h + Slot.WEIGHT_DECAY]) / (p * d);
+  const linear = (decay * (gamma / (p * d))) / batch;
+  const quadratic = (gamma * gamma) / (p * p * d) / (batch * batch);
+  const decay2 = decay * decay;
   const sqrtNoise = Math.sqrt(f64[h + Slot.NOISE]);
   const invP = 1.0 / p;
   const invK = 1.0 / k;
@@ -63,41 +68,63 @@ export function chainRun(f64: Float64Array, u32: Uint32Array, h: number, rng: Re
   let rank = 0;
   rng.load(u32, rngWord);
   for (; done < steps; done++) {
-    rank = choleskySemidefinite(f64, omega, L, u, r);
-    let zz = 0;
-    for (let a = 0; a < r; a++) {
-      const za = rng.normal();
-      f64[z + a] = za;
-      if (f64[L + a * r + a] > 0) zz += za * za;
-    }
-    const zeta = rng.normal();
-    const chi = rng.chiSquare(d - rank);
-    const X = (zz + chi) / d;
+    rank = choleskySemidefinite(f64, omega, L, U, r);
     let fieldSum = 0;
-    for (let a = 0; a < r; a++) {
-      let v = 0;
-      for (let m = 0; m <= a; m++) v += f64[L + m * r + a] * f64[z + m];
-      f64[u + a] = v;
-      fieldSum += v;
+    for (let b = 0; b < batch; b++) {
+      const z = Z + b * r;
+      const u = U + b * r;
+      for (let a = 0; a < r; a++) f64[z + a] = rng.normal();
+      const zeta = rng.normal();
+      for (let a = 0; a < r; a++) {
+        let v = 0;
+        for (let m = 0; m <= a; m++) v += f64[L + m * r + a] * f64[z + m];
+        f64[u + a] = v;
+        fieldSum += v;
+      }
+      let teacher = 0;
+      for (let t = 0; t < k; t++) teacher += sigma(f64[u + p + t]);
+      let student = 0;
+      for (let j = 0; j < p; j++) student += sigma(f64[u + j]);
+      const e = teacher * invK + sqrtNoise * zeta - student * invP;
+      if (!Number.isFinite(e)) fieldSum = e;
+      for (let j = 0; j < p; j++) f64[G + b * p + j] = e * sigmaPrime(f64[u + j]);
     }
-    let teacher = 0;
-    for (let t = 0; t < k; t++) teacher += sigma(f64[u + p + t]);
-    let student = 0;
-    for (let j = 0; j < p; j++) student += sigma(f64[u + j]);
-    const e = teacher * invK + sqrtNoise * zeta - student * invP;
-    if (!Number.isFinite(fieldSum) || !Number.isFinite(e)) {
+    const free = d - rank;
+    for (let b = 0; b < batch; b++) {
+      const dof = free - b;
+      f64[bartlett + b * batch + b] = dof > 0 ? rng.chiSquare(dof) : 0.0;
+      for (let c = 0; c < b; c++) f64[bartlett + b * batch + c] = c < free ? rng.normal() : 0.0;
+    }
+    for (let b = 0; b < batch; b++) {
+      for (let c = b; c < batch; c++) {
+        let zz = 0;
+        for (let a = 0; a < r; a++) if (f64[L + a * r + a] > 0) zz += f64[Z + b * r + a] * f64[Z + c * r + a];
+        let aa = c === b ? f64[bartlett + b * batch + b] : Math.sqrt(f64[bartlett + b * batch + b]) * f64[bartlett + c * batch + b];
+        for (let m = 0; m < b; m++) aa += f64[bartlett + b * batch + m] * f64[bartlett + c * batch + m];
+        f64[gram + b * batch + c] = f64[gram + c * batch + b] = (zz + aa) / d;
+      }
+    }
+    if (!Number.isFinite(fieldSum)) {
       status = Status.DIVERGED;
       break;
     }
-    for (let j = 0; j < p; j++) f64[g + j] = e * sigmaPrime(f64[u + j]);
     for (let j = 0; j < p; j++) {
-      const gj = f64[g + j];
-      const lj = f64[u + j];
       for (let l = j; l < p; l++) {
-        const gl = f64[g + l];
-        f64[omega + j * r + l] += linear * (gj * f64[u + l] + gl * lj) + quadratic * gj * gl * X;
+        let lin = 0;
+        let quad = 0;
+        for (let b = 0; b < batch; b++) {
+          const gj = f64[G + b * p + j];
+          lin += gj * f64[U + b * r + l] + f64[G + b * p + l] * f64[U + b * r + j];
+          const qj = quadratic * gj;
+          for (let c = 0; c < batch; c++) quad += qj * f64[G + c * p + l] * f64[gram + b * batch + c];
+        }
+        f64[omega + j * r + l] = decay2 * f64[omega + j * r + l] + (linear * lin + quad);
       }
-      for (let t = 0; t < k; t++) f64[omega + j * r + p + t] += linear * gj * f64[u + p + t];
+      for (let t = 0; t < k; t++) {
+        let lin = 0;
+        for (let b = 0; b < batch; b++) lin += linear * f64[G + b * p + j] * f64[U + b * r + p + t];
+        f64[omega + j * r + p + t] = decay * f64[omega + j * r + p + t] + lin;
+      }
     }
   }
   rng.save(u32, rngWord);

@@ -48,6 +48,11 @@ export function driftEval(f64: Float64Array, h: number, y: number, dy: number): 
   }
   f64.fill(0, dy, dy + n);
   if (a1 !== 0) gradientTerm(f64, omega, diag1, c, w, G, dy, p, k, a1);
+  const lambda = f64[h + Slot.WEIGHT_DECAY];
+  if (a1 !== 0 && lambda !== 0) {
+    const np = (p * (p + 1)) / 2;
+    for (let i = 0; i < n; i++) f64[dy + i] -= (i < np ? 2.0 : 1.0) * a1 * lambda * f64[y + i];
+  }
   if (a2 !== 0) {
     let i = weights;
     for (let a = 0; a < r; a++) {

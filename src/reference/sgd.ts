@@ -12,22 +12,26 @@ function at(f64: Float64Array, h: number, s: Slot): number {
 }
 
 /**
- * `steps` samples of one-pass SGD (assembly/sgd.ts `sgdRun`): x then ζ from the stream, fields, error
- * signal, rank-1 update. `h` is the element index of the header. Returns the `Status`.
+ * `steps` steps of one-pass SGD on mini-batches of B samples with weight decay (assembly/sgd.ts `sgdRun`):
+ * for each sample x then ζ from the stream, fields, error signal, coefficients; then the decay and the B
+ * rank-1 updates. `h` is the element index of the header. Returns the `Status`.
  */
 export function sgdRun(f64: Float64Array, u32: Uint32Array, h: number, rng: ReferenceRng, steps: number): number {
   const d = f64[h + Slot.D] | 0;
   const p = f64[h + Slot.P] | 0;
   const k = f64[h + Slot.K] | 0;
   const row = f64[h + Slot.ROW] | 0;
+  const batch = Math.max(1, f64[h + Slot.BATCH] | 0);
   const w = at(f64, h, Slot.W_PTR);
-  const x = at(f64, h, Slot.X_PTR);
+  const X = at(f64, h, Slot.X_PTR);
   const fields = at(f64, h, Slot.FIELDS_PTR);
-  const coef = at(f64, h, Slot.COEF_PTR);
+  const coefs = at(f64, h, Slot.COEF_PTR);
   const rngWord = (f64[h + Slot.RNG_PTR] / 4) | 0;
   const sqrtD = Math.sqrt(d);
   const invSqrtD = 1.0 / sqrtD;
-  const rate = f64[h + Slot.GAMMA] / (p * sqrtD);
+  const gamma = f64[h + Slot.GAMMA];
+  const rate = gamma / (p * sqrtD) / batch;
+  const decay = 1.0 - (gamma * f64[h + Slot.WEIGHT_DECAY]) / (p * d);
   const sqrtNoise = Math.sqrt(f64[h + Slot.NOISE]);
   const invP = 1.0 / p;
   const invK = 1.0 / k;
@@ -35,30 +39,36 @@ export function sgdRun(f64: Float64Array, u32: Uint32Array, h: number, rng: Refe
   let status = Status.OK;
   rng.load(u32, rngWord);
   for (; done < steps; done++) {
-    for (let j = 0; j < d; j++) f64[x + j] = rng.normal();
-    const zeta = rng.normal();
-    fieldsCompute(f64, w, x, fields, p + k, row, d, invSqrtD);
-    let fieldSum = 0;
-    let teacher = 0;
-    for (let r = 0; r < k; r++) {
-      const lam = f64[fields + p + r];
-      fieldSum += lam;
-      teacher += sigma(lam);
+    for (let b = 0; b < batch; b++) {
+      const x = X + b * row;
+      const coef = coefs + b * p;
+      for (let j = 0; j < d; j++) f64[x + j] = rng.normal();
+      const zeta = rng.normal();
+      fieldsCompute(f64, w, x, fields, p + k, row, d, invSqrtD);
+      let fieldSum = 0;
+      let teacher = 0;
+      for (let r = 0; r < k; r++) {
+        const lam = f64[fields + p + r];
+        fieldSum += lam;
+        teacher += sigma(lam);
+      }
+      let student = 0;
+      for (let i = 0; i < p; i++) {
+        const lam = f64[fields + i];
+        fieldSum += lam;
+        student += sigma(lam);
+      }
+      const e = teacher * invK + sqrtNoise * zeta - student * invP;
+      if (!Number.isFinite(fieldSum) || !Number.isFinite(e)) {
+        status = Status.DIVERGED;
+        break;
+      }
+      const re = rate * e;
+      for (let i = 0; i < p; i++) f64[coef + i] = re * sigmaPrime(f64[fields + i]);
     }
-    let student = 0;
-    for (let i = 0; i < p; i++) {
-      const lam = f64[fields + i];
-      fieldSum += lam;
-      student += sigma(lam);
-    }
-    const e = teacher * invK + sqrtNoise * zeta - student * invP;
-    if (!Number.isFinite(fieldSum) || !Number.isFinite(e)) {
-      status = Status.DIVERGED;
-      break;
-    }
-    const re = rate * e;
-    for (let i = 0; i < p; i++) f64[coef + i] = re * sigmaPrime(f64[fields + i]);
-    rowsAxpy(f64, w, coef, x, p, row, d);
+    if (status !== Status.OK) break;
+    if (decay !== 1.0) for (let j = w; j < w + p * row; j++) f64[j] *= decay;
+    for (let b = 0; b < batch; b++) rowsAxpy(f64, w, coefs + b * p, X + b * row, p, row, d);
   }
   rng.save(u32, rngWord);
   f64[h + Slot.SAMPLES] += done;

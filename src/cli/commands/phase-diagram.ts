@@ -20,6 +20,8 @@ export function addPhaseOptions(command: Command): Command {
     .option("--budget <n>", `most SGD samples per point (default ${D.budget}); a point that needs more is marked`, parseNumber)
     .option("--samples <n>", `the fixed number of samples n of the second map (default ${D.samplesFixed})`, parseNumber)
     .option("--seed <n>", `seed (default ${D.seed})`, parseNumber)
+    .option("--batch <n>", "mini-batch size B: each step averages B fresh samples (default 1; budget and --samples count samples)", parseNumber)
+    .option("--weight-decay <x>", "weight decay λ ≥ 0: w ← (1 − γλ/(p d)) w + … per step (default 0)", parseNumber)
     .option("--no-ode", "do not integrate the limit ODE at each point")
     .option("--workers <n>", "worker threads (default: available parallelism)", parseNumber)
     .option("--progress", "always show progress on stderr")

@@ -21,6 +21,8 @@ export function scalingCommand(): Command {
     .option("--tail <x>", "R∞ averages the risk over t ∈ [tail·tMax, tMax] (default 0.5)", parseNumber)
     .option("--floor <x>", "subtracted from R∞ before the fit (default 0)", parseNumber)
     .option("--seed <n>", "first seed (default 0)", parseNumber)
+    .option("--batch <n>", "mini-batch size B: each step averages B fresh samples (default 1)", parseNumber)
+    .option("--weight-decay <x>", "weight decay λ ≥ 0: w ← (1 − γλ/(p d)) w + … per step (default 0)", parseNumber)
     .option("--out <file>", "write the points and the fit (JSON)")
     .action(async (flags: Flags, command: Command) => {
       try {

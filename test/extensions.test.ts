@@ -1,0 +1,168 @@
+// Extensions beyond the paper's setting (issue 7), so far mini-batches (B) and weight decay (λ), in the direct
+// simulator, the reduced chain and the ODE. References: the base model's results saved before the extensions
+// existed (test/fixtures/base-before-extensions.json, written by commit 9552c1d: B = 1, λ = 0 must give them
+// bit for bit), the direct simulator for the chain (same law, statistically), the mean of simulations for the
+// ODE (statistically, with the finite-d ODE's O(1/d) bias allowed for), and backends against each other.
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { simulate } from "../src/simulate.js";
+import { solveOde } from "../src/ode.js";
+import type { OdeOptions, SimulateOptions } from "../src/validate.js";
+import { maxRelDiff } from "./helpers.js";
+
+const base = JSON.parse(readFileSync("test/fixtures/base-before-extensions.json", "utf8")) as {
+  simulate: { options: SimulateOptions; t: number[]; samples: number[]; risk: number[]; Q: number[][]; M: number[][] }[];
+  ode: { options: Record<string, unknown>; t: number[]; risk: number[]; Q: number[][]; M: number[][] };
+};
+
+describe("batch = 1 and weightDecay = 0 give the base model's results bit for bit", () => {
+  it.each(base.simulate.map((c) => [`${c.options.method}, d = ${c.options.d}, ${c.options.backend}`, c] as const))("simulate, %s", async (_, c) => {
+    for (const extra of [{}, { batch: 1, weightDecay: 0 }]) {
+      const r = await simulate({ ...c.options, ...extra });
+      expect(r.t).toEqual(c.t);
+      expect(r.samples).toEqual(c.samples);
+      expect(r.risk).toEqual(c.risk);
+      expect(r.Q.at(-1)).toEqual(c.Q);
+      expect(r.M.at(-1)).toEqual(c.M);
+    }
+  });
+
+  it("solveOde (finite-d)", async () => {
+    const r = await solveOde({ ...base.ode.options, batch: 1, weightDecay: 0 });
+    expect(r.t).toEqual(base.ode.t);
+    expect(r.risk).toEqual(base.ode.risk);
+    expect(r.Q.at(-1)).toEqual(base.ode.Q);
+  });
+});
+
+/** z = (mean − ref)/se at each output time after the first. */
+function zScores(mean: number[], se: number[], ref: number[]): number[] {
+  return mean.slice(1).map((m, j) => (m - ref[j + 1]) / se[j + 1]);
+}
+
+describe("mini-batches and weight decay", () => {
+  const model = { d: 1000, p: 3, k: 2, noise: 1e-3, seed: 11, tMax: 8, points: 4 };
+
+  it.each([
+    ["B = 4", { batch: 4 }],
+    ["λ = 0.5", { weightDecay: 0.5 }],
+    ["B = 3, λ = 0.3", { batch: 3, weightDecay: 0.3 }],
+  ] as const)("%s: the chain has the law of direct SGD, and the finite-d ODE follows both (|z| < 4.5 over 60 seeds)", async (_, extra) => {
+    const o: SimulateOptions & OdeOptions = { ...model, ...extra };
+    const [direct, chain, ode] = await Promise.all([
+      simulate({ ...o, method: "direct", seeds: 60 }),
+      simulate({ ...o, method: "chain", seeds: 60 }),
+      solveOde({ ...o, mode: "finite-d" }),
+    ]);
+    expect(direct.samples.at(-1)).toBe(8000 * (o.batch ?? 1));
+    const d = direct.ensemble!;
+    const c = chain.ensemble!;
+    // direct against chain: the difference of two independent means
+    d.mean.slice(1).forEach((m, j) => {
+      const se = Math.hypot(d.se[j + 1], c.se[j + 1]);
+      expect(Math.abs(m - c.mean[j + 1]) / se, `t = ${direct.t[j + 1]}`).toBeLessThan(4.5);
+    });
+    // the ODE against the simulations' mean, with 3% of the risk for the finite-d ODE's bias at d = 1000: the
+    // base model (B = 1, λ = 0, same seed) shows a 1.5% gap at t ≈ 0.37, as the risk leaves its initial plateau
+    for (const e of [d, c]) {
+      e.mean.slice(1).forEach((m, j) => {
+        const ref = ode.risk[j + 1];
+        expect(Math.abs(m - ref), `t = ${ode.t[j + 1]}`).toBeLessThan(4.5 * e.se[j + 1] + 0.03 * ref);
+      });
+    }
+    // at the last time, past the plateau, the ODE is within 4.5 standard errors plus 0.5%
+    const last = ode.risk.length - 1;
+    for (const z of [zScores(d.mean, d.se, ode.risk), zScores(c.mean, c.se, ode.risk)]) {
+      expect(Math.abs(z[last - 1])).toBeLessThan(4.5 + (0.005 * ode.risk[last]) / d.se[last]);
+    }
+  }, 60_000);
+
+  it("weight decay moves the risk as the ODE says: up from the λ = 0 curve", async () => {
+    const [free, decayed] = await Promise.all([solveOde({ ...model, tMax: 50, mode: "finite-d" }), solveOde({ ...model, tMax: 50, weightDecay: 0.5, mode: "finite-d" })]);
+    expect(decayed.risk.at(-1)!).toBeGreaterThan(2 * free.risk.at(-1)!);
+    // and shrinks the weights: Q_ii smaller than without decay
+    expect(decayed.Q.at(-1)![0][0]).toBeLessThan(free.Q.at(-1)![0][0]);
+  });
+
+  it("a mini-batch of B divides the ODE's variance term by B: a2 in the params, and larger B ends lower", async () => {
+    const runs = await Promise.all([1, 4, 16].map((batch) => solveOde({ ...model, tMax: 200, batch, mode: "finite-d" })));
+    expect(runs[1].params.a2).toBe(runs[0].params.a2 / 4);
+    expect(runs[2].params.batch).toBe(16);
+    expect(runs[1].params.a1).toBe(runs[0].params.a1);
+    // the variance term (noise and SGD's own fluctuations) is what keeps the blue line's risk up (theory.md §11)
+    expect(runs[1].risk.at(-1)!).toBeLessThan(runs[0].risk.at(-1)!);
+    expect(runs[2].risk.at(-1)!).toBeLessThan(runs[1].risk.at(-1)!);
+  });
+
+  it("gives the same trajectories on every backend (direct and chain, B = 3, λ = 0.2)", async () => {
+    for (const method of ["direct", "chain"] as const) {
+      const o = { ...model, d: 200, tMax: 2, batch: 3, weightDecay: 0.2, method };
+      const [simd, scalar, js] = await Promise.all((["wasm-simd", "wasm-scalar", "js"] as const).map((backend) => simulate({ ...o, backend })));
+      expect(maxRelDiff(simd.risk, js.risk), method).toBeLessThan(1e-10);
+      expect(maxRelDiff(scalar.risk, js.risk), method).toBeLessThan(1e-10);
+      expect(simd.params.batch).toBe(3);
+      expect(simd.params.weightDecay).toBe(0.2);
+    }
+  });
+
+  it("handle p + k > d in the chain (the Wishart part has fewer than B dimensions), in law like direct SGD", async () => {
+    const o = { d: 6, p: 4, k: 3, noise: 1e-3, seed: 2, tMax: 1, points: 2, batch: 3, weightDecay: 0.1, gamma0: 1 };
+    const [direct, chain] = await Promise.all([simulate({ ...o, method: "direct", seeds: 400 }), simulate({ ...o, method: "chain", seeds: 400 })]);
+    const d = direct.ensemble!;
+    const c = chain.ensemble!;
+    for (let j = 1; j < d.mean.length; j++) {
+      expect(Math.abs(d.mean[j] - c.mean[j]) / Math.hypot(d.se[j], c.se[j])).toBeLessThan(4.5);
+      // the spread too: the standard deviations within 25%
+      expect(c.std[j] / d.std[j]).toBeGreaterThan(0.75);
+      expect(c.std[j] / d.std[j]).toBeLessThan(1.33);
+    }
+  }, 60_000);
+
+  it("phasePoint counts its budget and its fixed n in samples, B per step", async () => {
+    const { phasePoint } = await import("../src/phase.js");
+    const point = await phasePoint({ d: 50, kappa: 0, delta: 0, batch: 4, budget: 2000, tEnd: 100, samplesFixed: 1000, ode: false, weightDecay: 0.1 });
+    expect(point.budgetExhausted).toBe(true); // t = 100 needs 5000 steps of 4 samples
+    expect(point.samples).toBe(2000);
+    expect(point.tReached).toBe(10); // 500 steps at δt = 1/50
+    expect(point.samplesFixed).toBe(1000);
+    const direct = await simulate({ d: 50, kappa: 0, k: 1, gamma0: 1, noise: 1e-3, times: [5, 10], batch: 4, weightDecay: 0.1, method: point.method });
+    expect(point.riskAtSamples).toBe(direct.risk[1]);
+    expect(point.riskEnd).toBe(direct.risk[2]);
+  });
+
+  it("name the option and the rule for bad values", async () => {
+    await expect(simulate({ batch: 0 })).rejects.toThrow(/`batch` must be an integer in \[1, 4096\]/);
+    await expect(simulate({ batch: 2.5 })).rejects.toThrow(/`batch`/);
+    await expect(simulate({ weightDecay: -1 })).rejects.toThrow(/`weightDecay` must be a finite number ≥ 0/);
+    await expect(simulate({ d: 10, p: 2, k: 1, weightDecay: 11 })).rejects.toThrow(/`weightDecay` must be < p·d\/γ = 10/);
+    await expect(solveOde({ batch: -2 })).rejects.toThrow(/`batch`/);
+  });
+});
+
+describe("the extensions' flags, the same in every command that runs the model", () => {
+  it("simulate, ode and compare take --batch and --weight-decay and record them in the params", async () => {
+    const { cli } = await import("./helpers.js");
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "sgd-phase-ext-"));
+    const flags = ["--d", "100", "--p", "2", "--k", "1", "--noise", "1e-3", "--times", "0.5,1", "--batch", "4", "--weight-decay", "0.5"];
+    const sim = await cli(["simulate", ...flags, "--seed", "3", "--out", join(dir, "s.json")]);
+    expect(sim.code, sim.stderr).toBe(0);
+    const s = JSON.parse(readFileSync(join(dir, "s.json"), "utf8"));
+    expect(s.params).toMatchObject({ batch: 4, weightDecay: 0.5 });
+    expect(s.samples).toEqual([0, 200, 400]); // 50 and 100 steps of 4 samples
+    const api = await simulate({ d: 100, p: 2, k: 1, noise: 1e-3, times: [0.5, 1], batch: 4, weightDecay: 0.5, seed: 3 });
+    expect(s.risk).toEqual(api.risk);
+    const ode = await cli(["ode", ...flags, "--mode", "finite-d", "--out", join(dir, "o.json")]);
+    expect(ode.code, ode.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "o.json"), "utf8")).params).toMatchObject({ batch: 4, weightDecay: 0.5 });
+    const compare = await cli(["compare", ...flags, "--seeds", "3", "--out", join(dir, "c.json")]);
+    expect(compare.code, compare.stderr).toBe(0);
+    const c = JSON.parse(readFileSync(join(dir, "c.json"), "utf8"));
+    expect(JSON.stringify(c)).toContain('"batch":4');
+    const bad = await cli(["simulate", "--batch", "0"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/batch/);
+  }, 60_000);
+});
