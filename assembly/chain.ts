@@ -8,6 +8,7 @@ import { slot, slotPtr, setSlot } from "./header";
 import { rngLoad, rngSave, normal, fillNormals, chiSquare } from "./rng";
 import { sigma, sigmaPrime } from "./activation";
 import { riskCompute } from "./overlaps";
+import { secondLayerStep } from "./sgd";
 
 /** Pivots at or below this fraction of the largest diagonal entry of Ω count as zero. */
 const PIVOT_TOLERANCE: f64 = 1e-12;
@@ -83,12 +84,13 @@ export function choleskySemidefinite(omega: usize, L: usize, diag: usize, r: i32
  * inputs' parts orthogonal to the weights, a Wishart_B(d − ρ) matrix, by Bartlett's decomposition A Aᵀ: for
  * b = 1..B, A_bb = √χ²_{d−ρ−b+1} then A_bc ~ N(0, 1) for c < b (columns c ≥ d − ρ stay zero). So
  *   u^b = L z^b,  X_bc = x_b·x_c/d = (Σ_{kept a} z^b_a z^c_a + (A Aᵀ)_bc)/d,
- *   e_b = (1/k) Σ σ(λ*^b) + √Δ ζ_b − (1/p) Σ σ(λ^b),  g^b_j = e_b σ'(λ^b_j),
+ *   e_b = (1/k) Σ a*_t σ(λ*^b_t) + √Δ ζ_b − (1/p) Σ a_j σ(λ^b_j),  g^b_j = e_b a_j σ'(λ^b_j),
  * and with s = 1 − γλ/(p d), c1 = s·γ/(p d B), c2 = γ²/(p² d B²) (theory.md §6 with w ← s w + Σ_b … x_b):
  *   M_jt ← s M_jt + Σ_b c1 g^b_j λ*^b_t,
  *   Q_jl ← s² Q_jl + c1 Σ_b (g^b_j λ^b_l + g^b_l λ^b_j) + Σ_{b,c} c2 g^b_j g^c_l X_bc,
- * all from the pre-step values; P is unchanged. With B = 1 the draws are z, ζ, χ²_{d−ρ} and, with λ = 0, every
- * operation is the single-sample chain's, in the same order. Only the upper triangle of Ω is kept up to date
+ * and a_j ← a_j + (γ_a/(p B)) Σ_b e_b σ(λ^b_j) when the second layer is trained (sgd.ts), all from the pre-step
+ * values; P is unchanged. With B = 1 the draws are z, ζ, χ²_{d−ρ} and, with λ = 0, every
+ * operation is the single-sample chain's, in the same order (a = a* = 1 multiply exactly). Only the upper triangle of Ω is kept up to date
  * (the factorisation reads no other). Adds the steps done to Slot.SAMPLES; stops with Status.DIVERGED when a
  * field or e is not finite. Called by the TS layer once per chunk of steps.
  */
@@ -104,6 +106,10 @@ export function chainRun(steps: i32): i32 {
   const U = slotPtr(Slot.FIELDS_PTR);
   const G = slotPtr(Slot.COEF_PTR);
   const gram = slotPtr(Slot.GRAM_PTR);
+  const A = slotPtr(Slot.A_PTR);
+  const Astar = slotPtr(Slot.ASTAR_PTR);
+  const work = slotPtr(Slot.SECOND_WORK_PTR);
+  const gammaA = slot(Slot.GAMMA_A);
   const bartlett = gram + ((<usize>(batch * batch)) << 3);
   const gamma = slot(Slot.GAMMA);
   const fb = <f64>batch;
@@ -111,6 +117,7 @@ export function chainRun(steps: i32): i32 {
   const linear = (decay * (gamma / (<f64>p * d))) / fb;
   const quadratic = (gamma * gamma) / (<f64>p * <f64>p * d) / (fb * fb);
   const decay2 = decay * decay;
+  const rateA = (gammaA * gamma) / d / (<f64>p * fb);
   const sqrtNoise = Math.sqrt(slot(Slot.NOISE));
   const invP = 1.0 / <f64>p;
   const invK = 1.0 / <f64>k;
@@ -134,13 +141,19 @@ export function chainRun(steps: i32): i32 {
         fieldSum += v;
       }
       let teacher: f64 = 0;
-      for (let t = 0; t < k; t++) teacher += sigma(load<f64>(at(u, p + t)));
+      for (let t = 0; t < k; t++) teacher += load<f64>(at(Astar, t)) * sigma(load<f64>(at(u, p + t)));
       let student: f64 = 0;
-      for (let j = 0; j < p; j++) student += sigma(load<f64>(at(u, j)));
+      const sig = work + ((<usize>(b * p)) << 3);
+      for (let j = 0; j < p; j++) {
+        const s = sigma(load<f64>(at(u, j)));
+        store<f64>(at(sig, j), s);
+        student += load<f64>(at(A, j)) * s;
+      }
       const e = teacher * invK + sqrtNoise * zeta - student * invP;
       if (!isFinite(e)) fieldSum = e;
+      store<f64>(at(work, batch * p + b), e);
       const g = G + ((<usize>(b * p)) << 3);
-      for (let j = 0; j < p; j++) store<f64>(at(g, j), e * sigmaPrime(load<f64>(at(u, j))));
+      for (let j = 0; j < p; j++) store<f64>(at(g, j), e * load<f64>(at(A, j)) * sigmaPrime(load<f64>(at(u, j))));
     }
     // X_bc: the kept components of z, plus the Wishart part by Bartlett's decomposition; A's diagonal is
     // stored squared (the χ² draws themselves), so that X_11 = (Σ z² + χ²)/d exactly as with one sample
@@ -173,6 +186,7 @@ export function chainRun(steps: i32): i32 {
       status = Status.DIVERGED;
       break;
     }
+    if (gammaA != 0) secondLayerStep(A, work, rateA, p, batch);
     for (let j = 0; j < p; j++) {
       for (let l = j; l < p; l++) {
         let lin: f64 = 0;

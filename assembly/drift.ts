@@ -3,7 +3,10 @@
 // with λ the weight decay (0 in the paper) and a2 already divided by the mini-batch size B (README: extensions),
 //   G_jb  = Σ_a c_a I3(Ω_jj, Ω_jb, Ω_ja, Ω_bb, Ω_ba, Ω_aa),
 //   Φ_jl  = Δ·J2(Ω_jj, Ω_jl, Ω_ll) + Σ_{a,b} c_a c_b I4(Ω_jj, Ω_jl, Ω_ja, Ω_jb, Ω_ll, Ω_la, Ω_lb, Ω_aa, Ω_ab, Ω_bb),
-// over the r = p + k local fields (students j, l, m first, then teachers), c_a = −1/p (student), +1/k (teacher).
+// over the r = p + k local fields (students j, l, m first, then teachers), c_a = −a_a/p (student), +a*_t/k (teacher).
+// With second layers a, a* (theory.md §2.1, §8.4; 1 in the paper) the drift of unit j carries a_j:
+//   dM_jr/dt = a1·a_j·G_{j,p+r},  dQ_jl/dt = a1·(a_j G_jl + a_l G_lj) + a2·a_j a_l·Φ_jl,
+//   da_j/dt = GAMMA_A·a1·Σ_b c_b I2(Ω_jj, Ω_jb, Ω_bb)  (= γ_a/(p δt)·E[e σ(λ_j)], when a is trained: Slot.TRAIN_A).
 // Saad & Solla (1995); Goldt et al. (2019); Veiga et al. (2022) for the prefactors a1 = γ/(p d δt), a2 = γ²/(p² d δt).
 // The integrals are those of integrals.ts with the factors that do not depend on the summed index hoisted:
 // Λ3 depends on (j, a) only, Λ4 on (j, l), Λ1 on (j, l, a); the I4 double sum is symmetric in (a, b) and Φ in
@@ -13,7 +16,7 @@
 // d input dimension, p student and k teacher hidden units, Q (p×p), M (p×k), P (k×k).
 import { Slot } from "../src/layout";
 import { slot, slotPtr } from "./header";
-import { TWO_OVER_PI, FOUR_OVER_PI2, clampUnit } from "./integrals";
+import { TWO_OVER_PI, FOUR_OVER_PI2, clampUnit, I2 } from "./integrals";
 import { dot } from "./vec";
 import { asin2 } from "./simdmath";
 
@@ -64,6 +67,11 @@ export function driftEval(y: usize, dy: usize): void {
   const n = <i32>slot(Slot.N);
   const a1 = slot(Slot.A1);
   const a2 = slot(Slot.A2);
+  const nBase = ((p * (p + 1)) >> 1) + p * k;
+  const trainA = slot(Slot.TRAIN_A) != 0;
+  // the student's second layer: the end of the state when it is trained, else the constant a in its region
+  const A = trainA ? y + ((<usize>nBase) << 3) : slotPtr(Slot.A_PTR);
+  const Astar = slotPtr(Slot.ASTAR_PTR);
   const omega = slotPtr(Slot.OMEGA_PTR);
   const work = slotPtr(Slot.DRIFT_WORK_PTR);
   const G = work;
@@ -76,15 +84,26 @@ export function driftEval(y: usize, dy: usize): void {
   omegaFromState(y, omega, slotPtr(Slot.P_PTR), p, k);
   for (let a = 0; a < r; a++) {
     store<f64>(diag1 + ((<usize>a) << 3), 1.0 + load<f64>(omega + ((<usize>(a * r + a)) << 3)));
-    store<f64>(c + ((<usize>a) << 3), a < p ? -1.0 / <f64>p : 1.0 / <f64>k);
+    store<f64>(c + ((<usize>a) << 3), a < p ? -load<f64>(A + ((<usize>a) << 3)) / <f64>p : load<f64>(Astar + ((<usize>(a - p)) << 3)) / <f64>k);
   }
   memory.fill(dy, 0, (<usize>n) << 3);
-  if (a1 != 0) gradientTerm(omega, diag1, c, w, G, dy, p, k, a1);
+  if (a1 != 0) gradientTerm(omega, diag1, c, w, G, dy, p, k, a1, A);
+  if (trainA && a1 != 0) {
+    const rate = slot(Slot.GAMMA_A) * a1;
+    for (let j = 0; j < p; j++) {
+      const ojj = load<f64>(omega + ((<usize>(j * r + j)) << 3));
+      let g: f64 = 0;
+      for (let b = 0; b < r; b++) {
+        g += load<f64>(c + ((<usize>b) << 3)) * I2(ojj, load<f64>(omega + ((<usize>(j * r + b)) << 3)), load<f64>(omega + ((<usize>(b * r + b)) << 3)));
+      }
+      store<f64>(dy + ((<usize>(nBase + j)) << 3), rate * g);
+    }
+  }
   const lambda = slot(Slot.WEIGHT_DECAY);
   if (a1 != 0 && lambda != 0) {
     // weight decay (λ/2)(1/p) Σ_i Q_ii: w ← (1 − γλ/(p d)) w per step, so dQ −= 2 a1 λ Q, dM −= a1 λ M
     const np = (p * (p + 1)) >> 1;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < nBase; i++) {
       const at = dy + ((<usize>i) << 3);
       store<f64>(at, load<f64>(at) - (i < np ? 2.0 : 1.0) * a1 * lambda * load<f64>(y + ((<usize>i) << 3)));
     }
@@ -101,16 +120,17 @@ export function driftEval(y: usize, dy: usize): void {
       }
     }
     const lanes = (weights + ((<usize>((r * (r + 1)) >> 1)) << 3) + 15) & ~(<usize>15);
-    if (ASC_FEATURE_SIMD) varianceTermPairs(omega, diag1, lanes, weights, dy, p, k, a2, slot(Slot.NOISE));
-    else varianceTerm(omega, diag1, c, s, args, weights, dy, p, k, a2, slot(Slot.NOISE));
+    if (ASC_FEATURE_SIMD) varianceTermPairs(omega, diag1, lanes, weights, dy, p, k, a2, slot(Slot.NOISE), A);
+    else varianceTerm(omega, diag1, c, s, args, weights, dy, p, k, a2, slot(Slot.NOISE), A);
   }
 }
 
 /**
  * G_jb = Σ_a c_a I3(Ω_jj, Ω_jb, Ω_ja, Ω_bb, Ω_ba, Ω_aa) = (1+Ω_jj)·Σ_a w_a Ω_ba − Ω_jb·Σ_a w_a Ω_ja with
- * w_a = c_a (2/π) / ((1+Ω_jj)·√((1+Ω_jj)(1+Ω_aa) − Ω_ja²)); then dQ_jl += a1 (G_jl + G_lj), dM_jt += a1 G_j,p+t.
+ * w_a = c_a (2/π) / ((1+Ω_jj)·√((1+Ω_jj)(1+Ω_aa) − Ω_ja²)); then dQ_jl += a1 (a_j G_jl + a_l G_lj),
+ * dM_jt += a1 a_j G_j,p+t (a: the student's second layer at A).
  */
-function gradientTerm(omega: usize, diag1: usize, c: usize, w: usize, G: usize, dy: usize, p: i32, k: i32, a1: f64): void {
+function gradientTerm(omega: usize, diag1: usize, c: usize, w: usize, G: usize, dy: usize, p: i32, k: i32, a1: f64, A: usize): void {
   const r = p + k;
   for (let j = 0; j < p; j++) {
     const dj = load<f64>(diag1 + ((<usize>j) << 3));
@@ -129,14 +149,15 @@ function gradientTerm(omega: usize, diag1: usize, c: usize, w: usize, G: usize, 
   }
   const np = (p * (p + 1)) >> 1;
   for (let j = 0; j < p; j++) {
+    const aj = load<f64>(A + ((<usize>j) << 3));
     for (let l = j; l < p; l++) {
-      const g = load<f64>(G + ((<usize>(j * r + l)) << 3)) + load<f64>(G + ((<usize>(l * r + j)) << 3));
+      const g = aj * load<f64>(G + ((<usize>(j * r + l)) << 3)) + load<f64>(A + ((<usize>l) << 3)) * load<f64>(G + ((<usize>(l * r + j)) << 3));
       const at = dy + ((<usize>packedIndex(j, l, p)) << 3);
       store<f64>(at, load<f64>(at) + a1 * g);
     }
     for (let t = 0; t < k; t++) {
       const at = dy + ((<usize>(np + j * k + t)) << 3);
-      store<f64>(at, load<f64>(at) + a1 * load<f64>(G + ((<usize>(j * r + p + t)) << 3)));
+      store<f64>(at, load<f64>(at) + a1 * (aj * load<f64>(G + ((<usize>(j * r + p + t)) << 3))));
     }
   }
 }
@@ -150,7 +171,7 @@ function gradientTerm(omega: usize, diag1: usize, c: usize, w: usize, G: usize, 
  * The r(r+1)/2 arguments of a ≤ b are laid out flat (row by row) and summed against the weights
  * w_aa = c_a², w_ab = 2 c_a c_b (a < b) in one pass: the SIMD build takes two asin at a time (asin2).
  */
-function varianceTerm(omega: usize, diag1: usize, c: usize, s: usize, args: usize, weights: usize, dy: usize, p: i32, k: i32, a2: f64, noise: f64): void {
+function varianceTerm(omega: usize, diag1: usize, c: usize, s: usize, args: usize, weights: usize, dy: usize, p: i32, k: i32, a2: f64, noise: f64, A: usize): void {
   const r = p + k;
   const m = (r * (r + 1)) >> 1;
   for (let j = 0; j < p; j++) {
@@ -201,7 +222,7 @@ function varianceTerm(omega: usize, diag1: usize, c: usize, s: usize, args: usiz
       const invSqrtL4 = 1.0 / Math.sqrt(l4);
       const phi = noise * TWO_OVER_PI * invSqrtL4 + FOUR_OVER_PI2 * invSqrtL4 * sum;
       const at2 = dy + ((<usize>packedIndex(j, l, p)) << 3);
-      store<f64>(at2, load<f64>(at2) + a2 * phi);
+      store<f64>(at2, load<f64>(at2) + a2 * (load<f64>(A + ((<usize>j) << 3)) * load<f64>(A + ((<usize>l) << 3))) * phi);
     }
   }
 }
@@ -212,7 +233,7 @@ function varianceTerm(omega: usize, diag1: usize, c: usize, s: usize, args: usiz
  * the lanes; x_a, y_a, s_a, α_a, β_a of both pairs are laid out as f64x2 vectors (5r of them at `lanes`).
  * An odd last pair runs in both lanes and only lane 0 is kept.
  */
-function varianceTermPairs(omega: usize, diag1: usize, lanes: usize, weights: usize, dy: usize, p: i32, k: i32, a2: f64, noise: f64): void {
+function varianceTermPairs(omega: usize, diag1: usize, lanes: usize, weights: usize, dy: usize, p: i32, k: i32, a2: f64, noise: f64, A: usize): void {
   const r = p + k;
   const X = lanes;
   const Y = X + ((<usize>r) << 4);
@@ -279,8 +300,12 @@ function varianceTermPairs(omega: usize, diag1: usize, lanes: usize, weights: us
     const inv = f64x2.div(one, f64x2.sqrt(l4));
     const phi = f64x2.add(f64x2.mul(f64x2.mul(f64x2.splat(noise), f64x2.splat(TWO_OVER_PI)), inv), f64x2.mul(f64x2.mul(f64x2.splat(FOUR_OVER_PI2), inv), acc));
     const at1 = dy + ((<usize>q) << 3);
-    store<f64>(at1, load<f64>(at1) + a2 * f64x2.extract_lane(phi, 0));
-    if (second) store<f64>(at1 + 8, load<f64>(at1 + 8) + a2 * f64x2.extract_lane(phi, 1));
+    const aa1 = load<f64>(A + ((<usize>j1) << 3)) * load<f64>(A + ((<usize>l1) << 3));
+    store<f64>(at1, load<f64>(at1) + a2 * aa1 * f64x2.extract_lane(phi, 0));
+    if (second) {
+      const aa2 = load<f64>(A + ((<usize>j2) << 3)) * load<f64>(A + ((<usize>l2) << 3));
+      store<f64>(at1 + 8, load<f64>(at1 + 8) + a2 * aa2 * f64x2.extract_lane(phi, 1));
+    }
     // advance to pair q + 2
     j1 = j2;
     l1 = l2 + 1;

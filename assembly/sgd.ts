@@ -13,9 +13,12 @@ import { fieldsCompute, rowsAxpy, rowsScale } from "./vec";
  * this order) and ζ_b ~ N(0, 1) from the SGD stream, then with the pre-step weights
  *   λ = W x_b/√d,  λ* = W* x_b/√d,  e_b = (1/k) Σ_r σ(λ*_r) + √Δ ζ_b − (1/p) Σ_i σ(λ_i),
  * and after the batch
- *   w_i ← (1 − γλ/(p d)) w_i + (γ/(p√d)) (1/B) Σ_b e_b σ'(λ_i^b) x_b      (λ: weight decay, Slot.WEIGHT_DECAY),
- * i.e. SGD with step γ on the batch mean of ½(y − f(x))² plus (λ/2)(1/p) Σ_i Q_ii, second layers fixed at
- * 1/p and 1/k. With B = 1 and λ = 0 every operation is the paper's update, in the same order.
+ *   w_i ← (1 − γλ/(p d)) w_i + (γ/(p√d)) (1/B) Σ_b e_b a_i σ'(λ_i^b) x_b      (λ: weight decay, Slot.WEIGHT_DECAY),
+ *   a_i ← a_i + (γ_a/(p B)) Σ_b e_b σ(λ_i^b),   γ_a = GAMMA_A·γ/d               (only when GAMMA_A ≠ 0),
+ * where e_b = (1/k) Σ_r a*_r σ(λ*_r) + √Δ ζ_b − (1/p) Σ_i a_i σ(λ_i) with the second layers a (Slot.A_PTR) and a*
+ * (Slot.ASTAR_PTR) — theory.md §2.1; i.e. SGD with step γ (γ_a for a) on the batch mean of ½(y − f(x))² plus
+ * (λ/2)(1/p) Σ_i Q_ii. With B = 1, λ = 0 and a = a* = 1 fixed every operation is the paper's update, in the
+ * same order.
  * Adds the steps done to Slot.SAMPLES. Stops early, with Status.DIVERGED, when a local field or e is
  * not finite; the weights are then those after Slot.SAMPLES steps. Called by the TS layer once per
  * chunk of steps (thousands per call).
@@ -27,6 +30,9 @@ export function sgdRun(steps: i32): i32 {
   const row = <i32>slot(Slot.ROW);
   const batch = max<i32>(1, <i32>slot(Slot.BATCH));
   const W = slotPtr(Slot.W_PTR);
+  const A = slotPtr(Slot.A_PTR);
+  const Astar = slotPtr(Slot.ASTAR_PTR);
+  const work = slotPtr(Slot.SECOND_WORK_PTR);
   const X = slotPtr(Slot.X_PTR);
   const fields = slotPtr(Slot.FIELDS_PTR);
   const coefs = slotPtr(Slot.COEF_PTR);
@@ -35,6 +41,8 @@ export function sgdRun(steps: i32): i32 {
   const gamma = slot(Slot.GAMMA);
   const rate = gamma / (<f64>p * sqrtD) / <f64>batch;
   const decay = 1.0 - (gamma * slot(Slot.WEIGHT_DECAY)) / (<f64>p * <f64>d);
+  const gammaA = slot(Slot.GAMMA_A);
+  const rateA = (gammaA * gamma) / <f64>d / (<f64>p * <f64>batch);
   const sqrtNoise = Math.sqrt(slot(Slot.NOISE));
   const invP = 1.0 / <f64>p;
   const invK = 1.0 / <f64>k;
@@ -54,25 +62,30 @@ export function sgdRun(steps: i32): i32 {
       for (let r = 0; r < k; r++) {
         const lam = load<f64>(fields + (<usize>(p + r) << 3));
         fieldSum += lam;
-        teacher += sigma(lam);
+        teacher += load<f64>(Astar + (<usize>r << 3)) * sigma(lam);
       }
       let student: f64 = 0;
+      const sig = work + ((<usize>(b * p)) << 3);
       for (let i = 0; i < p; i++) {
         const lam = load<f64>(fields + (<usize>i << 3));
         fieldSum += lam;
-        student += sigma(lam);
+        const s = sigma(lam);
+        store<f64>(sig + (<usize>i << 3), s);
+        student += load<f64>(A + (<usize>i << 3)) * s;
       }
       const e = teacher * invK + sqrtNoise * zeta - student * invP;
       if (!isFinite(fieldSum) || !isFinite(e)) {
         status = Status.DIVERGED;
         break;
       }
+      store<f64>(work + ((<usize>(batch * p + b)) << 3), e);
       const re = rate * e;
       for (let i = 0; i < p; i++) {
-        store<f64>(coef + (<usize>i << 3), re * sigmaPrime(load<f64>(fields + (<usize>i << 3))));
+        store<f64>(coef + (<usize>i << 3), re * load<f64>(A + (<usize>i << 3)) * sigmaPrime(load<f64>(fields + (<usize>i << 3))));
       }
     }
     if (status != Status.OK) break;
+    if (gammaA != 0) secondLayerStep(A, work, rateA, p, batch);
     if (decay != 1.0) rowsScale(W, decay, p, row);
     for (let b = 0; b < batch; b++) {
       rowsAxpy(W, coefs + ((<usize>(b * p)) << 3), X + ((<usize>(b * row)) << 3), p, row, d);
@@ -82,4 +95,18 @@ export function sgdRun(steps: i32): i32 {
   setSlot(Slot.SAMPLES, slot(Slot.SAMPLES) + <f64>done);
   setSlot(Slot.STATUS, <f64>status);
   return status;
+}
+
+/**
+ * a_i += rate · Σ_b e_b σ(λ_i^b) (rate = γ_a/(p B)) from the batch's σ(λ_i^b) (B × p at `work`) and errors e_b
+ * (B doubles after them): the SGD step of the second layer, from the pre-step values. Shared by the chain.
+ */
+export function secondLayerStep(A: usize, work: usize, rate: f64, p: i32, batch: i32): void {
+  const errors = work + ((<usize>(batch * p)) << 3);
+  for (let i = 0; i < p; i++) {
+    let g: f64 = 0;
+    for (let b = 0; b < batch; b++) g += load<f64>(errors + ((<usize>b) << 3)) * load<f64>(work + ((<usize>(b * p + i)) << 3));
+    const at = A + ((<usize>i) << 3);
+    store<f64>(at, load<f64>(at) + rate * g);
+  }
 }

@@ -144,7 +144,7 @@ export function setSlot(engine: Engine, s: Slot, value: number): void {
   engine.f64[engine.layout.header / 8 + s] = value;
 }
 
-/** Excess risk of the packed ODE state at byte address `ptr` (unpacked into the Q and M regions first). */
+/** Excess risk of the packed ODE state at byte address `ptr` (unpacked into the Q, M and — when trained — a regions first). */
 export function riskOfState(engine: Engine, ptr: number): number {
   const { f64, layout } = engine;
   const { p, k } = layout;
@@ -156,5 +156,6 @@ export function riskOfState(engine: Engine, ptr: number): number {
     }
   }
   for (let i = 0; i < p * k; i++) f64[layout.M / 8 + i] = f64[at++];
+  if (layout.trainA) for (let j = 0; j < p; j++) f64[layout.a / 8 + j] = f64[at++];
   return engine.riskCompute();
 }

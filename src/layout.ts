@@ -135,6 +135,16 @@ export enum Slot {
   WEIGHT_DECAY = 57,
   /** chain: byte address of the B×B Gram matrix x_b·x_b'/d of a step's inputs, then its Bartlett factor (B×B) */
   GRAM_PTR = 58,
+  /** byte address of the student's second layer a (p): f(x) = (1/p) Σ_i a_i σ(λ_i); 1 in the paper */
+  A_PTR = 59,
+  /** byte address of the teacher's second layer a* (k): f*(x) = (1/k) Σ_r a*_r σ(λ*_r); 1 in the paper */
+  ASTAR_PTR = 60,
+  /** learning-rate factor of the second layer: γ_a = GAMMA_A·γ/d, so that da/dt = GAMMA_A·a1·E[e σ(λ)] (0: a fixed) */
+  GAMMA_A = 61,
+  /** simulators: byte address of the second layer's gradient work (B × p values σ(λ_i^b), then B errors e_b) */
+  SECOND_WORK_PTR = 62,
+  /** ODE: 1 when the state ends with the p entries of a (the second layer is trained) */
+  TRAIN_A = 63,
 }
 
 /** Number of 8-byte header slots. */

@@ -17,6 +17,8 @@ export interface Sizes {
   testProblem?: boolean;
   /** simulators: the mini-batch size B (default 1): B inputs, fields and coefficient vectors per step */
   batch?: number;
+  /** ODE: the state carries the second layer a (p more entries) */
+  trainA?: boolean;
 }
 
 /** Byte addresses of the regions (16-byte aligned) and the total size. */
@@ -26,7 +28,7 @@ export interface Layout {
   k: number;
   /** row stride of the weights in doubles (d rounded up to even) */
   row: number;
-  /** dimension of the ODE state, p(p+1)/2 + pk */
+  /** dimension of the ODE state, p(p+1)/2 + pk (+ p with a trained second layer) */
   n: number;
   outputs: number;
   header: number;
@@ -53,8 +55,13 @@ export interface Layout {
   chol: number;
   z: number;
   gram: number;
+  a: number;
+  aStar: number;
+  secondWork: number;
   /** mini-batch size B */
   batch: number;
+  /** the ODE state ends with a */
+  trainA: boolean;
   /** first byte after the buffer */
   end: number;
 }
@@ -80,7 +87,8 @@ export function layoutOf(sizes: Sizes, header: number): Layout {
   const row = direct ? d + (d % 2) : 0;
   const r = p + k;
   const batch = direct || chain ? (sizes.batch ?? 1) : 1;
-  const n = stateSize(p, k);
+  const trainA = ode && (sizes.trainA ?? false);
+  const n = stateSize(p, k) + (trainA ? p : 0);
   let at = align16(header + HEADER_SLOTS * 8);
   const take = (doubles: number) => {
     const start = at;
@@ -110,7 +118,10 @@ export function layoutOf(sizes: Sizes, header: number): Layout {
   const chol = take(chain ? r * r : 0);
   const z = take(chain ? batch * r : 0);
   const gram = take(chain ? 2 * batch * batch : 0);
-  return { d, p, k, row, n, outputs, header, rng, W, Wstar, x, fields, coef, Q, M, P, y, tOut, yOut, omega, driftWork, scratch, bdfD, jac, lu, pivot, test, chol, z, gram, batch, end: at };
+  const a = take(p);
+  const aStar = take(k);
+  const secondWork = take(direct || chain ? batch * (p + 1) : 0);
+  return { d, p, k, row, n, outputs, header, rng, W, Wstar, x, fields, coef, Q, M, P, y, tOut, yOut, omega, driftWork, scratch, bdfD, jac, lu, pivot, test, chol, z, gram, a, aStar, secondWork, batch, trainA, end: at };
 }
 
 /** Bytes the buffer needs for `sizes`, excluding Wasm static data (for the memory check). */
@@ -118,7 +129,10 @@ export function bufferBytes(sizes: Sizes): number {
   return layoutOf(sizes, 0).end;
 }
 
-/** Writes the sizes and region addresses of `layout` into the header (the rest of the header is zero). */
+/**
+ * Writes the sizes and region addresses of `layout` into the header (the rest of the header is zero) and the
+ * paper's second layers a = 1, a* = 1 into their regions.
+ */
 export function writeLayout(f64: Float64Array, layout: Layout): void {
   const h = layout.header / 8;
   f64.fill(0, h, h + HEADER_SLOTS);
@@ -153,6 +167,12 @@ export function writeLayout(f64: Float64Array, layout: Layout): void {
     [Slot.Z_PTR, layout.z],
     [Slot.GRAM_PTR, layout.gram],
     [Slot.BATCH, layout.batch],
+    [Slot.A_PTR, layout.a],
+    [Slot.ASTAR_PTR, layout.aStar],
+    [Slot.SECOND_WORK_PTR, layout.secondWork],
+    [Slot.TRAIN_A, layout.trainA ? 1 : 0],
   ];
   for (const [slot, value] of slots) f64[h + slot] = value;
+  f64.fill(1, layout.a / 8, layout.a / 8 + layout.p);
+  f64.fill(1, layout.aStar / 8, layout.aStar / 8 + layout.k);
 }

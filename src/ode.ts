@@ -21,7 +21,7 @@ const STEPS_PER_CALL = 25;
 export async function solveOde(options?: OdeOptions): Promise<OdeResult> {
   const r = resolveOde(options);
   const { Q0, M0, P } = await initialOverlaps(r);
-  const engine = await createEngine(r.backend, { d: 0, p: r.p, k: r.k, outputs: r.times.length + 1 });
+  const engine = await createEngine(r.backend, { d: 0, p: r.p, k: r.k, outputs: r.times.length + 1, trainA: r.gammaA > 0 });
   return integrate(engine, r, Q0, M0, P, options?.onProgress);
 }
 
@@ -44,13 +44,14 @@ export async function initialOverlaps(r: ResolvedOde): Promise<{ Q0: number[][];
   return { Q0: read(layout.Q, r.p, r.p), M0: read(layout.M, r.p, r.k), P: read(layout.P, r.k, r.k) };
 }
 
-/** Name of component `index` of the packed state: Q[j][l] (j ≤ l) or M[j][t]. */
+/** Name of component `index` of the packed state: Q[j][l] (j ≤ l), M[j][t] or a[j] (a trained second layer). */
 export function componentName(index: number, p: number, k: number): string {
   let i = index;
   for (let j = 0; j < p; j++) {
     if (i < p - j) return `Q[${j}][${j + i}]`;
     i -= p - j;
   }
+  if (i >= p * k) return `a[${i - p * k}]`;
   return `M[${Math.floor(i / k)}][${i % k}]`;
 }
 
@@ -64,15 +65,19 @@ async function integrate(
 ): Promise<OdeResult> {
   const start = performance.now();
   const { p, k } = r;
-  const n = stateSize(p, k);
   const { f64, layout } = engine;
+  const n = layout.n;
+  const trainA = layout.trainA;
   const times = [0, ...r.times];
   f64.set(P.flat(), layout.P / 8);
-  f64.set(packState(Q0, M0), layout.y / 8);
+  f64.set(r.aTeacher, layout.aStar / 8);
+  f64.set(r.aInit, layout.a / 8);
+  f64.set([...packState(Q0, M0), ...(trainA ? r.aInit : [])], layout.y / 8);
   f64.set(times, layout.tOut / 8);
   for (const [slot, value] of [
     [Slot.NOISE, r.noise],
     [Slot.WEIGHT_DECAY, r.weightDecay],
+    [Slot.GAMMA_A, r.gammaA],
     [Slot.A1, r.a1Used],
     [Slot.A2, r.a2Used],
     [Slot.METHOD, INTEGRATORS[r.integrator]],
@@ -122,6 +127,9 @@ async function integrate(
       backend: r.backend,
       batch: r.batch,
       weightDecay: r.weightDecay,
+      aTeacher: r.aTeacher,
+      aInit: r.aInit,
+      gammaA: r.gammaA,
     },
     t: times.slice(0, reached),
     risk: [],
@@ -143,6 +151,7 @@ async function integrate(
     const { Q, M } = unpackState(f64.subarray(at / 8, at / 8 + n), p, k);
     result.Q.push(Q);
     result.M.push(M);
+    if (r.secondLayer) (result.a ??= []).push(trainA ? Array.from(f64.subarray(at / 8 + stateSize(p, k), at / 8 + n)) : [...r.aInit]);
     result.risk.push(riskOfState(engine, at));
   }
   if (status !== Status.OK) {

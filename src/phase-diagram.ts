@@ -54,6 +54,8 @@ export async function phaseDiagram(options: PhaseDiagramOptions = {}): Promise<P
     ode: pointOptions.ode ?? true,
     batch: pointOptions.batch ?? 1,
     weightDecay: pointOptions.weightDecay ?? 0,
+    aTeacher: pointOptions.aTeacher ?? 1,
+    gammaA: pointOptions.gammaA ?? 0,
     kappa: axis(kappa ?? PHASE_DEFAULTS.kappa),
     delta: axis(delta ?? PHASE_DEFAULTS.delta),
   };

@@ -34,6 +34,10 @@ export interface PhasePointOptions {
   batch?: number;
   /** weight decay λ (default 0) */
   weightDecay?: number;
+  /** the teacher's second layer a* (one number or k; default 1) */
+  aTeacher?: number | number[];
+  /** learning-rate factor of the student's second layer (default 0: a = 1 fixed) */
+  gammaA?: number;
 }
 
 export const PHASE_DEFAULTS = {
@@ -113,7 +117,9 @@ export async function phasePoint(o: PhasePointOptions): Promise<PhasePoint> {
   // the run counts steps of B samples: the budget and the fixed n in steps
   const stepBudget = Math.floor(budget / batch);
   const stepsFixed = Math.max(1, Math.round(samplesFixed / batch));
-  const extensions = { ...(o.batch !== undefined ? { batch } : {}), ...(o.weightDecay !== undefined ? { weightDecay: o.weightDecay } : {}) };
+  const extensions = Object.fromEntries(
+    (["batch", "weightDecay", "aTeacher", "gammaA"] as const).filter((key) => o[key] !== undefined).map((key) => [key, o[key]]),
+  ) as Pick<PhasePointOptions, "batch" | "weightDecay" | "aTeacher" | "gammaA">;
   const region = regionOf(o.kappa, o.delta);
   const exponent = timeExponentOf(region, o.kappa, o.delta);
   const timeScale = exponent === undefined ? "d" : "region";

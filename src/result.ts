@@ -30,6 +30,9 @@ export const paramsSchema = z
     backend: z.enum(BACKENDS as [Backend, ...Backend[]]).describe("where the numerics ran"),
     batch: z.number().int().positive().default(1).describe("mini-batch size B: each SGD step averages B fresh samples (t counts steps; `samples` counts samples)"),
     weightDecay: z.number().min(0).default(0).describe("weight decay λ: w_i ← (1 − γλ/(p d)) w_i + … per step"),
+    aTeacher: z.array(z.number()).optional().describe("the teacher's second layer a* (k): f*(x) = (1/k) Σ_r a*_r σ(λ*_r)"),
+    aInit: z.array(z.number()).optional().describe("the student's second layer at t = 0 (p)"),
+    gammaA: z.number().min(0).optional().describe("learning-rate factor of the student's second layer: γ_a = gammaA·γ/d (0: fixed)"),
   })
   .describe("every resolved value of the run");
 
@@ -66,6 +69,7 @@ export const resultSchema = z
     Q: z.array(matrix).describe("Q = WWᵀ/d at each output time (p×p)"),
     M: z.array(matrix).describe("M = WW*ᵀ/d at each output time (p×k)"),
     P: matrix.describe("P = W*W*ᵀ/d (k×k, constant)"),
+    a: matrix.optional().describe("the student's second layer a (p) at each output time (when a or a* is not the paper's 1, or a is trained)"),
     status: z.enum(["ok", "diverged"]).describe('"diverged": the weights became non-finite; the arrays stop at the last finite output'),
     divergence: divergenceSchema.optional(),
     ensemble: ensembleSchema.optional(),
@@ -108,6 +112,9 @@ export const odeParamsSchema = z
     backend: paramsSchema.shape.backend,
     batch: paramsSchema.shape.batch,
     weightDecay: paramsSchema.shape.weightDecay,
+    aTeacher: paramsSchema.shape.aTeacher,
+    aInit: paramsSchema.shape.aInit,
+    gammaA: paramsSchema.shape.gammaA,
   })
   .describe("every resolved value of the integration");
 
@@ -119,6 +126,7 @@ export const odeResultSchema = z
     Q: resultSchema.shape.Q,
     M: resultSchema.shape.M,
     P: resultSchema.shape.P,
+    a: resultSchema.shape.a,
     status: z.enum(["ok", "diverged"]).describe('"diverged": a blow-up or a step-size underflow; the arrays stop at the last output reached'),
     failure: z
       .object({

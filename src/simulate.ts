@@ -87,11 +87,14 @@ async function createStepper(r: Resolved): Promise<Stepper> {
   setSlot(engine, Slot.GAMMA, r.gamma);
   setSlot(engine, Slot.NOISE, r.noise);
   setSlot(engine, Slot.WEIGHT_DECAY, r.weightDecay);
+  setSlot(engine, Slot.GAMMA_A, r.gammaA);
+  engine.f64.set(r.aTeacher, engine.layout.aStar / 8);
   return {
     engine,
     ...stepper,
     reset() {
       engine.f64.set(state.values, state.at);
+      engine.f64.set(r.aInit, engine.layout.a / 8);
       setSlot(engine, Slot.SAMPLES, 0);
       setSlot(engine, Slot.STATUS, Status.OK);
     },
@@ -161,6 +164,7 @@ function run(stepper: Stepper, r: Resolved, seed: number, onProgress: SimulateOp
     result.risk.push(risk);
     result.Q.push(Q);
     result.M.push(M);
+    if (r.secondLayer) (result.a ??= []).push(Array.from(f64.subarray(layout.a / 8, layout.a / 8 + p)));
     onOutput?.({ seed, t: timeOf(steps), samples: steps * B, risk, Q, M });
     return true;
   };
@@ -213,6 +217,9 @@ function paramsOf(r: Resolved): SimulationParams {
     backend: r.backend,
     batch: r.batch,
     weightDecay: r.weightDecay,
+    aTeacher: r.aTeacher,
+    aInit: r.aInit,
+    gammaA: r.gammaA,
   };
 }
 

@@ -69,6 +69,12 @@ export interface SimulateOptions {
   batch?: number;
   /** weight decay λ ≥ 0 (default 0): SGD on ½e² + (λ/2)(1/p) Σ_i Q_ii, i.e. w_i ← (1 − γλ/(p d)) w_i + … */
   weightDecay?: number;
+  /** the teacher's second layer a* (k values, or one for all; default 1): f*(x) = (1/k) Σ_r a*_r σ(λ*_r) */
+  aTeacher?: number | number[];
+  /** the student's second layer at t = 0 (p values, or one for all; default 1): f(x) = (1/p) Σ_i a_i σ(λ_i) */
+  aInit?: number | number[];
+  /** learning-rate factor of the student's second layer: γ_a = gammaA·γ/d, da/dt = gammaA·a1·E[e σ(λ)] (default 0: a fixed) */
+  gammaA?: number;
   /** "direct" (SGD on the weights), "chain" (the exact reduced chain on Ω) or "auto" (the cheaper one) */
   method?: SimMethod;
   /** run this many seeds (seed, seed + 1, …) from the same initial condition and add their statistics */
@@ -164,7 +170,7 @@ export function resolveOde(options: OdeOptions | undefined): ResolvedOde {
   const { d, p, k, region } = model;
   if (model.initKind !== "overlaps") checkMemory(bufferBytes({ d, p, k }), "weights", model);
   const outputs = (o.times?.length ?? o.points ?? DEFAULTS.points) + 1;
-  checkMemory(bufferBytes({ d: 0, p, k, outputs }), "ODE state, Jacobian", model);
+  checkMemory(bufferBytes({ d: 0, p, k, outputs, trainA: model.gammaA > 0 }), "ODE state, Jacobian", model);
   const mode = o.mode ?? "limit";
   const rtol = o.rtol ?? ODE_DEFAULTS.rtol;
   if (o.integrator !== "euler" && o.step !== undefined) throw new OptionError("step", 'is the fixed step of integrator "euler" only', o.step);
@@ -255,6 +261,9 @@ const commonFields = {
   onProgress: z.custom<(p: never) => void>((v) => typeof v === "function", { error: "must be a function" }),
   batch: num("must be an integer in [1, 4096]", (v) => Number.isInteger(v) && v >= 1 && v <= 4096),
   weightDecay: num(RULES.nonNegative, (v) => v >= 0),
+  aTeacher: z.union([num(RULES.finite), z.array(num(RULES.finite), { error: "must be a finite number or an array of them" })], { error: "must be a finite number or an array of them" }),
+  aInit: z.union([num(RULES.finite), z.array(num(RULES.finite), { error: "must be a finite number or an array of them" })], { error: "must be a finite number or an array of them" }),
+  gammaA: num(RULES.nonNegative, (v) => v >= 0),
 };
 
 const enumOf = <T extends string>(values: readonly T[]) =>
@@ -376,6 +385,14 @@ export interface Model {
   batch: number;
   /** weight decay λ */
   weightDecay: number;
+  /** the teacher's second layer a* (k) */
+  aTeacher: number[];
+  /** the student's second layer at t = 0 (p) */
+  aInit: number[];
+  /** learning-rate factor of a (0: fixed) */
+  gammaA: number;
+  /** a or a* differ from the paper's 1, or a is trained: results carry `a` */
+  secondLayer: boolean;
   initKind: InitKind;
   init: InitialCondition | undefined;
 }
@@ -470,9 +487,22 @@ function resolveModel(o: CommonOptions): Model {
     a2,
     batch: o.batch ?? 1,
     weightDecay,
+    aTeacher: layerOf("aTeacher", o.aTeacher, k, "k"),
+    aInit: layerOf("aInit", o.aInit, p, "p"),
+    gammaA: o.gammaA ?? 0,
+    secondLayer: o.aTeacher !== undefined || o.aInit !== undefined || (o.gammaA ?? 0) > 0,
     initKind,
     init: o.init as InitialCondition | undefined,
   };
+}
+
+/** A second layer of `n` units from its option: one number for all, or n numbers (default 1). */
+function layerOf(name: string, value: number | number[] | undefined, n: number, size: string): number[] {
+  if (value === undefined) return new Array<number>(n).fill(1);
+  if (typeof value === "number") return new Array<number>(n).fill(value);
+  if (value.length === 1) return new Array<number>(n).fill(value[0]);
+  if (value.length !== n) throw new OptionError(name, `must hold one number or ${size} = ${n} numbers, not ${value.length}`, value);
+  return [...value];
 }
 
 /** Throws unless a buffer of `bytes` fits a wasm32 memory. */

@@ -6,7 +6,7 @@ import { createEngine, setSlot, type Backend, type Engine } from "../src/engine.
 import { Slot, Stream } from "../src/layout.js";
 import { packState, unpackState } from "../src/ode.js";
 import { stateSize } from "../src/memory.js";
-import { I3, I4, J2 } from "../src/reference/integrals.js";
+import { I2, I3, I4, J2 } from "../src/reference/integrals.js";
 import { gaussian, randomCovariance } from "./gaussian.js";
 
 interface Omega {
@@ -26,29 +26,11 @@ function randomOmega(p: number, k: number, seed: number, scale = 1): Omega {
 }
 
 /** ψ by the plain formulas of theory.md §8.1 over all (a, b) and both (j, l): the independent reference. */
-function naiveDrift({ Q, M, P }: Omega, a1: number, a2: number, noise: number): number[] {
-  const p = Q.length;
-  const k = P.length;
-  const r = p + k;
-  const O = (a: number, b: number) => (a < p && b < p ? Q[a][b] : a < p ? M[a][b - p] : b < p ? M[b][a - p] : P[a - p][b - p]);
-  const c = (a: number) => (a < p ? -1 / p : 1 / k);
-  const G = (j: number, b: number) => {
-    let s = 0;
-    for (let a = 0; a < r; a++) s += c(a) * I3(O(j, j), O(j, b), O(j, a), O(b, b), O(b, a), O(a, a));
-    return s;
-  };
-  const Phi = (j: number, l: number) => {
-    let s = noise * J2(O(j, j), O(j, l), O(l, l));
-    for (let a = 0; a < r; a++) {
-      for (let b = 0; b < r; b++) {
-        s += c(a) * c(b) * I4(O(j, j), O(j, l), O(j, a), O(j, b), O(l, l), O(l, a), O(l, b), O(a, a), O(a, b), O(b, b));
-      }
-    }
-    return s;
-  };
-  const dQ: number[][] = Q.map((_, j) => Q.map((_, l) => a1 * (G(j, l) + G(l, j)) + a2 * Phi(j, l)));
-  const dM: number[][] = M.map((row, j) => row.map((_, t) => a1 * G(j, p + t)));
-  return packState(dQ, dM);
+function naiveDrift(omega: Omega, a1: number, a2: number, noise: number): number[] {
+  const p = omega.Q.length;
+  const k = omega.P.length;
+  const ones = (n: number) => new Array<number>(n).fill(1);
+  return naiveDriftExtended(omega, a1, a2, noise, { a: ones(p), aStar: ones(k), gammaA: 0, lambda: 0 }).slice(0, stateSize(p, k));
 }
 
 /** ψ(Ω) evaluated by a backend's driftEval. */
@@ -117,6 +99,60 @@ describe("ψ", () => {
       perm.forEach((j, y) => expect(Math.abs(b.Q[x][y] - a.Q[i][j])).toBeLessThan(1e-14 * scale));
       a.M[i].forEach((v, t) => expect(Math.abs(b.M[x][t] - v)).toBeLessThan(1e-14 * scale));
     });
+  });
+});
+
+/**
+ * ψ with the extensions by the plain formulas of theory.md §8.4 (second layers), plus weight decay λ and the
+ * mini-batch's a2/B (given as a2): c_a = −a_a/p, a*_t/k; dM_jr = a1 (a_j G_{j,p+r} − λ M_jr),
+ * dQ_jl = a1 (a_j G_jl + a_l G_lj − 2λ Q_jl) + a2 a_j a_l Φ_jl, da_j = gammaA·a1·Σ_b c_b I2(Ω_jj, Ω_jb, Ω_bb).
+ */
+function naiveDriftExtended({ Q, M, P }: Omega, a1: number, a2: number, noise: number, x: { a: number[]; aStar: number[]; gammaA: number; lambda: number }): number[] {
+  const p = Q.length;
+  const k = P.length;
+  const r = p + k;
+  const O = (a: number, b: number) => (a < p && b < p ? Q[a][b] : a < p ? M[a][b - p] : b < p ? M[b][a - p] : P[a - p][b - p]);
+  const c = (a: number) => (a < p ? -x.a[a] / p : x.aStar[a - p] / k);
+  const G = (j: number, b: number) => {
+    let s = 0;
+    for (let a = 0; a < r; a++) s += c(a) * I3(O(j, j), O(j, b), O(j, a), O(b, b), O(b, a), O(a, a));
+    return s;
+  };
+  const Phi = (j: number, l: number) => {
+    let s = noise * J2(O(j, j), O(j, l), O(l, l));
+    for (let a = 0; a < r; a++) {
+      for (let b = 0; b < r; b++) s += c(a) * c(b) * I4(O(j, j), O(j, l), O(j, a), O(j, b), O(l, l), O(l, a), O(l, b), O(a, a), O(a, b), O(b, b));
+    }
+    return s;
+  };
+  const dQ = Q.map((_, j) => Q.map((_, l) => a1 * (x.a[j] * G(j, l) + x.a[l] * G(l, j) - 2 * x.lambda * Q[j][l]) + a2 * x.a[j] * x.a[l] * Phi(j, l)));
+  const dM = M.map((row, j) => row.map((_, t) => a1 * (x.a[j] * G(j, p + t) - x.lambda * M[j][t])));
+  const da = x.a.map((_, j) => {
+    let s = 0;
+    for (let b = 0; b < r; b++) s += c(b) * I2(O(j, j), O(j, b), O(b, b));
+    return x.gammaA * a1 * s;
+  });
+  return [...packState(dQ, dM), ...da];
+}
+
+describe("ψ with the extensions (second layers, weight decay)", () => {
+  it.each(["wasm-simd", "wasm-scalar", "js"] as const)("equals the plain formulas of theory.md §8.4 with a trained a, a* ≠ 1 and λ > 0 to 1e-13 (%s)", async (backend) => {
+    const p = 4, k = 3;
+    const omega = randomOmega(p, k, 17, 1.5);
+    const x = { a: [0.7, -0.4, 1.3, 2.1], aStar: [1.5, -0.6, 0.9], gammaA: 0.8, lambda: 0.3 };
+    const e: Engine = await createEngine(backend, { d: 0, p, k, outputs: 1, trainA: true });
+    setSlot(e, Slot.A1, 1.3);
+    setSlot(e, Slot.A2, 0.7);
+    setSlot(e, Slot.NOISE, 0.01);
+    setSlot(e, Slot.GAMMA_A, x.gammaA);
+    setSlot(e, Slot.WEIGHT_DECAY, x.lambda);
+    e.f64.set(omega.P.flat(), e.layout.P / 8);
+    e.f64.set(x.aStar, e.layout.aStar / 8);
+    e.f64.set([...packState(omega.Q, omega.M), ...x.a], e.layout.y / 8);
+    e.driftEval(e.layout.y, e.layout.scratch);
+    const n = stateSize(p, k) + p;
+    const got = Array.from(e.f64.subarray(e.layout.scratch / 8, e.layout.scratch / 8 + n));
+    expect(relMax(got, naiveDriftExtended(omega, 1.3, 0.7, 0.01, x))).toBeLessThan(1e-13);
   });
 });
 

@@ -1,5 +1,5 @@
-// Extensions beyond the paper's setting (issue 7), so far mini-batches (B) and weight decay (λ), in the direct
-// simulator, the reduced chain and the ODE. References: the base model's results saved before the extensions
+// Extensions beyond the paper's setting (issue 7), so far mini-batches (B), weight decay (λ) and the second
+// layers (a trained with its own rate, a* given), in the direct simulator, the reduced chain and the ODE. References: the base model's results saved before the extensions
 // existed (test/fixtures/base-before-extensions.json, written by commit 9552c1d: B = 1, λ = 0 must give them
 // bit for bit), the direct simulator for the chain (same law, statistically), the mean of simulations for the
 // ODE (statistically, with the finite-d ODE's O(1/d) bias allowed for), and backends against each other.
@@ -17,7 +17,7 @@ const base = JSON.parse(readFileSync("test/fixtures/base-before-extensions.json"
 
 describe("batch = 1 and weightDecay = 0 give the base model's results bit for bit", () => {
   it.each(base.simulate.map((c) => [`${c.options.method}, d = ${c.options.d}, ${c.options.backend}`, c] as const))("simulate, %s", async (_, c) => {
-    for (const extra of [{}, { batch: 1, weightDecay: 0 }]) {
+    for (const extra of [{}, { batch: 1, weightDecay: 0 }, { aTeacher: 1, aInit: [1], gammaA: 0 }]) {
       const r = await simulate({ ...c.options, ...extra });
       expect(r.t).toEqual(c.t);
       expect(r.samples).toEqual(c.samples);
@@ -28,10 +28,12 @@ describe("batch = 1 and weightDecay = 0 give the base model's results bit for bi
   });
 
   it("solveOde (finite-d)", async () => {
-    const r = await solveOde({ ...base.ode.options, batch: 1, weightDecay: 0 });
-    expect(r.t).toEqual(base.ode.t);
-    expect(r.risk).toEqual(base.ode.risk);
-    expect(r.Q.at(-1)).toEqual(base.ode.Q);
+    for (const extra of [{ batch: 1, weightDecay: 0 }, { aTeacher: [1], aInit: 1, gammaA: 0 }]) {
+      const r = await solveOde({ ...base.ode.options, ...extra });
+      expect(r.t).toEqual(base.ode.t);
+      expect(r.risk).toEqual(base.ode.risk);
+      expect(r.Q.at(-1)).toEqual(base.ode.Q);
+    }
   });
 });
 
@@ -140,23 +142,27 @@ describe("mini-batches and weight decay", () => {
 });
 
 describe("the extensions' flags, the same in every command that runs the model", () => {
-  it("simulate, ode and compare take --batch and --weight-decay and record them in the params", async () => {
+  it("simulate, ode and compare take --batch, --weight-decay, --a-teacher, --a-init, --gamma-a and record them", async () => {
     const { cli } = await import("./helpers.js");
     const { mkdtempSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
     const dir = mkdtempSync(join(tmpdir(), "sgd-phase-ext-"));
     const flags = ["--d", "100", "--p", "2", "--k", "1", "--noise", "1e-3", "--times", "0.5,1", "--batch", "4", "--weight-decay", "0.5"];
-    const sim = await cli(["simulate", ...flags, "--seed", "3", "--out", join(dir, "s.json")]);
+    const layers = ["--a-teacher", "1.5", "--a-init", "0.5,0.7", "--gamma-a", "1"];
+    const sim = await cli(["simulate", ...flags, ...layers, "--seed", "3", "--out", join(dir, "s.json")]);
     expect(sim.code, sim.stderr).toBe(0);
     const s = JSON.parse(readFileSync(join(dir, "s.json"), "utf8"));
-    expect(s.params).toMatchObject({ batch: 4, weightDecay: 0.5 });
+    expect(s.params).toMatchObject({ batch: 4, weightDecay: 0.5, aTeacher: [1.5], aInit: [0.5, 0.7], gammaA: 1 });
     expect(s.samples).toEqual([0, 200, 400]); // 50 and 100 steps of 4 samples
-    const api = await simulate({ d: 100, p: 2, k: 1, noise: 1e-3, times: [0.5, 1], batch: 4, weightDecay: 0.5, seed: 3 });
+    const api = await simulate({ d: 100, p: 2, k: 1, noise: 1e-3, times: [0.5, 1], batch: 4, weightDecay: 0.5, aTeacher: 1.5, aInit: [0.5, 0.7], gammaA: 1, seed: 3 });
     expect(s.risk).toEqual(api.risk);
-    const ode = await cli(["ode", ...flags, "--mode", "finite-d", "--out", join(dir, "o.json")]);
+    expect(s.a).toEqual(api.a);
+    const ode = await cli(["ode", ...flags, ...layers, "--mode", "finite-d", "--out", join(dir, "o.json")]);
     expect(ode.code, ode.stderr).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir, "o.json"), "utf8")).params).toMatchObject({ batch: 4, weightDecay: 0.5 });
+    const o = JSON.parse(readFileSync(join(dir, "o.json"), "utf8"));
+    expect(o.params).toMatchObject({ batch: 4, weightDecay: 0.5, gammaA: 1 });
+    expect(o.a).toHaveLength(3);
     const compare = await cli(["compare", ...flags, "--seeds", "3", "--out", join(dir, "c.json")]);
     expect(compare.code, compare.stderr).toBe(0);
     const c = JSON.parse(readFileSync(join(dir, "c.json"), "utf8"));
@@ -165,4 +171,103 @@ describe("the extensions' flags, the same in every command that runs the model",
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/batch/);
   }, 60_000);
+});
+
+describe("second layers: a* given, a trained with its own learning rate", () => {
+  const model = { d: 1000, p: 3, k: 2, noise: 1e-3, seed: 11, tMax: 20, points: 4 };
+  const layers = { gammaA: 1, aTeacher: [1, 2], aInit: 0.5 };
+
+  it("the risk with general a, a* agrees with a Monte-Carlo estimate of ½E[(f* − f)²] (|z| < 4.5)", async () => {
+    const { createEngine } = await import("../src/engine.js");
+    const { gaussian, cholesky, randomCovariance } = await import("./gaussian.js");
+    const { sigma } = await import("../src/reference/activation.js");
+    const g = gaussian(21);
+    const p = 3, k = 2, r = p + k;
+    const omega = randomCovariance(g, r, 2);
+    const a = [0.5, -1.2, 2], aStar = [1.5, -0.7];
+    for (const backend of ["wasm-simd", "js"] as const) {
+      const e = await createEngine(backend, { d: 2, p, k });
+      const { f64, layout } = e;
+      f64.set(omega.slice(0, p).flatMap((row) => row.slice(0, p)), layout.Q / 8);
+      f64.set(omega.slice(0, p).flatMap((row) => row.slice(p)), layout.M / 8);
+      f64.set(omega.slice(p).flatMap((row) => row.slice(p)), layout.P / 8);
+      f64.set(a, layout.a / 8);
+      f64.set(aStar, layout.aStar / 8);
+      const closed = e.riskCompute();
+      const L = cholesky(omega);
+      const n = 200_000;
+      let sum = 0, sum2 = 0;
+      const z = new Array<number>(r);
+      for (let s = 0; s < n; s++) {
+        for (let i = 0; i < r; i++) z[i] = g();
+        const u = L.map((row) => row.reduce((t, v, m) => t + v * z[m], 0));
+        const f = a.reduce((t, ai, i) => t + ai * sigma(u[i]), 0) / p;
+        const fStar = aStar.reduce((t, ar, j) => t + ar * sigma(u[p + j]), 0) / k;
+        const loss = 0.5 * (fStar - f) ** 2;
+        sum += loss;
+        sum2 += loss * loss;
+      }
+      const mean = sum / n;
+      const se = Math.sqrt((sum2 / n - mean * mean) / n);
+      expect(Math.abs(closed - mean) / se, backend).toBeLessThan(4.5);
+    }
+  });
+
+  it("the chain has the law of direct SGD and the ODE follows both, the risk and a (60 seeds)", async () => {
+    const o = { ...model, ...layers };
+    const [direct, chain, ode] = await Promise.all([
+      simulate({ ...o, method: "direct", seeds: 60 }),
+      simulate({ ...o, method: "chain", seeds: 60 }),
+      solveOde({ ...o, mode: "finite-d" }),
+    ]);
+    const d = direct.ensemble!;
+    const c = chain.ensemble!;
+    for (let j = 1; j < ode.t.length; j++) {
+      expect(Math.abs(d.mean[j] - c.mean[j]) / Math.hypot(d.se[j], c.se[j]), `t = ${ode.t[j]}`).toBeLessThan(4.5);
+      for (const e of [d, c]) expect(Math.abs(e.mean[j] - ode.risk[j]), `t = ${ode.t[j]}`).toBeLessThan(4.5 * e.se[j] + 0.03 * ode.risk[j]);
+    }
+    // a moved from 0.5 towards the teacher's scale; its mean over 20 chain seeds follows the ODE's a
+    expect(ode.a!.at(-1)!.every((v) => v > 0.9)).toBe(true);
+    const runs = await Promise.all(Array.from({ length: 20 }, (_, i) => simulate({ ...o, method: "chain", seed: 100 + i, initSeed: 11 })));
+    for (let j = 0; j < 3; j++) {
+      const values = runs.map((run) => run.a!.at(-1)![j]);
+      const mean = values.reduce((s, v) => s + v, 0) / values.length;
+      const se = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1) / values.length);
+      expect(Math.abs(mean - ode.a!.at(-1)![j]), `a[${j}]`).toBeLessThan(4.5 * se + 0.01);
+    }
+    expect(direct.a![0]).toEqual([0.5, 0.5, 0.5]);
+    expect(direct.params.aTeacher).toEqual([1, 2]);
+  }, 60_000);
+
+  it("a fixed at a given value (gammaA = 0) stays there, in the simulators and the ODE", async () => {
+    const o = { ...model, aInit: [0.8, 1.2, 1], tMax: 2 };
+    const [sim, ode] = await Promise.all([simulate(o), solveOde(o)]);
+    expect(sim.a!.every((a) => a.join() === "0.8,1.2,1")).toBe(true);
+    expect(ode.a!.every((a) => a.join() === "0.8,1.2,1")).toBe(true);
+    expect(sim.risk[0]).toBe(ode.risk[0]);
+  });
+
+  it("gives the same trajectories on every backend (direct and chain)", async () => {
+    for (const method of ["direct", "chain"] as const) {
+      const o = { ...model, d: 200, tMax: 2, ...layers, batch: 2, method };
+      const [simd, scalar, js] = await Promise.all((["wasm-simd", "wasm-scalar", "js"] as const).map((backend) => simulate({ ...o, backend })));
+      expect(maxRelDiff(simd.risk, js.risk), method).toBeLessThan(1e-10);
+      expect(maxRelDiff(scalar.risk, js.risk), method).toBeLessThan(1e-10);
+      expect(maxRelDiff(simd.a!.at(-1)!, js.a!.at(-1)!), method).toBeLessThan(1e-10);
+    }
+  });
+
+  it("the ODE with a trained a gives the same curve in the SIMD and the scalar build", async () => {
+    const o = { ...model, ...layers, tMax: 5, mode: "finite-d" as const };
+    const [simd, scalar] = await Promise.all([solveOde({ ...o, backend: "wasm-simd" }), solveOde({ ...o, backend: "wasm-scalar" })]);
+    expect(maxRelDiff(simd.risk, scalar.risk)).toBeLessThan(1e-9);
+    expect(maxRelDiff(simd.a!.at(-1)!, scalar.a!.at(-1)!)).toBeLessThan(1e-9);
+  });
+
+  it("name the option and the rule for bad values", async () => {
+    await expect(simulate({ p: 3, k: 2, aTeacher: [1, 2, 3] })).rejects.toThrow(/`aTeacher` must hold one number or k = 2 numbers, not 3/);
+    await expect(simulate({ p: 3, k: 2, aInit: [1, 2] })).rejects.toThrow(/`aInit` must hold one number or p = 3 numbers, not 2/);
+    await expect(simulate({ gammaA: -1 })).rejects.toThrow(/`gammaA` must be a finite number ≥ 0/);
+    await expect(solveOde({ aTeacher: Number.NaN })).rejects.toThrow(/`aTeacher`/);
+  });
 });

@@ -68,7 +68,7 @@ export type ModelFlags = Omit<SimulateOptions, "init" | "onProgress" | "backend"
   progress?: boolean;
 };
 
-const MODEL_KEYS = ["d", "p", "kappa", "k", "gamma0", "delta", "noise", "tMax", "tMin", "points", "times", "timeScale", "seed", "initSeed", "batch", "weightDecay"] as const;
+const MODEL_KEYS = ["d", "p", "kappa", "k", "gamma0", "delta", "noise", "tMax", "tMin", "points", "times", "timeScale", "seed", "initSeed", "batch", "weightDecay", "aTeacher", "aInit", "gammaA"] as const;
 const INIT_KEYS = ["W0", "Wstar", "Q0", "M0", "P", "A"] as const;
 
 /** Adds the model, time and initial-condition flags (names of the API options, kebab-cased). */
@@ -91,6 +91,9 @@ export function addModelOptions(command: Command, defaults: { d: number; p: numb
     .option("--init <file>", 'initial condition, JSON: { "W0", "Wstar" } | { "Q0", "M0", "P" } | { "A" [, "Wstar"] }')
     .option("--batch <n>", "mini-batch size B: each step averages B fresh samples; t counts steps, the ODE's variance term is divided by B (default 1)", parseNumber)
     .option("--weight-decay <x>", "weight decay λ ≥ 0: w ← (1 − γλ/(p d)) w + … per step; in the ODE −2a1λQ, −a1λM (default 0)", parseNumber)
+    .option("--a-teacher <list>", "the teacher's second layer a*: one number or k, comma-separated (default 1)", parseNumberList)
+    .option("--a-init <list>", "the student's second layer at t = 0: one number or p, comma-separated (default 1)", parseNumberList)
+    .option("--gamma-a <x>", "learning-rate factor of the student's second layer: γ_a = gammaA·γ/d (default 0: a fixed)", parseNumber)
     .option("--progress", "always show progress on stderr (default: on a terminal, for long runs)")
     .option("--no-progress", "never show progress");
 }

@@ -2,7 +2,7 @@
 // the same order and the same updates, for tests and the `js` benchmark case. Formulas are documented there.
 import { Slot, Status } from "../layout.js";
 import { sigma, sigmaPrime } from "./activation.js";
-import { riskCompute } from "./sgd.js";
+import { riskCompute, secondLayerStep } from "./sgd.js";
 import type { ReferenceRng } from "./rng.js";
 
 const PIVOT_TOLERANCE = 1e-12;
@@ -53,6 +53,10 @@ export function chainRun(f64: Float64Array, u32: Uint32Array, h: number, rng: Re
   const U = at(f64, h, Slot.FIELDS_PTR);
   const G = at(f64, h, Slot.COEF_PTR);
   const gram = at(f64, h, Slot.GRAM_PTR);
+  const A = at(f64, h, Slot.A_PTR);
+  const Astar = at(f64, h, Slot.ASTAR_PTR);
+  const work = at(f64, h, Slot.SECOND_WORK_PTR);
+  const gammaA = f64[h + Slot.GAMMA_A];
   const bartlett = gram + batch * batch;
   const rngWord = (f64[h + Slot.RNG_PTR] / 4) | 0;
   const gamma = f64[h + Slot.GAMMA];
@@ -60,6 +64,7 @@ export function chainRun(f64: Float64Array, u32: Uint32Array, h: number, rng: Re
   const linear = (decay * (gamma / (p * d))) / batch;
   const quadratic = (gamma * gamma) / (p * p * d) / (batch * batch);
   const decay2 = decay * decay;
+  const rateA = (gammaA * gamma) / d / (p * batch);
   const sqrtNoise = Math.sqrt(f64[h + Slot.NOISE]);
   const invP = 1.0 / p;
   const invK = 1.0 / k;
@@ -82,12 +87,17 @@ export function chainRun(f64: Float64Array, u32: Uint32Array, h: number, rng: Re
         fieldSum += v;
       }
       let teacher = 0;
-      for (let t = 0; t < k; t++) teacher += sigma(f64[u + p + t]);
+      for (let t = 0; t < k; t++) teacher += f64[Astar + t] * sigma(f64[u + p + t]);
       let student = 0;
-      for (let j = 0; j < p; j++) student += sigma(f64[u + j]);
+      for (let j = 0; j < p; j++) {
+        const s = sigma(f64[u + j]);
+        f64[work + b * p + j] = s;
+        student += f64[A + j] * s;
+      }
       const e = teacher * invK + sqrtNoise * zeta - student * invP;
       if (!Number.isFinite(e)) fieldSum = e;
-      for (let j = 0; j < p; j++) f64[G + b * p + j] = e * sigmaPrime(f64[u + j]);
+      f64[work + batch * p + b] = e;
+      for (let j = 0; j < p; j++) f64[G + b * p + j] = e * f64[A + j] * sigmaPrime(f64[u + j]);
     }
     const free = d - rank;
     for (let b = 0; b < batch; b++) {
@@ -108,6 +118,7 @@ export function chainRun(f64: Float64Array, u32: Uint32Array, h: number, rng: Re
       status = Status.DIVERGED;
       break;
     }
+    if (gammaA !== 0) secondLayerStep(f64, A, work, rateA, p, batch);
     for (let j = 0; j < p; j++) {
       for (let l = j; l < p; l++) {
         let lin = 0;

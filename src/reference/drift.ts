@@ -1,6 +1,7 @@
 // see: assembly/drift.ts — ψ, the drift of the order parameters, in plain JS: the same hoisted sums in the
 // same order as the scalar Wasm build (Math.asin instead of the Wasm one). Formulas are documented there.
 import { Slot } from "../layout.js";
+import { I2 } from "./integrals.js";
 
 const TWO_OVER_PI = 0.6366197723675814;
 const FOUR_OVER_PI2 = 0.40528473456935109;
@@ -26,6 +27,10 @@ export function driftEval(f64: Float64Array, h: number, y: number, dy: number): 
   const args = w + r;
   const weights = args + ((r * (r + 1)) >> 1);
   const P = (f64[h + Slot.P_PTR] / 8) | 0;
+  const nBase = (p * (p + 1)) / 2 + p * k;
+  const trainA = f64[h + Slot.TRAIN_A] !== 0;
+  const A = trainA ? y + nBase : (f64[h + Slot.A_PTR] / 8) | 0;
+  const Astar = (f64[h + Slot.ASTAR_PTR] / 8) | 0;
   let at = y;
   for (let j = 0; j < p; j++) {
     for (let l = j; l < p; l++) {
@@ -44,14 +49,23 @@ export function driftEval(f64: Float64Array, h: number, y: number, dy: number): 
   for (let t = 0; t < k; t++) for (let u = 0; u < k; u++) f64[omega + (p + t) * r + p + u] = f64[P + t * k + u];
   for (let a = 0; a < r; a++) {
     f64[diag1 + a] = 1.0 + f64[omega + a * r + a];
-    f64[c + a] = a < p ? -1.0 / p : 1.0 / k;
+    f64[c + a] = a < p ? -f64[A + a] / p : f64[Astar + a - p] / k;
   }
   f64.fill(0, dy, dy + n);
-  if (a1 !== 0) gradientTerm(f64, omega, diag1, c, w, G, dy, p, k, a1);
+  if (a1 !== 0) gradientTerm(f64, omega, diag1, c, w, G, dy, p, k, a1, A);
+  if (trainA && a1 !== 0) {
+    const rate = f64[h + Slot.GAMMA_A] * a1;
+    for (let j = 0; j < p; j++) {
+      const ojj = f64[omega + j * r + j];
+      let g = 0;
+      for (let b = 0; b < r; b++) g += f64[c + b] * I2(ojj, f64[omega + j * r + b], f64[omega + b * r + b]);
+      f64[dy + nBase + j] = rate * g;
+    }
+  }
   const lambda = f64[h + Slot.WEIGHT_DECAY];
   if (a1 !== 0 && lambda !== 0) {
     const np = (p * (p + 1)) / 2;
-    for (let i = 0; i < n; i++) f64[dy + i] -= (i < np ? 2.0 : 1.0) * a1 * lambda * f64[y + i];
+    for (let i = 0; i < nBase; i++) f64[dy + i] -= (i < np ? 2.0 : 1.0) * a1 * lambda * f64[y + i];
   }
   if (a2 !== 0) {
     let i = weights;
@@ -60,7 +74,7 @@ export function driftEval(f64: Float64Array, h: number, y: number, dy: number): 
       f64[i++] = ca * ca;
       for (let b = a + 1; b < r; b++) f64[i++] = 2.0 * ca * f64[c + b];
     }
-    varianceTerm(f64, omega, diag1, s, args, weights, dy, p, k, a2, f64[h + Slot.NOISE]);
+    varianceTerm(f64, omega, diag1, s, args, weights, dy, p, k, a2, f64[h + Slot.NOISE], A);
   }
 }
 
@@ -68,7 +82,7 @@ function packedIndex(j: number, l: number, p: number): number {
   return j * p - ((j * (j - 1)) >> 1) + (l - j);
 }
 
-function gradientTerm(f64: Float64Array, omega: number, diag1: number, c: number, w: number, G: number, dy: number, p: number, k: number, a1: number): void {
+function gradientTerm(f64: Float64Array, omega: number, diag1: number, c: number, w: number, G: number, dy: number, p: number, k: number, a1: number, A: number): void {
   const r = p + k;
   for (let j = 0; j < p; j++) {
     const dj = f64[diag1 + j];
@@ -88,12 +102,13 @@ function gradientTerm(f64: Float64Array, omega: number, diag1: number, c: number
   }
   const np = (p * (p + 1)) >> 1;
   for (let j = 0; j < p; j++) {
-    for (let l = j; l < p; l++) f64[dy + packedIndex(j, l, p)] += a1 * (f64[G + j * r + l] + f64[G + l * r + j]);
-    for (let t = 0; t < k; t++) f64[dy + np + j * k + t] += a1 * f64[G + j * r + p + t];
+    const aj = f64[A + j];
+    for (let l = j; l < p; l++) f64[dy + packedIndex(j, l, p)] += a1 * (aj * f64[G + j * r + l] + f64[A + l] * f64[G + l * r + j]);
+    for (let t = 0; t < k; t++) f64[dy + np + j * k + t] += a1 * (aj * f64[G + j * r + p + t]);
   }
 }
 
-function varianceTerm(f64: Float64Array, omega: number, diag1: number, s: number, args: number, weights: number, dy: number, p: number, k: number, a2: number, noise: number): void {
+function varianceTerm(f64: Float64Array, omega: number, diag1: number, s: number, args: number, weights: number, dy: number, p: number, k: number, a2: number, noise: number, A: number): void {
   const r = p + k;
   const m = (r * (r + 1)) >> 1;
   for (let j = 0; j < p; j++) {
@@ -128,7 +143,7 @@ function varianceTerm(f64: Float64Array, omega: number, diag1: number, s: number
       for (let i = 0; i < m; i++) sum += f64[weights + i] * Math.asin(clampUnit(f64[args + i]));
       const invSqrtL4 = 1.0 / Math.sqrt(l4);
       const phi = noise * TWO_OVER_PI * invSqrtL4 + FOUR_OVER_PI2 * invSqrtL4 * sum;
-      f64[dy + packedIndex(j, l, p)] += a2 * phi;
+      f64[dy + packedIndex(j, l, p)] += a2 * (f64[A + j] * f64[A + l]) * phi;
     }
   }
 }

@@ -23,6 +23,9 @@ export function sgdRun(f64: Float64Array, u32: Uint32Array, h: number, rng: Refe
   const row = f64[h + Slot.ROW] | 0;
   const batch = Math.max(1, f64[h + Slot.BATCH] | 0);
   const w = at(f64, h, Slot.W_PTR);
+  const A = at(f64, h, Slot.A_PTR);
+  const Astar = at(f64, h, Slot.ASTAR_PTR);
+  const work = at(f64, h, Slot.SECOND_WORK_PTR);
   const X = at(f64, h, Slot.X_PTR);
   const fields = at(f64, h, Slot.FIELDS_PTR);
   const coefs = at(f64, h, Slot.COEF_PTR);
@@ -32,6 +35,8 @@ export function sgdRun(f64: Float64Array, u32: Uint32Array, h: number, rng: Refe
   const gamma = f64[h + Slot.GAMMA];
   const rate = gamma / (p * sqrtD) / batch;
   const decay = 1.0 - (gamma * f64[h + Slot.WEIGHT_DECAY]) / (p * d);
+  const gammaA = f64[h + Slot.GAMMA_A];
+  const rateA = (gammaA * gamma) / d / (p * batch);
   const sqrtNoise = Math.sqrt(f64[h + Slot.NOISE]);
   const invP = 1.0 / p;
   const invK = 1.0 / k;
@@ -50,23 +55,27 @@ export function sgdRun(f64: Float64Array, u32: Uint32Array, h: number, rng: Refe
       for (let r = 0; r < k; r++) {
         const lam = f64[fields + p + r];
         fieldSum += lam;
-        teacher += sigma(lam);
+        teacher += f64[Astar + r] * sigma(lam);
       }
       let student = 0;
       for (let i = 0; i < p; i++) {
         const lam = f64[fields + i];
         fieldSum += lam;
-        student += sigma(lam);
+        const s = sigma(lam);
+        f64[work + b * p + i] = s;
+        student += f64[A + i] * s;
       }
       const e = teacher * invK + sqrtNoise * zeta - student * invP;
       if (!Number.isFinite(fieldSum) || !Number.isFinite(e)) {
         status = Status.DIVERGED;
         break;
       }
+      f64[work + batch * p + b] = e;
       const re = rate * e;
-      for (let i = 0; i < p; i++) f64[coef + i] = re * sigmaPrime(f64[fields + i]);
+      for (let i = 0; i < p; i++) f64[coef + i] = re * f64[A + i] * sigmaPrime(f64[fields + i]);
     }
     if (status !== Status.OK) break;
+    if (gammaA !== 0) secondLayerStep(f64, A, work, rateA, p, batch);
     if (decay !== 1.0) for (let j = w; j < w + p * row; j++) f64[j] *= decay;
     for (let b = 0; b < batch; b++) rowsAxpy(f64, w, coefs + b * p, X + b * row, p, row, d);
   }
@@ -74,6 +83,16 @@ export function sgdRun(f64: Float64Array, u32: Uint32Array, h: number, rng: Refe
   f64[h + Slot.SAMPLES] += done;
   f64[h + Slot.STATUS] = status;
   return status;
+}
+
+/** a_i += rate · Σ_b e_b σ(λ_i^b) (assembly/sgd.ts `secondLayerStep`). */
+export function secondLayerStep(f64: Float64Array, A: number, work: number, rate: number, p: number, batch: number): void {
+  const errors = work + batch * p;
+  for (let i = 0; i < p; i++) {
+    let g = 0;
+    for (let b = 0; b < batch; b++) g += f64[errors + b] * f64[work + b * p + i];
+    f64[A + i] += rate * g;
+  }
 }
 
 /** out[a] = scale · Σ_{j<n} U[a][j] x[j] (assembly/vec.ts `fieldsCompute`, scalar order). */
@@ -112,7 +131,7 @@ export function overlapsCompute(f64: Float64Array, h: number): number {
 
 /** Risk of the Q, M, P in the buffer, also written into Slot.RISK (assembly/overlaps.ts `riskCompute`). */
 export function riskCompute(f64: Float64Array, h: number): number {
-  const risk = riskOf(f64, at(f64, h, Slot.Q_PTR), at(f64, h, Slot.M_PTR), at(f64, h, Slot.P_PTR), f64[h + Slot.P] | 0, f64[h + Slot.K] | 0);
+  const risk = riskOf(f64, at(f64, h, Slot.Q_PTR), at(f64, h, Slot.M_PTR), at(f64, h, Slot.P_PTR), at(f64, h, Slot.A_PTR), at(f64, h, Slot.ASTAR_PTR), f64[h + Slot.P] | 0, f64[h + Slot.K] | 0);
   f64[h + Slot.RISK] = risk;
   return risk;
 }

@@ -2,7 +2,7 @@
 import { Command } from "commander";
 import { phaseDiagram, type PhaseDiagramOptions } from "../../phase-diagram.js";
 import { PHASE_DEFAULTS, type PhasePoint } from "../../phase.js";
-import { fail, parseAxis, parseNumber, progress } from "../options.js";
+import { fail, parseAxis, parseNumber, parseNumberList, progress } from "../options.js";
 
 type Flags = Omit<PhaseDiagramOptions, "onProgress" | "samplesFixed"> & { samples?: number; progress?: boolean };
 
@@ -22,6 +22,8 @@ export function addPhaseOptions(command: Command): Command {
     .option("--seed <n>", `seed (default ${D.seed})`, parseNumber)
     .option("--batch <n>", "mini-batch size B: each step averages B fresh samples (default 1; budget and --samples count samples)", parseNumber)
     .option("--weight-decay <x>", "weight decay λ ≥ 0: w ← (1 − γλ/(p d)) w + … per step (default 0)", parseNumber)
+    .option("--a-teacher <list>", "the teacher's second layer a*: one number or k, comma-separated (default 1)", parseNumberList)
+    .option("--gamma-a <x>", "learning-rate factor of the student's second layer: γ_a = gammaA·γ/d (default 0: a fixed)", parseNumber)
     .option("--no-ode", "do not integrate the limit ODE at each point")
     .option("--workers <n>", "worker threads (default: available parallelism)", parseNumber)
     .option("--progress", "always show progress on stderr")

@@ -23,6 +23,8 @@ export function scalingCommand(): Command {
     .option("--seed <n>", "first seed (default 0)", parseNumber)
     .option("--batch <n>", "mini-batch size B: each step averages B fresh samples (default 1)", parseNumber)
     .option("--weight-decay <x>", "weight decay λ ≥ 0: w ← (1 − γλ/(p d)) w + … per step (default 0)", parseNumber)
+    .option("--a-teacher <list>", "the teacher's second layer a*: one number or k, comma-separated (default 1)", parseNumberList)
+    .option("--gamma-a <x>", "learning-rate factor of the student's second layer: γ_a = gammaA·γ/d (default 0: a fixed)", parseNumber)
     .option("--out <file>", "write the points and the fit (JSON)")
     .action(async (flags: Flags, command: Command) => {
       try {
