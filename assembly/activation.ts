@@ -7,6 +7,7 @@ import {
   QA1, QA2, QA3, QA4, QA5, QA6, RA0, RA1, RA2, RA3, RA4, RA5, RA6, RA7, SA1, SA2, SA3, SA4, SA5,
   SA6, SA7, SA8, RB0, RB1, RB2, RB3, RB4, RB5, RB6, SB1, SB2, SB3, SB4, SB5, SB6, SB7,
 } from "../src/erf-coefficients";
+import { Activation } from "../src/layout";
 
 /** 1/√2 */
 const SQRT1_2: f64 = 0.7071067811865476;
@@ -60,4 +61,18 @@ export function erf(x: f64): f64 {
 /** σ'(u) = √(2/π)·exp(−u²/2). */
 @inline export function sigmaPrime(u: f64): f64 {
   return SQRT_2_OVER_PI * Math.exp(-0.5 * u * u);
+}
+
+/** The activation `kind` (src/layout.ts `Activation`): erf(u/√2) (the paper's), max(0, u) or u. */
+@inline export function activation(kind: i32, u: f64): f64 {
+  if (kind == Activation.ERF) return sigma(u);
+  if (kind == Activation.RELU) return u > 0 ? u : 0.0;
+  return u;
+}
+
+/** Its derivative: √(2/π) exp(−u²/2), 1{u > 0} (ReLU, 0 at 0) or 1. */
+@inline export function activationPrime(kind: i32, u: f64): f64 {
+  if (kind == Activation.ERF) return sigmaPrime(u);
+  if (kind == Activation.RELU) return u > 0 ? 1.0 : 0.0;
+  return 1.0;
 }

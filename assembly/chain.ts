@@ -6,7 +6,7 @@
 import { Slot, Status } from "../src/layout";
 import { slot, slotPtr, setSlot } from "./header";
 import { rngLoad, rngSave, normal, fillNormals, chiSquare } from "./rng";
-import { sigma, sigmaPrime } from "./activation";
+import { activation, activationPrime } from "./activation";
 import { riskCompute } from "./overlaps";
 import { secondLayerStep } from "./sgd";
 
@@ -110,6 +110,8 @@ export function chainRun(steps: i32): i32 {
   const Astar = slotPtr(Slot.ASTAR_PTR);
   const work = slotPtr(Slot.SECOND_WORK_PTR);
   const gammaA = slot(Slot.GAMMA_A);
+  const actS = <i32>slot(Slot.ACT_STUDENT);
+  const actT = <i32>slot(Slot.ACT_TEACHER);
   const bartlett = gram + ((<usize>(batch * batch)) << 3);
   const gamma = slot(Slot.GAMMA);
   const fb = <f64>batch;
@@ -141,11 +143,11 @@ export function chainRun(steps: i32): i32 {
         fieldSum += v;
       }
       let teacher: f64 = 0;
-      for (let t = 0; t < k; t++) teacher += load<f64>(at(Astar, t)) * sigma(load<f64>(at(u, p + t)));
+      for (let t = 0; t < k; t++) teacher += load<f64>(at(Astar, t)) * activation(actT, load<f64>(at(u, p + t)));
       let student: f64 = 0;
       const sig = work + ((<usize>(b * p)) << 3);
       for (let j = 0; j < p; j++) {
-        const s = sigma(load<f64>(at(u, j)));
+        const s = activation(actS, load<f64>(at(u, j)));
         store<f64>(at(sig, j), s);
         student += load<f64>(at(A, j)) * s;
       }
@@ -153,7 +155,7 @@ export function chainRun(steps: i32): i32 {
       if (!isFinite(e)) fieldSum = e;
       store<f64>(at(work, batch * p + b), e);
       const g = G + ((<usize>(b * p)) << 3);
-      for (let j = 0; j < p; j++) store<f64>(at(g, j), e * load<f64>(at(A, j)) * sigmaPrime(load<f64>(at(u, j))));
+      for (let j = 0; j < p; j++) store<f64>(at(g, j), e * load<f64>(at(A, j)) * activationPrime(actS, load<f64>(at(u, j))));
     }
     // X_bc: the kept components of z, plus the Wishart part by Bartlett's decomposition; A's diagonal is
     // stored squared (the χ² draws themselves), so that X_11 = (Σ z² + χ²)/d exactly as with one sample

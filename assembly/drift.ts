@@ -14,11 +14,12 @@
 // Work space (Slot.DRIFT_WORK_PTR): G (p×r), then 1 + Ω_aa, c, s, w (r each), then the r(r+1)/2 asin arguments,
 // their weights, and 5r f64x2 vectors for the SIMD build's pairs of (j, l).
 // d input dimension, p student and k teacher hidden units, Q (p×p), M (p×k), P (k×k).
-import { Slot } from "../src/layout";
+import { Activation, Slot } from "../src/layout";
 import { slot, slotPtr } from "./header";
 import { TWO_OVER_PI, FOUR_OVER_PI2, clampUnit, I2 } from "./integrals";
 import { dot } from "./vec";
 import { asin2 } from "./simdmath";
+import { driftLinear, driftMonteCarlo, weightDecayTerm } from "./driftmc";
 
 /** Index of Q_jl (j ≤ l) in the packed state: the upper triangle row by row. */
 @inline export function packedIndex(j: i32, l: i32, p: i32): i32 {
@@ -58,9 +59,19 @@ export function omegaFromState(y: usize, omega: usize, P: usize, p: i32, k: i32)
 /**
  * dy = ψ(y): the drift of the packed state y (theory.md §8.2), with a1, a2 and Δ from the header.
  * A zero prefactor skips its term (a1 = 0: no gradient term and M frozen; a2 = 0: no Φ, the costly part).
+ * With Slot.PSI_MC set, ψ is the Monte-Carlo estimate of driftmc.ts instead (any activations); with linear
+ * students and teachers it is driftmc.ts's closed form. Otherwise both activations are erf.
  * Called by the integrators once per stage (and n times per finite-difference Jacobian).
  */
 export function driftEval(y: usize, dy: usize): void {
+  if (slot(Slot.PSI_MC) != 0) {
+    driftMonteCarlo(y, dy);
+    return;
+  }
+  if (<i32>slot(Slot.ACT_STUDENT) == Activation.LINEAR && <i32>slot(Slot.ACT_TEACHER) == Activation.LINEAR) {
+    driftLinear(y, dy);
+    return;
+  }
   const p = <i32>slot(Slot.P);
   const k = <i32>slot(Slot.K);
   const r = p + k;
@@ -99,15 +110,7 @@ export function driftEval(y: usize, dy: usize): void {
       store<f64>(dy + ((<usize>(nBase + j)) << 3), rate * g);
     }
   }
-  const lambda = slot(Slot.WEIGHT_DECAY);
-  if (a1 != 0 && lambda != 0) {
-    // weight decay (λ/2)(1/p) Σ_i Q_ii: w ← (1 − γλ/(p d)) w per step, so dQ −= 2 a1 λ Q, dM −= a1 λ M
-    const np = (p * (p + 1)) >> 1;
-    for (let i = 0; i < nBase; i++) {
-      const at = dy + ((<usize>i) << 3);
-      store<f64>(at, load<f64>(at) - (i < np ? 2.0 : 1.0) * a1 * lambda * load<f64>(y + ((<usize>i) << 3)));
-    }
-  }
+  weightDecayTerm(y, dy);
   if (a2 != 0) {
     let i = 0;
     for (let a = 0; a < r; a++) {

@@ -4,7 +4,7 @@ export { headerPtr } from "./header";
 export { rngSeed, rngNormals, rngUniforms, rngChiSquares } from "./rng";
 export { sgdRun } from "./sgd";
 export { overlapsCompute, riskCompute } from "./overlaps";
-export { I2 as integralI2 } from "./integrals";
+export { I2 as integralI2, I2pair as integralI2pair } from "./integrals";
 export { erf as activationErf } from "./activation";
 export { driftEval } from "./drift";
 export { odeInit, odeRun } from "./integrate";

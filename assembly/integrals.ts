@@ -17,6 +17,37 @@ export function I2(c11: f64, c12: f64, c22: f64): f64 {
   return TWO_OVER_PI * Math.asin(clampUnit(c12 / Math.sqrt((1.0 + c11) * (1.0 + c22))));
 }
 
+/** √(2/π) */
+const SQRT_2_OVER_PI: f64 = 0.7978845608028654;
+/** 1/√(2π) */
+const INV_SQRT_2PI: f64 = 0.3989422804014327;
+/** 1/(2π) */
+const INV_2PI: f64 = 0.15915494309189535;
+
+/**
+ * E[σ_a(u1) σ_b(u2)] for u ~ N(0, C) and the activations a, b (src/layout.ts `Activation`) in closed form:
+ *   erf·erf: I2;   lin·lin: C12;   erf·lin: √(2/π)·C12/√(1 + C11) (Stein: C12·E[σ'(u1)]);
+ *   relu·relu: (√(C11C22 − C12²) + C12(π − acos ρ))/(2π), ρ = C12/√(C11C22) (Cho & Saul's arc-cosine kernel);
+ *   relu·lin: C12/2;   erf·relu: C12/√(2π(1 + C11)) (σ odd: E[σ(u1)|u2|] = 0, so half of erf·lin),
+ * with C11 the variance of the variable of `a` (the pairs are symmetric). README: extensions.
+ */
+export function I2pair(a: i32, b: i32, c11: f64, c12: f64, c22: f64): f64 {
+  if (a > b) return I2pair(b, a, c22, c12, c11);
+  if (a == 0) {
+    if (b == 0) return I2(c11, c12, c22);
+    if (b == 1) return INV_SQRT_2PI * c12 / Math.sqrt(1.0 + c11);
+    return SQRT_2_OVER_PI * c12 / Math.sqrt(1.0 + c11);
+  }
+  if (a == 1) {
+    if (b == 2) return 0.5 * c12;
+    const v = c11 * c22;
+    if (!(v > 0)) return 0.0;
+    const s = Math.sqrt(v);
+    return INV_2PI * (Math.sqrt(Math.max(0.0, v - c12 * c12)) + c12 * (Math.PI - Math.acos(clampUnit(c12 / s))));
+  }
+  return c12;
+}
+
 /** J2(C11, C12, C22) = E[σ'(u1) σ'(u2)] = (2/π) / √( (1 + C11)(1 + C22) − C12² ). */
 export function J2(c11: f64, c12: f64, c22: f64): f64 {
   return TWO_OVER_PI / Math.sqrt((1.0 + c11) * (1.0 + c22) - c12 * c12);

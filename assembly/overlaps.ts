@@ -28,7 +28,7 @@ export function overlapsCompute(): f64 {
 
 /** Excess risk of the Q, M, P currently in the buffer (written into Slot.RISK and returned). */
 export function riskCompute(): f64 {
-  const risk = riskOf(slotPtr(Slot.Q_PTR), slotPtr(Slot.M_PTR), slotPtr(Slot.P_PTR), slotPtr(Slot.A_PTR), slotPtr(Slot.ASTAR_PTR), <i32>slot(Slot.P), <i32>slot(Slot.K));
+  const risk = riskOf(slotPtr(Slot.Q_PTR), slotPtr(Slot.M_PTR), slotPtr(Slot.P_PTR), slotPtr(Slot.A_PTR), slotPtr(Slot.ASTAR_PTR), <i32>slot(Slot.P), <i32>slot(Slot.K), <i32>slot(Slot.ACT_STUDENT), <i32>slot(Slot.ACT_TEACHER));
   setSlot(Slot.RISK, risk);
   return risk;
 }

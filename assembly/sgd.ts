@@ -4,7 +4,7 @@
 import { Slot, Status } from "../src/layout";
 import { slot, slotPtr, setSlot } from "./header";
 import { rngLoad, rngSave, normal, fillNormals } from "./rng";
-import { sigma, sigmaPrime } from "./activation";
+import { activation, activationPrime } from "./activation";
 import { fieldsCompute, rowsAxpy, rowsScale } from "./vec";
 
 /**
@@ -16,7 +16,7 @@ import { fieldsCompute, rowsAxpy, rowsScale } from "./vec";
  *   w_i ← (1 − γλ/(p d)) w_i + (γ/(p√d)) (1/B) Σ_b e_b a_i σ'(λ_i^b) x_b      (λ: weight decay, Slot.WEIGHT_DECAY),
  *   a_i ← a_i + (γ_a/(p B)) Σ_b e_b σ(λ_i^b),   γ_a = GAMMA_A·γ/d               (only when GAMMA_A ≠ 0),
  * where e_b = (1/k) Σ_r a*_r σ(λ*_r) + √Δ ζ_b − (1/p) Σ_i a_i σ(λ_i) with the second layers a (Slot.A_PTR) and a*
- * (Slot.ASTAR_PTR) — theory.md §2.1; i.e. SGD with step γ (γ_a for a) on the batch mean of ½(y − f(x))² plus
+ * (Slot.ASTAR_PTR) — theory.md §2.1 — and σ the students' or teachers' activation (Slot.ACT_STUDENT, ACT_TEACHER); i.e. SGD with step γ (γ_a for a) on the batch mean of ½(y − f(x))² plus
  * (λ/2)(1/p) Σ_i Q_ii. With B = 1, λ = 0 and a = a* = 1 fixed every operation is the paper's update, in the
  * same order.
  * Adds the steps done to Slot.SAMPLES. Stops early, with Status.DIVERGED, when a local field or e is
@@ -42,6 +42,8 @@ export function sgdRun(steps: i32): i32 {
   const rate = gamma / (<f64>p * sqrtD) / <f64>batch;
   const decay = 1.0 - (gamma * slot(Slot.WEIGHT_DECAY)) / (<f64>p * <f64>d);
   const gammaA = slot(Slot.GAMMA_A);
+  const actS = <i32>slot(Slot.ACT_STUDENT);
+  const actT = <i32>slot(Slot.ACT_TEACHER);
   const rateA = (gammaA * gamma) / <f64>d / (<f64>p * <f64>batch);
   const sqrtNoise = Math.sqrt(slot(Slot.NOISE));
   const invP = 1.0 / <f64>p;
@@ -62,14 +64,14 @@ export function sgdRun(steps: i32): i32 {
       for (let r = 0; r < k; r++) {
         const lam = load<f64>(fields + (<usize>(p + r) << 3));
         fieldSum += lam;
-        teacher += load<f64>(Astar + (<usize>r << 3)) * sigma(lam);
+        teacher += load<f64>(Astar + (<usize>r << 3)) * activation(actT, lam);
       }
       let student: f64 = 0;
       const sig = work + ((<usize>(b * p)) << 3);
       for (let i = 0; i < p; i++) {
         const lam = load<f64>(fields + (<usize>i << 3));
         fieldSum += lam;
-        const s = sigma(lam);
+        const s = activation(actS, lam);
         store<f64>(sig + (<usize>i << 3), s);
         student += load<f64>(A + (<usize>i << 3)) * s;
       }
@@ -81,7 +83,7 @@ export function sgdRun(steps: i32): i32 {
       store<f64>(work + ((<usize>(batch * p + b)) << 3), e);
       const re = rate * e;
       for (let i = 0; i < p; i++) {
-        store<f64>(coef + (<usize>i << 3), re * load<f64>(A + (<usize>i << 3)) * sigmaPrime(load<f64>(fields + (<usize>i << 3))));
+        store<f64>(coef + (<usize>i << 3), re * load<f64>(A + (<usize>i << 3)) * activationPrime(actS, load<f64>(fields + (<usize>i << 3))));
       }
     }
     if (status != Status.OK) break;

@@ -14,6 +14,9 @@ export interface CompareOptions extends Omit<SimulateOptions, "onProgress" | "ba
   integrator?: OdeOptions["integrator"];
   rtol?: number;
   atol?: number;
+  psi?: OdeOptions["psi"];
+  mcSamples?: number;
+  mcSeed?: number;
   onProgress?: (progress: { samples: number; totalSamples: number }) => void;
 }
 
@@ -27,6 +30,7 @@ export interface Comparison {
 }
 
 export const DEFAULT_SEEDS = 10;
+const EXTENSION_KEYS = ["batch", "weightDecay", "aTeacher", "aInit", "gammaA", "activation", "activationTeacher"] as const;
 const LEVELS = [0.1, 0.5, 0.9];
 
 /**
@@ -35,12 +39,15 @@ const LEVELS = [0.1, 0.5, 0.9];
  */
 export async function compare(options: CompareOptions = {}): Promise<Comparison> {
   const start = performance.now();
-  const { mode = "finite-d", integrator, rtol, atol, onProgress, ...simOptions } = options;
+  const { mode = "finite-d", integrator, rtol, atol, psi, mcSamples, mcSeed, onProgress, ...simOptions } = options;
+  const solver = Object.fromEntries(Object.entries({ integrator, rtol, atol, psi, mcSamples, mcSeed }).filter(([, v]) => v !== undefined));
+  // the model's extensions go to the ODE as they are (the second layer, mini-batches, weight decay, activations)
+  const extensions = Object.fromEntries(EXTENSION_KEYS.filter((key) => simOptions[key] !== undefined).map((key) => [key, simOptions[key]]));
   const sim = { ...simOptions, seeds: simOptions.seeds ?? DEFAULT_SEEDS, quantiles: LEVELS };
   // every option checked before any work (the ODE's too: a red point has no ODE to compare with)
   resolveSimulate(sim);
   const { method: _method, seeds: _seeds, ...odeModel } = simOptions;
-  resolveOde({ ...odeModel, mode, integrator, rtol, atol });
+  resolveOde({ ...odeModel, mode, ...solver });
   const first = await simulate({ ...sim, onProgress });
   const { d, k, kappa, gamma0, delta, noise, timeScale } = first.params;
   const ode = await solveOde({
@@ -54,9 +61,8 @@ export async function compare(options: CompareOptions = {}): Promise<Comparison>
     init: { Q0: first.Q[0], M0: first.M[0], P: first.P },
     times: first.t.slice(1),
     mode,
-    integrator,
-    rtol,
-    atol,
+    ...solver,
+    ...extensions,
   });
   const ensemble = first.ensemble ?? {
     seeds: [first.params.seed],

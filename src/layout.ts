@@ -145,10 +145,34 @@ export enum Slot {
   SECOND_WORK_PTR = 62,
   /** ODE: 1 when the state ends with the p entries of a (the second layer is trained) */
   TRAIN_A = 63,
+  /** the students' activation: `Activation` (0, erf, in the paper) */
+  ACT_STUDENT = 64,
+  /** the teachers' activation: `Activation` */
+  ACT_TEACHER = 65,
+  /** ODE: 1 when ψ is estimated by Monte Carlo over the fixed sample set at MC_PTR (driftmc.ts) */
+  PSI_MC = 66,
+  /** ODE, Monte-Carlo ψ: number of samples S (each r = p + k standard normals) */
+  MC_SAMPLES = 67,
+  /** ODE, Monte-Carlo ψ: byte address of the samples (S × r) */
+  MC_PTR = 68,
+  /** ODE, Monte-Carlo ψ: byte address of the work space (Cholesky factor, fields, sums) */
+  MC_WORK_PTR = 69,
+  /** ODE, Monte-Carlo ψ: byte address where an evaluation also writes Σ_s (per-sample ψ)² (0: not asked) */
+  MC_SQUARES_PTR = 70,
+}
+
+/** Activations of the hidden units (Slot.ACT_STUDENT, Slot.ACT_TEACHER). */
+export enum Activation {
+  /** σ(u) = erf(u/√2), the paper's */
+  ERF = 0,
+  /** σ(u) = max(0, u), σ'(u) = 1 for u > 0, else 0 */
+  RELU = 1,
+  /** σ(u) = u */
+  LINEAR = 2,
 }
 
 /** Number of 8-byte header slots. */
-export const HEADER_SLOTS = 64;
+export const HEADER_SLOTS = 80;
 
 /** Values of the STATUS slot. */
 export enum Status {
@@ -189,4 +213,6 @@ export const SCRATCH_VECTORS = 12;
 export enum Stream {
   SGD = 0,
   INIT = 1,
+  /** the fixed sample set of the Monte-Carlo ψ */
+  MC = 2,
 }

@@ -19,6 +19,8 @@ export interface Sizes {
   batch?: number;
   /** ODE: the state carries the second layer a (p more entries) */
   trainA?: boolean;
+  /** ODE: the number of samples of the Monte-Carlo ψ (0: closed forms) */
+  mcSamples?: number;
 }
 
 /** Byte addresses of the regions (16-byte aligned) and the total size. */
@@ -58,6 +60,9 @@ export interface Layout {
   a: number;
   aStar: number;
   secondWork: number;
+  mc: number;
+  mcWork: number;
+  mcSamples: number;
   /** mini-batch size B */
   batch: number;
   /** the ODE state ends with a */
@@ -121,7 +126,10 @@ export function layoutOf(sizes: Sizes, header: number): Layout {
   const a = take(p);
   const aStar = take(k);
   const secondWork = take(direct || chain ? batch * (p + 1) : 0);
-  return { d, p, k, row, n, outputs, header, rng, W, Wstar, x, fields, coef, Q, M, P, y, tOut, yOut, omega, driftWork, scratch, bdfD, jac, lu, pivot, test, chol, z, gram, a, aStar, secondWork, batch, trainA, end: at };
+  const mcSamples = ode ? (sizes.mcSamples ?? 0) : 0;
+  const mc = take(mcSamples * r);
+  const mcWork = take(mcSamples > 0 ? r * r + 3 * r + 2 * p + 2 * n : 0);
+  return { d, p, k, row, n, outputs, header, rng, W, Wstar, x, fields, coef, Q, M, P, y, tOut, yOut, omega, driftWork, scratch, bdfD, jac, lu, pivot, test, chol, z, gram, a, aStar, secondWork, mc, mcWork, mcSamples, batch, trainA, end: at };
 }
 
 /** Bytes the buffer needs for `sizes`, excluding Wasm static data (for the memory check). */
@@ -171,6 +179,10 @@ export function writeLayout(f64: Float64Array, layout: Layout): void {
     [Slot.ASTAR_PTR, layout.aStar],
     [Slot.SECOND_WORK_PTR, layout.secondWork],
     [Slot.TRAIN_A, layout.trainA ? 1 : 0],
+    [Slot.PSI_MC, layout.mcSamples > 0 ? 1 : 0],
+    [Slot.MC_SAMPLES, layout.mcSamples],
+    [Slot.MC_PTR, layout.mc],
+    [Slot.MC_WORK_PTR, layout.mcWork],
   ];
   for (const [slot, value] of slots) f64[h + slot] = value;
   f64.fill(1, layout.a / 8, layout.a / 8 + layout.p);

@@ -1,7 +1,7 @@
 // see: theory.md §8–9 — the deterministic limit: the order-parameter ODEs dM/dt = a1·G^M,
 // dQ/dt = a1·(G^Q + G^Qᵀ) + a2·Φ, with P fixed; ψ in assembly/drift.ts, integrators in assembly/integrate.ts.
 // d input dimension, p student and k teacher hidden units, Q (p×p), M (p×k), P (k×k), t the region's clock.
-import { Method, Slot, Status } from "./layout.js";
+import { Activation, Method, Slot, Status, Stream } from "./layout.js";
 import { createEngine, riskOfState, setSlot, slotValue, type Engine } from "./engine.js";
 import { stateSize } from "./memory.js";
 import { prepareInit, writeInitialWeights } from "./init.js";
@@ -10,6 +10,8 @@ import type { OdeResult } from "./result.js";
 import { VERSION } from "./version.js";
 
 const INTEGRATORS = { bdf: Method.BDF, dopri5: Method.DOPRI5, euler: Method.EULER } as const;
+/** The activations' codes in the header (src/layout.ts `Activation`). */
+export const ACTIVATION_CODES = { erf: Activation.ERF, relu: Activation.RELU, linear: Activation.LINEAR } as const;
 /** Steps per Wasm call between two progress reports. */
 const STEPS_PER_CALL = 25;
 
@@ -21,7 +23,7 @@ const STEPS_PER_CALL = 25;
 export async function solveOde(options?: OdeOptions): Promise<OdeResult> {
   const r = resolveOde(options);
   const { Q0, M0, P } = await initialOverlaps(r);
-  const engine = await createEngine(r.backend, { d: 0, p: r.p, k: r.k, outputs: r.times.length + 1, trainA: r.gammaA > 0 });
+  const engine = await createEngine(r.backend, { d: 0, p: r.p, k: r.k, outputs: r.times.length + 1, trainA: r.gammaA > 0, mcSamples: r.mcSamples });
   return integrate(engine, r, Q0, M0, P, options?.onProgress);
 }
 
@@ -78,6 +80,8 @@ async function integrate(
     [Slot.NOISE, r.noise],
     [Slot.WEIGHT_DECAY, r.weightDecay],
     [Slot.GAMMA_A, r.gammaA],
+    [Slot.ACT_STUDENT, ACTIVATION_CODES[r.activation]],
+    [Slot.ACT_TEACHER, ACTIVATION_CODES[r.activationTeacher]],
     [Slot.A1, r.a1Used],
     [Slot.A2, r.a2Used],
     [Slot.METHOD, INTEGRATORS[r.integrator]],
@@ -90,6 +94,8 @@ async function integrate(
   if (!Number.isFinite(riskOfState(engine, layout.y))) {
     throw new OptionError("init", "gives a non-finite risk (overlaps too large)", r.init ?? "(random)");
   }
+  if (r.mcSamples > 0) drawMonteCarloSamples(engine, r.mcSeed);
+  const errorAtStart = r.mcSamples > 0 ? monteCarloError(engine, layout.y) : undefined;
   engine.odeInit();
   let status = Status.RUNNING;
   const tEnd = times[times.length - 1];
@@ -130,6 +136,10 @@ async function integrate(
       aTeacher: r.aTeacher,
       aInit: r.aInit,
       gammaA: r.gammaA,
+      activation: r.activation,
+      activationTeacher: r.activationTeacher,
+      psi: r.psi,
+      ...(r.mcSamples > 0 ? { mcSamples: r.mcSamples, mcSeed: r.mcSeed } : {}),
     },
     t: times.slice(0, reached),
     risk: [],
@@ -161,8 +171,51 @@ async function integrate(
         ? { t, quantity: componentName(slotValue(engine, Slot.FAIL_INDEX), p, k), reason: `${componentName(slotValue(engine, Slot.FAIL_INDEX), p, k)} became non-finite after t = ${t} (blow-up)` }
         : { t, reason: `the step size fell below the resolution of t at t = ${t} (the solution is too stiff or blows up there)` };
   }
+  if (errorAtStart && reached > 0) {
+    const end = monteCarloError(engine, layout.yOut + (reached - 1) * n * 8);
+    result.monteCarlo = {
+      samples: r.mcSamples,
+      seed: r.mcSeed,
+      standardError: { start: errorAtStart.standardError, end: end.standardError },
+      relativeError: { start: errorAtStart.relative, end: end.relative },
+    };
+  }
   result.meta.elapsedMs = performance.now() - start;
   return result;
+}
+
+/** The fixed sample set of the Monte-Carlo ψ: S/2 vectors of r standard normals from the seed's MC stream, then their negatives. */
+function drawMonteCarloSamples(engine: Engine, seed: number): void {
+  const { layout, f64 } = engine;
+  const half = (layout.mcSamples / 2) * (layout.p + layout.k);
+  engine.seed(seed, Stream.MC);
+  engine.normals(layout.mc, half);
+  const at = layout.mc / 8;
+  for (let i = 0; i < half; i++) f64[at + half + i] = -f64[at + i];
+}
+
+/**
+ * The statistical error of the Monte-Carlo ψ at the state at byte address `ptr`: the RMS over the components of
+ * se_i = √((mean of squares − ψ_i²)/S) (the antithetic pairs make it an upper bound), and ‖se‖/‖ψ‖ (which grows
+ * near a fixed point, where ψ → 0). Uses the scratch vectors.
+ */
+function monteCarloError(engine: Engine, ptr: number): { standardError: number; relative: number } {
+  const { layout, f64 } = engine;
+  const n = layout.n;
+  const dy = layout.scratch;
+  const squares = layout.scratch + n * 8;
+  f64.copyWithin(layout.scratch / 8 + 2 * n, ptr / 8, ptr / 8 + n); // the state, where evaluating cannot move it
+  setSlot(engine, Slot.MC_SQUARES_PTR, squares);
+  engine.driftEval(layout.scratch + 2 * n * 8, dy);
+  setSlot(engine, Slot.MC_SQUARES_PTR, 0);
+  let se2 = 0;
+  let norm2 = 0;
+  for (let i = 0; i < n; i++) {
+    const mean = f64[dy / 8 + i];
+    se2 += Math.max(0, f64[squares / 8 + i] - mean * mean) / layout.mcSamples;
+    norm2 += mean * mean;
+  }
+  return { standardError: Math.sqrt(se2 / n), relative: norm2 > 0 ? Math.sqrt(se2 / norm2) : 0 };
 }
 
 /** The packed ODE state: Q's upper triangle row by row, then M row by row. */

@@ -56,6 +56,8 @@ export async function phaseDiagram(options: PhaseDiagramOptions = {}): Promise<P
     weightDecay: pointOptions.weightDecay ?? 0,
     aTeacher: pointOptions.aTeacher ?? 1,
     gammaA: pointOptions.gammaA ?? 0,
+    activation: pointOptions.activation ?? "erf",
+    activationTeacher: pointOptions.activationTeacher ?? pointOptions.activation ?? "erf",
     kappa: axis(kappa ?? PHASE_DEFAULTS.kappa),
     delta: axis(delta ?? PHASE_DEFAULTS.delta),
   };

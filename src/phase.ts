@@ -4,7 +4,7 @@
 import { simulate } from "./simulate.js";
 import { solveOde } from "./ode.js";
 import { regionOf, timeExponentOf, type Region } from "./regions.js";
-import { OptionError } from "./validate.js";
+import { OptionError, type ActivationName } from "./validate.js";
 import type { WasmBuild } from "./wasm.js";
 import { pow } from "./detmath.js";
 
@@ -38,6 +38,9 @@ export interface PhasePointOptions {
   aTeacher?: number | number[];
   /** learning-rate factor of the student's second layer (default 0: a = 1 fixed) */
   gammaA?: number;
+  /** the students' and the teachers' activations (default erf) */
+  activation?: ActivationName;
+  activationTeacher?: ActivationName;
 }
 
 export const PHASE_DEFAULTS = {
@@ -118,8 +121,8 @@ export async function phasePoint(o: PhasePointOptions): Promise<PhasePoint> {
   const stepBudget = Math.floor(budget / batch);
   const stepsFixed = Math.max(1, Math.round(samplesFixed / batch));
   const extensions = Object.fromEntries(
-    (["batch", "weightDecay", "aTeacher", "gammaA"] as const).filter((key) => o[key] !== undefined).map((key) => [key, o[key]]),
-  ) as Pick<PhasePointOptions, "batch" | "weightDecay" | "aTeacher" | "gammaA">;
+    (["batch", "weightDecay", "aTeacher", "gammaA", "activation", "activationTeacher"] as const).filter((key) => o[key] !== undefined).map((key) => [key, o[key]]),
+  ) as Pick<PhasePointOptions, "batch" | "weightDecay" | "aTeacher" | "gammaA" | "activation" | "activationTeacher">;
   const region = regionOf(o.kappa, o.delta);
   const exponent = timeExponentOf(region, o.kappa, o.delta);
   const timeScale = exponent === undefined ? "d" : "region";

@@ -33,6 +33,8 @@ export const paramsSchema = z
     aTeacher: z.array(z.number()).optional().describe("the teacher's second layer a* (k): f*(x) = (1/k) Σ_r a*_r σ(λ*_r)"),
     aInit: z.array(z.number()).optional().describe("the student's second layer at t = 0 (p)"),
     gammaA: z.number().min(0).optional().describe("learning-rate factor of the student's second layer: γ_a = gammaA·γ/d (0: fixed)"),
+    activation: z.enum(["erf", "relu", "linear"]).default("erf").describe("the students' activation"),
+    activationTeacher: z.enum(["erf", "relu", "linear"]).default("erf").describe("the teachers' activation"),
   })
   .describe("every resolved value of the run");
 
@@ -115,6 +117,11 @@ export const odeParamsSchema = z
     aTeacher: paramsSchema.shape.aTeacher,
     aInit: paramsSchema.shape.aInit,
     gammaA: paramsSchema.shape.gammaA,
+    activation: paramsSchema.shape.activation,
+    activationTeacher: paramsSchema.shape.activationTeacher,
+    psi: z.enum(["closed-form", "monte-carlo"]).default("closed-form").describe("how ψ was evaluated"),
+    mcSamples: z.number().int().optional().describe("Monte-Carlo ψ: the size of its fixed sample set"),
+    mcSeed: z.number().int().optional().describe("Monte-Carlo ψ: the seed of its sample set"),
   })
   .describe("every resolved value of the integration");
 
@@ -127,6 +134,15 @@ export const odeResultSchema = z
     M: resultSchema.shape.M,
     P: resultSchema.shape.P,
     a: resultSchema.shape.a,
+    monteCarlo: z
+      .object({
+        samples: z.number().int(),
+        seed: z.number().int(),
+        standardError: z.object({ start: z.number(), end: z.number() }).describe("RMS over the components of the standard error of ψ, at the first and the last output"),
+        relativeError: z.object({ start: z.number(), end: z.number() }).describe("‖standard error of ψ‖/‖ψ‖ at the first and the last output (large near a fixed point, where ψ → 0)"),
+      })
+      .optional()
+      .describe("Monte-Carlo ψ: its sample set and its statistical error"),
     status: z.enum(["ok", "diverged"]).describe('"diverged": a blow-up or a step-size underflow; the arrays stop at the last output reached'),
     failure: z
       .object({

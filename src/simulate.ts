@@ -10,6 +10,7 @@ import type { SimulationParams, SimulationResult } from "./result.js";
 import { curveStatistics } from "./stats.js";
 import { VERSION } from "./version.js";
 import { pow } from "./detmath.js";
+import { ACTIVATION_CODES } from "./ode.js";
 
 /** Work per chunk of samples between two Wasm calls (≈ a few ms; progress and output granularity). */
 const CHUNK_WORK = 2 ** 23;
@@ -88,6 +89,8 @@ async function createStepper(r: Resolved): Promise<Stepper> {
   setSlot(engine, Slot.NOISE, r.noise);
   setSlot(engine, Slot.WEIGHT_DECAY, r.weightDecay);
   setSlot(engine, Slot.GAMMA_A, r.gammaA);
+  setSlot(engine, Slot.ACT_STUDENT, ACTIVATION_CODES[r.activation]);
+  setSlot(engine, Slot.ACT_TEACHER, ACTIVATION_CODES[r.activationTeacher]);
   engine.f64.set(r.aTeacher, engine.layout.aStar / 8);
   return {
     engine,
@@ -220,6 +223,8 @@ function paramsOf(r: Resolved): SimulationParams {
     aTeacher: r.aTeacher,
     aInit: r.aInit,
     gammaA: r.gammaA,
+    activation: r.activation,
+    activationTeacher: r.activationTeacher,
   };
 }
 

@@ -75,6 +75,10 @@ export interface SimulateOptions {
   aInit?: number | number[];
   /** learning-rate factor of the student's second layer: γ_a = gammaA·γ/d, da/dt = gammaA·a1·E[e σ(λ)] (default 0: a fixed) */
   gammaA?: number;
+  /** the students' activation (default "erf": σ(u) = erf(u/√2), the paper's) */
+  activation?: ActivationName;
+  /** the teachers' activation (default: the students') */
+  activationTeacher?: ActivationName;
   /** "direct" (SGD on the weights), "chain" (the exact reduced chain on Ω) or "auto" (the cheaper one) */
   method?: SimMethod;
   /** run this many seeds (seed, seed + 1, …) from the same initial condition and add their statistics */
@@ -97,6 +101,14 @@ export interface Output {
   Q: number[][];
   M: number[][];
 }
+
+/** Activations of the hidden units: erf(u/√2) (the paper's), max(0, u), u. */
+export const ACTIVATIONS = ["erf", "relu", "linear"] as const;
+export type ActivationName = (typeof ACTIVATIONS)[number];
+
+/** How solveOde evaluates ψ: the closed-form integrals (erf only) or Monte Carlo over a fixed sample set. */
+export const PSI_METHODS = ["closed-form", "monte-carlo"] as const;
+export type PsiMethod = (typeof PSI_METHODS)[number];
 
 /** Simulation methods; both are exact in law (theory.md §7). */
 export const SIM_METHODS = ["direct", "chain", "auto"] as const;
@@ -135,6 +147,12 @@ export interface OdeOptions extends Omit<SimulateOptions, "backend" | "onProgres
   atol?: number;
   /** Euler's fixed step */
   step?: number;
+  /** ψ by "closed-form" integrals (default for erf) or by "monte-carlo" (default, and the only way so far, for other activations) */
+  psi?: PsiMethod;
+  /** Monte-Carlo ψ: the number of samples of the fixed sample set (even, default 20000) */
+  mcSamples?: number;
+  /** Monte-Carlo ψ: the seed of the sample set (default: `seed`) */
+  mcSeed?: number;
   backend?: Exclude<Backend, "js">;
   onProgress?: (progress: OdeProgress) => void;
 }
@@ -151,6 +169,10 @@ export type ResolvedOde = Model & {
   /** the prefactors the integration uses (the region's limit may zero one of a1, a2; a2 is divided by B) */
   a1Used: number;
   a2Used: number;
+  psi: PsiMethod;
+  /** samples of the Monte-Carlo ψ (0 with closed forms) */
+  mcSamples: number;
+  mcSeed: number;
   backend: Exclude<Backend, "js">;
 };
 
@@ -172,23 +194,41 @@ export function resolveOde(options: OdeOptions | undefined): ResolvedOde {
   const outputs = (o.times?.length ?? o.points ?? DEFAULTS.points) + 1;
   checkMemory(bufferBytes({ d: 0, p, k, outputs, trainA: model.gammaA > 0 }), "ODE state, Jacobian", model);
   const mode = o.mode ?? "limit";
-  const rtol = o.rtol ?? ODE_DEFAULTS.rtol;
+  // the Monte-Carlo ψ is only continuous (ReLU: a sample crossing 0 jumps it by O(1/S)) and its error is ~1/√S:
+  // Dormand–Prince at rtol 1e-5 follows it (BDF at 1e-8 crawls across the jumps)
+  const mcDefaults = o.psi === "monte-carlo" || (o.psi === undefined && !(model.activation === model.activationTeacher && model.activation !== "relu"));
+  const integrator = o.integrator ?? (mcDefaults ? "dopri5" : "bdf");
+  const rtol = o.rtol ?? (mcDefaults ? ODE_DEFAULTS.mcRtol : ODE_DEFAULTS.rtol);
   if (o.integrator !== "euler" && o.step !== undefined) throw new OptionError("step", 'is the fixed step of integrator "euler" only', o.step);
   if (o.integrator === "euler" && (o.rtol !== undefined || o.atol !== undefined)) {
     throw new OptionError(o.rtol !== undefined ? "rtol" : "atol", 'has no effect with integrator "euler" (fixed step `step`)', o.rtol ?? o.atol);
   }
   const limit = mode === "limit";
+  // closed forms of ψ so far: both erf (theory.md §4) or both linear
+  const closed = model.activation === model.activationTeacher && model.activation !== "relu";
+  const psi = o.psi ?? (closed ? "closed-form" : "monte-carlo");
+  if (psi === "closed-form" && !closed) {
+    throw new OptionError("psi", `"closed-form" exists for erf or linear students and teachers only so far (got ${model.activation} / ${model.activationTeacher}); use "monte-carlo"`, psi);
+  }
+  if (psi !== "monte-carlo") {
+    for (const name of ["mcSamples", "mcSeed"] as const) if (o[name] !== undefined) throw new OptionError(name, 'is an option of psi "monte-carlo" only', o[name]);
+  }
+  const mcSamples = psi === "monte-carlo" ? (o.mcSamples ?? ODE_DEFAULTS.mcSamples) : 0;
+  if (mcSamples > 0) checkMemory(bufferBytes({ d: 0, p, k, outputs, trainA: model.gammaA > 0, mcSamples }), "ODE state, Jacobian, Monte-Carlo samples", model);
   return {
     ...model,
     times: outputTimes(o),
     mode,
-    integrator: o.integrator ?? "bdf",
+    integrator,
     rtol,
-    atol: o.atol ?? (o.integrator === "dopri5" ? rtol * ODE_DEFAULTS.atolPerRtol : Math.max(rtol * ODE_DEFAULTS.atolPerRtol, ODE_DEFAULTS.bdfAtolFloor)),
+    atol: o.atol ?? (integrator === "dopri5" ? rtol * ODE_DEFAULTS.atolPerRtol : Math.max(rtol * ODE_DEFAULTS.atolPerRtol, ODE_DEFAULTS.bdfAtolFloor)),
     step: o.step ?? ODE_DEFAULTS.step,
     a1Used: limit && region === "orange" ? 0 : model.a1,
     // mini-batches divide the variance term by B (README: extensions)
     a2Used: limit && region === "green" ? 0 : model.a2 / model.batch,
+    psi,
+    mcSamples,
+    mcSeed: o.mcSeed ?? model.seed,
     backend: o.backend ?? "wasm-simd",
   };
 }
@@ -216,7 +256,7 @@ function outputTimes(o: CommonOptions): number[] {
  * noise of ~1e-16, which BDF's long steps near an equilibrium (h ~ 1e4–1e5) multiply past tighter tolerances;
  * its error control would then crawl); Euler's step.
  */
-export const ODE_DEFAULTS = { rtol: 1e-8, atolPerRtol: 1e-4, bdfAtolFloor: 1e-12, step: 0.01 } as const;
+export const ODE_DEFAULTS = { rtol: 1e-8, atolPerRtol: 1e-4, bdfAtolFloor: 1e-12, step: 0.01, mcSamples: 20000, mcRtol: 1e-5 } as const;
 
 export const DEFAULTS = { d: 1000, p: 8, k: 4, delta: 0, noise: 0, tMax: 100, points: 50, seed: 0 } as const;
 /** Default first log-spaced time: tMax · TMIN_RATIO (four decades below tMax), but at least one SGD step. */
@@ -264,6 +304,8 @@ const commonFields = {
   aTeacher: z.union([num(RULES.finite), z.array(num(RULES.finite), { error: "must be a finite number or an array of them" })], { error: "must be a finite number or an array of them" }),
   aInit: z.union([num(RULES.finite), z.array(num(RULES.finite), { error: "must be a finite number or an array of them" })], { error: "must be a finite number or an array of them" }),
   gammaA: num(RULES.nonNegative, (v) => v >= 0),
+  activation: z.enum(ACTIVATIONS, { error: `must be one of ${ACTIVATIONS.map((v) => `"${v}"`).join(", ")}` }),
+  activationTeacher: z.enum(ACTIVATIONS, { error: `must be one of ${ACTIVATIONS.map((v) => `"${v}"`).join(", ")}` }),
 };
 
 const enumOf = <T extends string>(values: readonly T[]) =>
@@ -292,6 +334,9 @@ const odeSchema = z
     rtol: num("must be a finite number in (0, 1)", (v) => v > 0 && v < 1),
     atol: num(RULES.positive, (v) => v > 0),
     step: num(RULES.positive, (v) => v > 0),
+    psi: enumOf(PSI_METHODS),
+    mcSamples: num("must be an even integer in [2, 10^7]", (v) => Number.isInteger(v) && v >= 2 && v <= 1e7 && v % 2 === 0),
+    mcSeed: seed,
   })
   .partial()
   .strict();
@@ -393,6 +438,8 @@ export interface Model {
   gammaA: number;
   /** a or a* differ from the paper's 1, or a is trained: results carry `a` */
   secondLayer: boolean;
+  activation: ActivationName;
+  activationTeacher: ActivationName;
   initKind: InitKind;
   init: InitialCondition | undefined;
 }
@@ -491,6 +538,8 @@ function resolveModel(o: CommonOptions): Model {
     aInit: layerOf("aInit", o.aInit, p, "p"),
     gammaA: o.gammaA ?? 0,
     secondLayer: o.aTeacher !== undefined || o.aInit !== undefined || (o.gammaA ?? 0) > 0,
+    activation: o.activation ?? "erf",
+    activationTeacher: o.activationTeacher ?? o.activation ?? "erf",
     initKind,
     init: o.init as InitialCondition | undefined,
   };

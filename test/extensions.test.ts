@@ -167,6 +167,14 @@ describe("the extensions' flags, the same in every command that runs the model",
     expect(compare.code, compare.stderr).toBe(0);
     const c = JSON.parse(readFileSync(join(dir, "c.json"), "utf8"));
     expect(JSON.stringify(c)).toContain('"batch":4');
+    const relu = await cli(["ode", "--d", "100", "--p", "2", "--k", "1", "--t-max", "1", "--points", "2", "--activation", "relu", "--activation-teacher", "erf", "--mc-samples", "2000", "--mc-seed", "4", "--out", join(dir, "r.json")]);
+    expect(relu.code, relu.stderr).toBe(0);
+    const r = JSON.parse(readFileSync(join(dir, "r.json"), "utf8"));
+    expect(r.params).toMatchObject({ activation: "relu", activationTeacher: "erf", psi: "monte-carlo", mcSamples: 2000, mcSeed: 4, integrator: "dopri5" });
+    expect(r.monteCarlo.samples).toBe(2000);
+    const simRelu = await cli(["simulate", "--d", "100", "--p", "2", "--k", "1", "--t-max", "1", "--points", "2", "--activation", "linear", "--out", join(dir, "l.json")]);
+    expect(simRelu.code, simRelu.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "l.json"), "utf8")).params).toMatchObject({ activation: "linear", activationTeacher: "linear" });
     const bad = await cli(["simulate", "--batch", "0"]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/batch/);
@@ -269,5 +277,139 @@ describe("second layers: a* given, a trained with its own learning rate", () => 
     await expect(simulate({ p: 3, k: 2, aInit: [1, 2] })).rejects.toThrow(/`aInit` must hold one number or p = 3 numbers, not 2/);
     await expect(simulate({ gammaA: -1 })).rejects.toThrow(/`gammaA` must be a finite number ≥ 0/);
     await expect(solveOde({ aTeacher: Number.NaN })).rejects.toThrow(/`aTeacher`/);
+  });
+});
+
+describe("activations: ReLU and linear units, for students and teachers independently", () => {
+  const ACTS = ["erf", "relu", "linear"] as const;
+  const CODES = { erf: 0, relu: 1, linear: 2 } as const;
+
+  it("I2 of every pair of activations agrees with a Monte-Carlo estimate (2·10⁵ samples, |z| < 4.5; Wasm and JS)", async () => {
+    const { instantiateBuild } = await import("../src/wasm.js");
+    const { I2pair } = await import("../src/reference/integrals.js");
+    const { activation } = await import("../src/reference/activation.js");
+    const { gaussian, cholesky, randomCovariance } = await import("./gaussian.js");
+    const wasm = await instantiateBuild("wasm-simd");
+    const g = gaussian(5);
+    for (const a of ACTS) {
+      for (const b of ACTS) {
+        const C = randomCovariance(g, 2, 1.7);
+        const L = cholesky(C);
+        const closed = wasm.integralI2pair(CODES[a], CODES[b], C[0][0], C[0][1], C[1][1]);
+        expect(I2pair(CODES[a], CODES[b], C[0][0], C[0][1], C[1][1]), `${a}·${b} JS`).toBeCloseTo(closed, 14);
+        const n = 200_000;
+        let sum = 0, sum2 = 0;
+        for (let s = 0; s < n; s++) {
+          const z0 = g(), z1 = g();
+          const u = L[0][0] * z0, v = L[1][0] * z0 + L[1][1] * z1;
+          const f = activation(CODES[a], u) * activation(CODES[b], v);
+          sum += f;
+          sum2 += f * f;
+        }
+        const mean = sum / n;
+        const se = Math.sqrt((sum2 / n - mean * mean) / n);
+        expect(Math.abs(closed - mean) / se, `${a}·${b}`).toBeLessThan(4.5);
+      }
+    }
+  });
+
+  it.each([
+    ["relu", "relu"],
+    ["relu", "erf"],
+    ["linear", "erf"],
+  ] as const)("%s students, %s teachers: the chain has the law of direct SGD and the Monte-Carlo ODE follows both (40 seeds)", async (activation, activationTeacher) => {
+    const o = { d: 1000, p: 3, k: 2, noise: 1e-3, seed: 11, tMax: 20, points: 4, gamma0: 1, activation, activationTeacher };
+    const [direct, chain, ode] = await Promise.all([
+      simulate({ ...o, method: "direct", seeds: 40 }),
+      simulate({ ...o, method: "chain", seeds: 40 }),
+      solveOde({ ...o, mode: "finite-d" }),
+    ]);
+    expect(ode.params.psi).toBe("monte-carlo");
+    expect(ode.monteCarlo!.samples).toBe(20000);
+    const d = direct.ensemble!;
+    const c = chain.ensemble!;
+    for (let j = 1; j < ode.t.length; j++) {
+      expect(Math.abs(d.mean[j] - c.mean[j]) / Math.hypot(d.se[j], c.se[j]), `t = ${ode.t[j]}`).toBeLessThan(4.5);
+      // the ODE: its finite-d gap (≤ 3%, as for erf) and its Monte-Carlo error (≈ 1/√S ≈ 1%)
+      for (const e of [d, c]) expect(Math.abs(e.mean[j] - ode.risk[j]), `t = ${ode.t[j]}`).toBeLessThan(4.5 * e.se[j] + 0.03 * ode.risk[j]);
+    }
+    expect(direct.params.activation).toBe(activation);
+    expect(direct.params.activationTeacher).toBe(activationTeacher);
+  }, 90_000);
+
+  it("the Monte-Carlo ψ agrees with the closed forms (erf, linear) within its stated error, and its curve too", async () => {
+    const model = { d: 1000, p: 3, k: 2, noise: 1e-3, seed: 11, tMax: 20, points: 4, mode: "finite-d" as const };
+    for (const activation of ["erf", "linear"] as const) {
+      const [closed, mc] = await Promise.all([solveOde({ ...model, activation, rtol: 1e-10 }), solveOde({ ...model, activation, psi: "monte-carlo", mcSamples: 40000 })]);
+      expect(closed.params.psi).toBe("closed-form");
+      // the curves: within 2% everywhere (the estimated ψ is off by ~1/√S, its effect on R accumulates)
+      for (let j = 0; j < closed.t.length; j++) expect(Math.abs(mc.risk[j] / closed.risk[j] - 1), `${activation}, t = ${closed.t[j]}`).toBeLessThan(0.02);
+      expect(mc.monteCarlo!.standardError.start).toBeGreaterThan(0);
+      expect(mc.monteCarlo!.relativeError.start).toBeLessThan(0.05);
+    }
+    // ψ itself at one state: each component within 4.5 standard errors of the closed form
+    const { createEngine, setSlot } = await import("../src/engine.js");
+    const { Slot, Stream } = await import("../src/layout.js");
+    const { packState } = await import("../src/ode.js");
+    const { gaussian, randomCovariance } = await import("./gaussian.js");
+    const p = 3, k = 2, r = 5, S = 40000;
+    const C = randomCovariance(gaussian(8), r, 1.3);
+    const state = packState(C.slice(0, p).map((row) => row.slice(0, p)), C.slice(0, p).map((row) => row.slice(p)));
+    const psi = async (mc: boolean) => {
+      const e = await createEngine("wasm-simd", { d: 0, p, k, outputs: 1, mcSamples: mc ? S : 0 });
+      for (const [slot, v] of [[Slot.A1, 1.2], [Slot.A2, 0.8], [Slot.NOISE, 0.01]] as const) setSlot(e, slot, v);
+      e.f64.set(C.slice(p).flatMap((row) => row.slice(p)), e.layout.P / 8);
+      e.f64.set(state, e.layout.y / 8);
+      if (mc) {
+        e.seed(3, Stream.MC);
+        e.normals(e.layout.mc, S * r);
+        setSlot(e, Slot.MC_SQUARES_PTR, e.layout.scratch + 8 * state.length);
+      }
+      e.driftEval(e.layout.y, e.layout.scratch);
+      const at = e.layout.scratch / 8;
+      return { mean: Array.from(e.f64.subarray(at, at + state.length)), squares: Array.from(e.f64.subarray(at + state.length, at + 2 * state.length)) };
+    };
+    const [exact, estimate] = await Promise.all([psi(false), psi(true)]);
+    estimate.mean.forEach((m, i) => {
+      const se = Math.sqrt((estimate.squares[i] - m * m) / S);
+      expect(Math.abs(m - exact.mean[i]) / se, `component ${i}`).toBeLessThan(4.5);
+    });
+  }, 60_000);
+
+  it("the linear closed form of ψ equals the plain formulas (G = Σ c_a Ω_ab, Φ = Σ c_a c_b Ω_ab + Δ)", async () => {
+    const { createEngine, setSlot } = await import("../src/engine.js");
+    const { Slot } = await import("../src/layout.js");
+    const { packState } = await import("../src/ode.js");
+    const { gaussian, randomCovariance } = await import("./gaussian.js");
+    const p = 3, k = 2, r = 5;
+    const C = randomCovariance(gaussian(9), r, 1.1);
+    const e = await createEngine("wasm-scalar", { d: 0, p, k, outputs: 1 });
+    for (const [slot, v] of [[Slot.A1, 1.2], [Slot.A2, 0.8], [Slot.NOISE, 0.01], [Slot.ACT_STUDENT, 2], [Slot.ACT_TEACHER, 2]] as const) setSlot(e, slot, v);
+    e.f64.set(C.slice(p).flatMap((row) => row.slice(p)), e.layout.P / 8);
+    const state = packState(C.slice(0, p).map((row) => row.slice(0, p)), C.slice(0, p).map((row) => row.slice(p)));
+    e.f64.set(state, e.layout.y / 8);
+    e.driftEval(e.layout.y, e.layout.scratch);
+    const got = Array.from(e.f64.subarray(e.layout.scratch / 8, e.layout.scratch / 8 + state.length));
+    const c = (a: number) => (a < p ? -1 / p : 1 / k);
+    const G = (b: number) => C.reduce((s, row, a) => s + c(a) * row[b], 0);
+    const phi = C.reduce((s, row, a) => s + row.reduce((t, v, b) => t + c(a) * c(b) * v, 0), 0) + 0.01;
+    const dQ = Array.from({ length: p }, (_, j) => Array.from({ length: p }, (_, l) => 1.2 * (G(l) + G(j)) + 0.8 * phi));
+    const dM = Array.from({ length: p }, () => Array.from({ length: k }, (_, t) => 1.2 * G(p + t)));
+    expect(maxRelDiff(got, packState(dQ, dM))).toBeLessThan(1e-13);
+  });
+
+  it("simulators agree across backends with ReLU and linear units", async () => {
+    for (const method of ["direct", "chain"] as const) {
+      const o = { d: 200, p: 3, k: 2, tMax: 2, points: 3, noise: 1e-3, activation: "relu" as const, activationTeacher: "linear" as const, gamma0: 1, method };
+      const [simd, js] = await Promise.all([simulate({ ...o, backend: "wasm-simd" }), simulate({ ...o, backend: "js" })]);
+      expect(maxRelDiff(simd.risk, js.risk), method).toBeLessThan(1e-10);
+    }
+  });
+
+  it("name the option and the rule for bad values", async () => {
+    await expect(simulate({ activation: "tanh" as never })).rejects.toThrow(/`activation` must be one of "erf", "relu", "linear"/);
+    await expect(solveOde({ activation: "relu", psi: "closed-form" })).rejects.toThrow(/`psi` "closed-form" exists for erf or linear/);
+    await expect(solveOde({ psi: "monte-carlo", mcSamples: 101 })).rejects.toThrow(/`mcSamples` must be an even integer/);
+    await expect(solveOde({ mcSamples: 100 })).rejects.toThrow(/`mcSamples` is an option of psi "monte-carlo" only/);
   });
 });

@@ -4,7 +4,7 @@ import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { dirname, extname } from "node:path";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import cliProgress from "cli-progress";
-import { OptionError, formatValue, type SimulateOptions } from "../validate.js";
+import { ACTIVATIONS, OptionError, formatValue, type SimulateOptions } from "../validate.js";
 import { parseAxisText } from "../phase.js";
 
 /** Parses a flag value as a number (any further rule is checked by validate.ts). */
@@ -68,7 +68,7 @@ export type ModelFlags = Omit<SimulateOptions, "init" | "onProgress" | "backend"
   progress?: boolean;
 };
 
-const MODEL_KEYS = ["d", "p", "kappa", "k", "gamma0", "delta", "noise", "tMax", "tMin", "points", "times", "timeScale", "seed", "initSeed", "batch", "weightDecay", "aTeacher", "aInit", "gammaA"] as const;
+const MODEL_KEYS = ["d", "p", "kappa", "k", "gamma0", "delta", "noise", "tMax", "tMin", "points", "times", "timeScale", "seed", "initSeed", "batch", "weightDecay", "aTeacher", "aInit", "gammaA", "activation", "activationTeacher"] as const;
 const INIT_KEYS = ["W0", "Wstar", "Q0", "M0", "P", "A"] as const;
 
 /** Adds the model, time and initial-condition flags (names of the API options, kebab-cased). */
@@ -94,6 +94,8 @@ export function addModelOptions(command: Command, defaults: { d: number; p: numb
     .option("--a-teacher <list>", "the teacher's second layer a*: one number or k, comma-separated (default 1)", parseNumberList)
     .option("--a-init <list>", "the student's second layer at t = 0: one number or p, comma-separated (default 1)", parseNumberList)
     .option("--gamma-a <x>", "learning-rate factor of the student's second layer: γ_a = gammaA·γ/d (default 0: a fixed)", parseNumber)
+    .addOption(new Option("--activation <name>", "the students' activation (default erf: erf(u/√2), the paper's)").choices([...ACTIVATIONS]))
+    .addOption(new Option("--activation-teacher <name>", "the teachers' activation (default: the students')").choices([...ACTIVATIONS]))
     .option("--progress", "always show progress on stderr (default: on a terminal, for long runs)")
     .option("--no-progress", "never show progress");
 }

@@ -55,3 +55,17 @@ export function sigma(u: number): number {
 export function sigmaPrime(u: number): number {
   return SQRT_2_OVER_PI * Math.exp(-0.5 * u * u);
 }
+
+/** The activation `kind` (assembly/activation.ts `activation`). */
+export function activation(kind: number, u: number): number {
+  if (kind === 0) return sigma(u);
+  if (kind === 1) return u > 0 ? u : 0.0;
+  return u;
+}
+
+/** Its derivative (assembly/activation.ts `activationPrime`). */
+export function activationPrime(kind: number, u: number): number {
+  if (kind === 0) return sigmaPrime(u);
+  if (kind === 1) return u > 0 ? 1.0 : 0.0;
+  return 1.0;
+}

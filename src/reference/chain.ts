@@ -1,7 +1,7 @@
 // see: assembly/chain.ts — the exact reduced chain in plain JS: the same factorisation, the same draws in
 // the same order and the same updates, for tests and the `js` benchmark case. Formulas are documented there.
 import { Slot, Status } from "../layout.js";
-import { sigma, sigmaPrime } from "./activation.js";
+import { activation, activationPrime } from "./activation.js";
 import { riskCompute, secondLayerStep } from "./sgd.js";
 import type { ReferenceRng } from "./rng.js";
 
@@ -57,6 +57,8 @@ export function chainRun(f64: Float64Array, u32: Uint32Array, h: number, rng: Re
   const Astar = at(f64, h, Slot.ASTAR_PTR);
   const work = at(f64, h, Slot.SECOND_WORK_PTR);
   const gammaA = f64[h + Slot.GAMMA_A];
+  const actS = f64[h + Slot.ACT_STUDENT];
+  const actT = f64[h + Slot.ACT_TEACHER];
   const bartlett = gram + batch * batch;
   const rngWord = (f64[h + Slot.RNG_PTR] / 4) | 0;
   const gamma = f64[h + Slot.GAMMA];
@@ -87,17 +89,17 @@ export function chainRun(f64: Float64Array, u32: Uint32Array, h: number, rng: Re
         fieldSum += v;
       }
       let teacher = 0;
-      for (let t = 0; t < k; t++) teacher += f64[Astar + t] * sigma(f64[u + p + t]);
+      for (let t = 0; t < k; t++) teacher += f64[Astar + t] * activation(actT, f64[u + p + t]);
       let student = 0;
       for (let j = 0; j < p; j++) {
-        const s = sigma(f64[u + j]);
+        const s = activation(actS, f64[u + j]);
         f64[work + b * p + j] = s;
         student += f64[A + j] * s;
       }
       const e = teacher * invK + sqrtNoise * zeta - student * invP;
       if (!Number.isFinite(e)) fieldSum = e;
       f64[work + batch * p + b] = e;
-      for (let j = 0; j < p; j++) f64[G + b * p + j] = e * f64[A + j] * sigmaPrime(f64[u + j]);
+      for (let j = 0; j < p; j++) f64[G + b * p + j] = e * f64[A + j] * activationPrime(actS, f64[u + j]);
     }
     const free = d - rank;
     for (let b = 0; b < batch; b++) {

@@ -12,6 +12,7 @@ function clampUnit(v: number): number {
 
 /** dy = ψ(y) (assembly/drift.ts `driftEval`); y, dy and the header h are element indices into f64. */
 export function driftEval(f64: Float64Array, h: number, y: number, dy: number): void {
+  if (f64[h + Slot.PSI_MC] !== 0) throw new Error("the Monte-Carlo ψ runs in the Wasm builds only (assembly/driftmc.ts)");
   const p = f64[h + Slot.P] | 0;
   const k = f64[h + Slot.K] | 0;
   const n = f64[h + Slot.N] | 0;

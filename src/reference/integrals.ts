@@ -9,6 +9,24 @@ export function I2(c11: number, c12: number, c22: number): number {
 }
 
 /** J2(C11, C12, C22) = E[σ'(u1) σ'(u2)]. */
+/** E[σ_a(u1) σ_b(u2)] for pairs of activations (assembly/integrals.ts `I2pair`). */
+export function I2pair(a: number, b: number, c11: number, c12: number, c22: number): number {
+  if (a > b) return I2pair(b, a, c22, c12, c11);
+  if (a === 0) {
+    if (b === 0) return I2(c11, c12, c22);
+    if (b === 1) return (0.3989422804014327 * c12) / Math.sqrt(1.0 + c11);
+    return (0.7978845608028654 * c12) / Math.sqrt(1.0 + c11);
+  }
+  if (a === 1) {
+    if (b === 2) return 0.5 * c12;
+    const v = c11 * c22;
+    if (!(v > 0)) return 0.0;
+    const s = Math.sqrt(v);
+    return 0.15915494309189535 * (Math.sqrt(Math.max(0.0, v - c12 * c12)) + c12 * (Math.PI - Math.acos(clampUnit(c12 / s))));
+  }
+  return c12;
+}
+
 export function J2(c11: number, c12: number, c22: number): number {
   return TWO_OVER_PI / Math.sqrt((1.0 + c11) * (1.0 + c22) - c12 * c12);
 }

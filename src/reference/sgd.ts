@@ -2,7 +2,7 @@
 // the same flat layout (src/layout.ts), the same random stream and the scalar loop order of the Wasm build.
 // Typed arrays are passed as arguments: V8 optimises that shape best (TOOLCHAIN.md §3).
 import { Slot, Status } from "../layout.js";
-import { sigma, sigmaPrime } from "./activation.js";
+import { activation, activationPrime } from "./activation.js";
 import { riskOf } from "./risk.js";
 import type { ReferenceRng } from "./rng.js";
 
@@ -36,6 +36,8 @@ export function sgdRun(f64: Float64Array, u32: Uint32Array, h: number, rng: Refe
   const rate = gamma / (p * sqrtD) / batch;
   const decay = 1.0 - (gamma * f64[h + Slot.WEIGHT_DECAY]) / (p * d);
   const gammaA = f64[h + Slot.GAMMA_A];
+  const actS = f64[h + Slot.ACT_STUDENT];
+  const actT = f64[h + Slot.ACT_TEACHER];
   const rateA = (gammaA * gamma) / d / (p * batch);
   const sqrtNoise = Math.sqrt(f64[h + Slot.NOISE]);
   const invP = 1.0 / p;
@@ -55,13 +57,13 @@ export function sgdRun(f64: Float64Array, u32: Uint32Array, h: number, rng: Refe
       for (let r = 0; r < k; r++) {
         const lam = f64[fields + p + r];
         fieldSum += lam;
-        teacher += f64[Astar + r] * sigma(lam);
+        teacher += f64[Astar + r] * activation(actT, lam);
       }
       let student = 0;
       for (let i = 0; i < p; i++) {
         const lam = f64[fields + i];
         fieldSum += lam;
-        const s = sigma(lam);
+        const s = activation(actS, lam);
         f64[work + b * p + i] = s;
         student += f64[A + i] * s;
       }
@@ -72,7 +74,7 @@ export function sgdRun(f64: Float64Array, u32: Uint32Array, h: number, rng: Refe
       }
       f64[work + batch * p + b] = e;
       const re = rate * e;
-      for (let i = 0; i < p; i++) f64[coef + i] = re * f64[A + i] * sigmaPrime(f64[fields + i]);
+      for (let i = 0; i < p; i++) f64[coef + i] = re * f64[A + i] * activationPrime(actS, f64[fields + i]);
     }
     if (status !== Status.OK) break;
     if (gammaA !== 0) secondLayerStep(f64, A, work, rateA, p, batch);
@@ -131,7 +133,7 @@ export function overlapsCompute(f64: Float64Array, h: number): number {
 
 /** Risk of the Q, M, P in the buffer, also written into Slot.RISK (assembly/overlaps.ts `riskCompute`). */
 export function riskCompute(f64: Float64Array, h: number): number {
-  const risk = riskOf(f64, at(f64, h, Slot.Q_PTR), at(f64, h, Slot.M_PTR), at(f64, h, Slot.P_PTR), at(f64, h, Slot.A_PTR), at(f64, h, Slot.ASTAR_PTR), f64[h + Slot.P] | 0, f64[h + Slot.K] | 0);
+  const risk = riskOf(f64, at(f64, h, Slot.Q_PTR), at(f64, h, Slot.M_PTR), at(f64, h, Slot.P_PTR), at(f64, h, Slot.A_PTR), at(f64, h, Slot.ASTAR_PTR), f64[h + Slot.P] | 0, f64[h + Slot.K] | 0, f64[h + Slot.ACT_STUDENT], f64[h + Slot.ACT_TEACHER]);
   f64[h + Slot.RISK] = risk;
   return risk;
 }

@@ -4,11 +4,11 @@ import { compare, comparisonCsv, DEFAULT_SEEDS, type Comparison, type CompareOpt
 import { DEFAULTS, SIM_METHODS } from "../../validate.js";
 import { toJson } from "../../export.js";
 import { addModelOptions, checkOutputs, fail, modelOptions, parseNumber, progress, writeOutputs, type ModelFlags, type Writers } from "../options.js";
-import { addSolverOptions } from "./ode.js";
+import { addSolverOptions, SOLVER_KEYS } from "./ode.js";
 
 const WRITERS: Writers<Comparison> = { ".json": toJson, ".csv": comparisonCsv };
 
-type Flags = ModelFlags & Pick<CompareOptions, "seeds" | "method" | "mode" | "integrator" | "rtol" | "atol">;
+type Flags = ModelFlags & Pick<CompareOptions, "seeds" | "method" | "mode" | "integrator" | "rtol" | "atol" | "psi" | "mcSamples" | "mcSeed">;
 
 export function compareCommand(): Command {
   return addSolverOptions(
@@ -33,7 +33,7 @@ export function compareCommand(): Command {
 async function runCompare(flags: Flags): Promise<void> {
   checkOutputs(flags.out, WRITERS);
   const options = (await modelOptions(flags)) as CompareOptions;
-  for (const key of ["seeds", "method", "mode", "integrator", "rtol", "atol"] as const) {
+  for (const key of ["seeds", "method", ...SOLVER_KEYS] as const) {
     if (flags[key] !== undefined) (options as Record<string, unknown>)[key] = flags[key];
   }
   const bar = progress(flags, "compare |{bar}| {percentage}% | {value}/{total} samples (all seeds) | ETA {eta_formatted}");

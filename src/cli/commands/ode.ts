@@ -3,23 +3,29 @@ import { Command, Option } from "commander";
 import { solveOde } from "../../ode.js";
 import type { OdeResult } from "../../result.js";
 import { BACKENDS } from "../../engine.js";
-import { DEFAULTS, ODE_DEFAULTS, ODE_INTEGRATORS, ODE_MODES, type OdeOptions } from "../../validate.js";
+import { DEFAULTS, ODE_DEFAULTS, ODE_INTEGRATORS, ODE_MODES, PSI_METHODS, type OdeOptions } from "../../validate.js";
 import { toCsv, toJson, toOdeTable } from "../../export.js";
 import { addModelOptions, checkOutputs, fail, modelOptions, parseNumber, progress, writeOutputs, type ModelFlags, type Writers } from "../options.js";
 import { EXIT_DIVERGED } from "./simulate.js";
 
 const WRITERS: Writers<OdeResult> = { ".json": toJson, ".csv": toCsv };
 
-type Flags = ModelFlags & Pick<OdeOptions, "mode" | "integrator" | "rtol" | "atol" | "step" | "backend">;
+type Flags = ModelFlags & Pick<OdeOptions, "mode" | "integrator" | "rtol" | "atol" | "step" | "backend" | "psi" | "mcSamples" | "mcSeed">;
+
+/** The solver flags `ode` and `compare` hand to the API as they are. */
+export const SOLVER_KEYS = ["mode", "integrator", "rtol", "atol", "psi", "mcSamples", "mcSeed"] as const;
 
 /** The solver flags of `ode` and `compare`. */
 export function addSolverOptions(command: Command, defaultMode: string): Command {
   return command
     .addOption(new Option("--mode <mode>", `terms kept: "limit" (the region's limit) or "finite-d" (both, at this d) (default ${defaultMode})`).choices([...ODE_MODES]))
-    .addOption(new Option("--integrator <name>", "ODE integrator (default bdf)").choices([...ODE_INTEGRATORS]))
-    .option("--rtol <x>", `relative tolerance (default ${ODE_DEFAULTS.rtol})`, parseNumber)
+    .addOption(new Option("--integrator <name>", "ODE integrator (default bdf; dopri5 with --psi monte-carlo)").choices([...ODE_INTEGRATORS]))
+    .option("--rtol <x>", `relative tolerance (default ${ODE_DEFAULTS.rtol}; ${ODE_DEFAULTS.mcRtol} with --psi monte-carlo)`, parseNumber)
     .option("--atol <x>", `absolute tolerance (default rtol·${ODE_DEFAULTS.atolPerRtol}, at least ${ODE_DEFAULTS.bdfAtolFloor} for bdf)`, parseNumber)
-    .option("--step <x>", `fixed step of --integrator euler (default ${ODE_DEFAULTS.step})`, parseNumber);
+    .option("--step <x>", `fixed step of --integrator euler (default ${ODE_DEFAULTS.step})`, parseNumber)
+    .addOption(new Option("--psi <method>", "ψ by closed forms (erf or linear units) or by Monte Carlo over a fixed sample set (any activations; the default for the others)").choices([...PSI_METHODS]))
+    .option("--mc-samples <n>", `Monte-Carlo ψ: samples of its fixed set, even (default ${ODE_DEFAULTS.mcSamples})`, parseNumber)
+    .option("--mc-seed <n>", "Monte-Carlo ψ: seed of its sample set (default: --seed)", parseNumber);
 }
 
 export function odeCommand(): Command {
@@ -44,7 +50,7 @@ export function odeCommand(): Command {
 async function runOde(flags: Flags): Promise<number> {
   checkOutputs(flags.out, WRITERS);
   const options = (await modelOptions(flags)) as OdeOptions;
-  for (const key of ["mode", "integrator", "rtol", "atol", "step", "backend"] as const) {
+  for (const key of [...SOLVER_KEYS, "step", "backend"] as const) {
     if (flags[key] !== undefined) (options as Record<string, unknown>)[key] = flags[key];
   }
   const bar = progress(flags, "ODE |{bar}| {percentage}% | t = {t} | {steps} steps");

@@ -1,5 +1,6 @@
 // see: README.md (phase diagram) — `sgd-phase phase-diagram`: the (κ, δ) plane computed point by point.
-import { Command } from "commander";
+import { Command, Option } from "commander";
+import { ACTIVATIONS } from "../../validate.js";
 import { phaseDiagram, type PhaseDiagramOptions } from "../../phase-diagram.js";
 import { PHASE_DEFAULTS, type PhasePoint } from "../../phase.js";
 import { fail, parseAxis, parseNumber, parseNumberList, progress } from "../options.js";
@@ -24,6 +25,8 @@ export function addPhaseOptions(command: Command): Command {
     .option("--weight-decay <x>", "weight decay λ ≥ 0: w ← (1 − γλ/(p d)) w + … per step (default 0)", parseNumber)
     .option("--a-teacher <list>", "the teacher's second layer a*: one number or k, comma-separated (default 1)", parseNumberList)
     .option("--gamma-a <x>", "learning-rate factor of the student's second layer: γ_a = gammaA·γ/d (default 0: a fixed)", parseNumber)
+    .addOption(new Option("--activation <name>", "the students' activation (default erf)").choices([...ACTIVATIONS]))
+    .addOption(new Option("--activation-teacher <name>", "the teachers' activation (default: the students')").choices([...ACTIVATIONS]))
     .option("--no-ode", "do not integrate the limit ODE at each point")
     .option("--workers <n>", "worker threads (default: available parallelism)", parseNumber)
     .option("--progress", "always show progress on stderr")

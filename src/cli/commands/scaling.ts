@@ -1,5 +1,6 @@
 // see: README.md (finite-size scaling) — `sgd-phase scaling --dims 30,100,300,1000 --delta 0.5 ...`.
-import { Command } from "commander";
+import { Command, Option } from "commander";
+import { ACTIVATIONS } from "../../validate.js";
 import { scaling, type ScalingOptions } from "../../scaling.js";
 import { toJson } from "../../export.js";
 import { fail, parseNumber, parseNumberList, writeText } from "../options.js";
@@ -25,6 +26,8 @@ export function scalingCommand(): Command {
     .option("--weight-decay <x>", "weight decay λ ≥ 0: w ← (1 − γλ/(p d)) w + … per step (default 0)", parseNumber)
     .option("--a-teacher <list>", "the teacher's second layer a*: one number or k, comma-separated (default 1)", parseNumberList)
     .option("--gamma-a <x>", "learning-rate factor of the student's second layer: γ_a = gammaA·γ/d (default 0: a fixed)", parseNumber)
+    .addOption(new Option("--activation <name>", "the students' activation (default erf)").choices([...ACTIVATIONS]))
+    .addOption(new Option("--activation-teacher <name>", "the teachers' activation (default: the students')").choices([...ACTIVATIONS]))
     .option("--out <file>", "write the points and the fit (JSON)")
     .action(async (flags: Flags, command: Command) => {
       try {
