@@ -10,18 +10,21 @@ import { Slot } from "../src/layout";
 import { slot, slotPtr } from "./header";
 import { activation, activationPrime } from "./activation";
 import { choleskySemidefinite } from "./chain";
-import { omegaFromState } from "./drift";
+import { omegaFromState, packedIndex } from "./drift";
+import { I2pair, I3pair } from "./integrals";
 
 @inline function at(base: usize, i: i32): usize {
   return base + ((<usize>i) << 3);
 }
 
 /**
- * dy = ψ(y) by Monte Carlo: per sample, with e0 = Σ_a c_a σ_a(u_a) (noiseless) and g_j = σ'_S(u_j),
- *   dQ_jl: a1·(a_j e0 g_j u_l + a_l e0 g_l u_j) + a2·a_j a_l (e0² + Δ) g_j g_l,
- *   dM_jt: a1·a_j e0 g_j u_{p+t},      da_j: GAMMA_A·a1·e0 σ_S(u_j)   (a trained),
- * averaged over the samples (the label noise ζ is averaged exactly: E[(e0 + √Δζ)²] = e0² + Δ); then weight decay
- * −2a1λQ, −a1λM. With Slot.MC_SQUARES_PTR ≠ 0 the mean of each component's square is written there too.
+ * dy = ψ(y) for any activations: the gradient terms in closed form (integrals.ts `I3pair`, `I2pair`),
+ *   dQ_jl ← a1·(a_j G_jl + a_l G_lj),  dM_jt ← a1·a_j G_j,p+t,  G_jb = Σ_a c_a I3pair(σ'_S, σ_a; Ω_jj, Ω_jb, Ω_ja, Ω_bb, Ω_ba, Ω_aa),
+ *   da_j ← GAMMA_A·a1·Σ_b c_b I2pair(σ_S, σ_b; Ω_jj, Ω_jb, Ω_bb)   (a trained),
+ * and the variance term Φ by Monte Carlo over the fixed samples (its I4 has no closed form for ReLU): per sample,
+ * with e0 = Σ_a c_a σ_a(u_a) (noiseless) and g_j = σ'_S(u_j), dQ_jl ← a2·a_j a_l (e0² + Δ) g_j g_l, averaged (the
+ * label noise ζ is averaged exactly: E[(e0 + √Δζ)²] = e0² + Δ); then weight decay. No sampling when a2 = 0.
+ * With Slot.MC_SQUARES_PTR ≠ 0 the mean of each component's square (of the sampled part) is written there too.
  */
 export function driftMonteCarlo(y: usize, dy: usize): void {
   readModel(y);
@@ -39,49 +42,59 @@ export function driftMonteCarlo(y: usize, dy: usize): void {
   const u = diag + ((<usize>r) << 3);
   const c = u + ((<usize>r) << 3);
   const g = c + ((<usize>r) << 3);
-  const sg = g + ((<usize>p) << 3);
+  const G = g + ((<usize>p) << 3); // one row G_j· at a time (r)
   omegaFromState(y, omega, slotPtr(Slot.P_PTR), p, k);
-  choleskySemidefinite(omega, L, diag, r);
   readout(c);
   memory.fill(dy, 0, (<usize>n) << 3);
   if (squares != 0) memory.fill(squares, 0, (<usize>n) << 3);
-  for (let s = 0; s < S; s++) {
-    const z = Z + ((<usize>(s * r)) << 3);
-    let e0: f64 = 0;
-    for (let a = 0; a < r; a++) {
-      let v: f64 = 0;
-      for (let m = 0; m <= a; m++) v += load<f64>(at(L, m * r + a)) * load<f64>(at(z, m));
-      store<f64>(at(u, a), v);
-      e0 += load<f64>(at(c, a)) * activation(a < p ? actS : actT, v);
-    }
+  const np = (p * (p + 1)) >> 1;
+  if (a1 != 0) {
+    // G_jb in closed form; dQ_jl gets a_j G_jl now and a_l G_lj when row l is done (l ≥ j: G_lj added to Q_jl)
     for (let j = 0; j < p; j++) {
-      const uj = load<f64>(at(u, j));
-      store<f64>(at(g, j), activationPrime(actS, uj));
-      if (trainA) store<f64>(at(sg, j), activation(actS, uj));
-    }
-    const ee = e0 * e0 + noise;
-    let i = 0;
-    for (let j = 0; j < p; j++) {
+      const ojj = load<f64>(at(omega, j * r + j));
+      for (let b = 0; b < r; b++) {
+        const ojb = load<f64>(at(omega, j * r + b));
+        const obb = load<f64>(at(omega, b * r + b));
+        let v: f64 = 0;
+        for (let a = 0; a < r; a++) {
+          v += load<f64>(at(c, a)) * I3pair(actS, a < p ? actS : actT, ojj, ojb, load<f64>(at(omega, j * r + a)), obb, load<f64>(at(omega, b * r + a)), load<f64>(at(omega, a * r + a)));
+        }
+        store<f64>(at(G, b), v);
+      }
       const aj = load<f64>(at(A, j));
-      const egj = e0 * load<f64>(at(g, j));
-      const uj = load<f64>(at(u, j));
-      for (let l = j; l < p; l++) {
-        const al = load<f64>(at(A, l));
-        const gl = load<f64>(at(g, l));
-        const v = a1 * (aj * egj * load<f64>(at(u, l)) + al * e0 * gl * uj) + a2 * aj * al * ee * load<f64>(at(g, j)) * gl;
-        accumulate(dy, squares, i++, v);
+      // row j of G: a_j G_jl is the first half of dQ_jl (l > j), the second half of dQ_lj (l < j), both of dQ_jj
+      for (let l = 0; l < p; l++) {
+        const q = l >= j ? packedIndex(j, l, p) : packedIndex(l, j, p);
+        store<f64>(at(dy, q), load<f64>(at(dy, q)) + (l == j ? 2.0 : 1.0) * a1 * aj * load<f64>(at(G, l)));
+      }
+      for (let t = 0; t < k; t++) store<f64>(at(dy, np + j * k + t), a1 * aj * load<f64>(at(G, p + t)));
+      if (trainA) {
+        let e: f64 = 0;
+        for (let b = 0; b < r; b++) e += load<f64>(at(c, b)) * I2pair(actS, b < p ? actS : actT, ojj, load<f64>(at(omega, j * r + b)), load<f64>(at(omega, b * r + b)));
+        store<f64>(at(dy, np + p * k + j), rateA * e);
       }
     }
-    for (let j = 0; j < p; j++) {
-      const w = a1 * load<f64>(at(A, j)) * e0 * load<f64>(at(g, j));
-      for (let t = 0; t < k; t++) accumulate(dy, squares, i++, w * load<f64>(at(u, p + t)));
-    }
-    if (trainA) for (let j = 0; j < p; j++) accumulate(dy, squares, i++, rateA * e0 * load<f64>(at(sg, j)));
   }
-  const inv = 1.0 / <f64>S;
-  for (let i = 0; i < n; i++) {
-    store<f64>(at(dy, i), load<f64>(at(dy, i)) * inv);
-    if (squares != 0) store<f64>(at(squares, i), load<f64>(at(squares, i)) * inv);
+  if (a2 != 0) {
+    choleskySemidefinite(omega, L, diag, r);
+    for (let s = 0; s < S; s++) {
+      const z = Z + ((<usize>(s * r)) << 3);
+      let e0: f64 = 0;
+      for (let a = 0; a < r; a++) {
+        let v: f64 = 0;
+        for (let m = 0; m <= a; m++) v += load<f64>(at(L, m * r + a)) * load<f64>(at(z, m));
+        store<f64>(at(u, a), v);
+        e0 += load<f64>(at(c, a)) * activation(a < p ? actS : actT, v);
+      }
+      for (let j = 0; j < p; j++) store<f64>(at(g, j), load<f64>(at(A, j)) * activationPrime(actS, load<f64>(at(u, j))));
+      const ee = (e0 * e0 + noise) * a2 / <f64>S;
+      let i = 0;
+      for (let j = 0; j < p; j++) {
+        const w = ee * load<f64>(at(g, j));
+        for (let l = j; l < p; l++) accumulate(dy, squares, i++, w * load<f64>(at(g, l)));
+      }
+    }
+    if (squares != 0) for (let i = 0; i < np; i++) store<f64>(at(squares, i), load<f64>(at(squares, i)) * <f64>S);
   }
   weightDecayTerm(y, dy);
 }

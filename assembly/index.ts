@@ -8,5 +8,5 @@ export { I2 as integralI2, I2pair as integralI2pair } from "./integrals";
 export { erf as activationErf } from "./activation";
 export { driftEval } from "./drift";
 export { odeInit, odeRun } from "./integrate";
-export { J2 as integralJ2, I3 as integralI3, I4 as integralI4 } from "./integrals";
+export { J2 as integralJ2, I3 as integralI3, I4 as integralI4, I3pair as integralI3pair } from "./integrals";
 export { chainRun, chainOverlaps } from "./chain";

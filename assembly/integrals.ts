@@ -64,6 +64,32 @@ export function I3(c11: f64, c12: f64, c13: f64, c22: f64, c23: f64, c33: f64): 
 }
 
 /**
+ * E[σ'_a(u1) u2 σ_b(u3)] for u ~ N(0, C), the derivative of activation a and activation b (src/layout.ts
+ * `Activation`), in closed form for every pair (README: extensions; derived by Gaussian integration by parts):
+ *   a linear (σ' = 1): C23·E[σ_b'(u3)] = C23·(√(2/π)/√(1 + C33) | 1/2 | 1) for b = erf | relu | linear;
+ *   a erf: the tilt by σ' gives √(2/π)/√(1 + C11)·E'[u2 σ_b(u3)] with C' = C − C·1 C1·/(1 + C11):
+ *     erf: I3;  relu: C'23/2;  linear: C'23;
+ *   a relu (σ' = 1{u1 > 0}): C12·E[δ(u1) σ_b(u3)] + C23·E[1{u1 > 0} σ_b'(u3)] =
+ *     erf: C23/√(2π(1 + C33));  relu: C12·s/(2π√C11) + C23·(1/4 + asin(ρ13)/(2π)), s² = C33 − C13²/C11;
+ *     linear: C23/2   (0 when C11 = 0: u1 ≡ 0 and σ'(0) = 0).
+ */
+export function I3pair(a: i32, b: i32, c11: f64, c12: f64, c13: f64, c22: f64, c23: f64, c33: f64): f64 {
+  if (a == 2) return b == 0 ? SQRT_2_OVER_PI * c23 / Math.sqrt(1.0 + c33) : b == 1 ? 0.5 * c23 : c23;
+  if (a == 0) {
+    if (b == 0) return I3(c11, c12, c13, c22, c23, c33);
+    const d1 = 1.0 + c11;
+    const tilted = c23 - (c12 * c13) / d1;
+    return (SQRT_2_OVER_PI / Math.sqrt(d1)) * (b == 1 ? 0.5 * tilted : tilted);
+  }
+  if (!(c11 > 0)) return 0.0;
+  if (b == 0) return c23 * INV_SQRT_2PI / Math.sqrt(1.0 + c33);
+  if (b == 2) return 0.5 * c23;
+  const s = Math.sqrt(Math.max(0.0, c33 - (c13 * c13) / c11));
+  const rho = c33 > 0 ? clampUnit(c13 / Math.sqrt(c11 * c33)) : 0.0;
+  return INV_2PI * c12 * s / Math.sqrt(c11) + c23 * (0.25 + INV_2PI * Math.asin(rho));
+}
+
+/**
  * I4(C11, C12, C13, C14, C22, C23, C24, C33, C34, C44) = E[σ'(u1) σ'(u2) σ(u3) σ(u4)]
  *   = (4/π²) · Λ4^(−1/2) · asin( Λ0 / √(Λ1 Λ2) ), with
  *   Λ4 = (1 + C11)(1 + C22) − C12²,

@@ -195,9 +195,9 @@ function drawMonteCarloSamples(engine: Engine, seed: number): void {
 }
 
 /**
- * The statistical error of the Monte-Carlo ψ at the state at byte address `ptr`: the RMS over the components of
- * se_i = √((mean of squares − ψ_i²)/S) (the antithetic pairs make it an upper bound), and ‖se‖/‖ψ‖ (which grows
- * near a fixed point, where ψ → 0). Uses the scratch vectors.
+ * The statistical error of the Monte-Carlo part of ψ (the variance term Φ) at the state at byte address `ptr`:
+ * the RMS over the components of se_i = √((mean of squares − mean²)/S) (the antithetic pairs make it an upper
+ * bound), and ‖se‖ relative to ‖a2·Φ‖. Uses the scratch vectors.
  */
 function monteCarloError(engine: Engine, ptr: number): { standardError: number; relative: number } {
   const { layout, f64 } = engine;
@@ -205,9 +205,13 @@ function monteCarloError(engine: Engine, ptr: number): { standardError: number; 
   const dy = layout.scratch;
   const squares = layout.scratch + n * 8;
   f64.copyWithin(layout.scratch / 8 + 2 * n, ptr / 8, ptr / 8 + n); // the state, where evaluating cannot move it
+  // the sampled part alone (Φ, the a2 term): the gradient terms are in closed form, so a1 is set aside
+  const a1 = slotValue(engine, Slot.A1);
+  setSlot(engine, Slot.A1, 0);
   setSlot(engine, Slot.MC_SQUARES_PTR, squares);
   engine.driftEval(layout.scratch + 2 * n * 8, dy);
   setSlot(engine, Slot.MC_SQUARES_PTR, 0);
+  setSlot(engine, Slot.A1, a1);
   let se2 = 0;
   let norm2 = 0;
   for (let i = 0; i < n; i++) {

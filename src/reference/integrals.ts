@@ -37,6 +37,23 @@ export function I3(c11: number, c12: number, c13: number, _c22: number, c23: num
   return (TWO_OVER_PI * (c23 * d1 - c12 * c13)) / (d1 * Math.sqrt(d1 * (1.0 + c33) - c13 * c13));
 }
 
+/** E[σ'_a(u1) u2 σ_b(u3)] for pairs of activations (assembly/integrals.ts `I3pair`). */
+export function I3pair(a: number, b: number, c11: number, c12: number, c13: number, c22: number, c23: number, c33: number): number {
+  if (a === 2) return b === 0 ? (0.7978845608028654 * c23) / Math.sqrt(1.0 + c33) : b === 1 ? 0.5 * c23 : c23;
+  if (a === 0) {
+    if (b === 0) return I3(c11, c12, c13, c22, c23, c33);
+    const d1 = 1.0 + c11;
+    const tilted = c23 - (c12 * c13) / d1;
+    return (0.7978845608028654 / Math.sqrt(d1)) * (b === 1 ? 0.5 * tilted : tilted);
+  }
+  if (!(c11 > 0)) return 0.0;
+  if (b === 0) return (c23 * 0.3989422804014327) / Math.sqrt(1.0 + c33);
+  if (b === 2) return 0.5 * c23;
+  const s = Math.sqrt(Math.max(0.0, c33 - (c13 * c13) / c11));
+  const rho = c33 > 0 ? clampUnit(c13 / Math.sqrt(c11 * c33)) : 0.0;
+  return (0.15915494309189535 * c12 * s) / Math.sqrt(c11) + c23 * (0.25 + 0.15915494309189535 * Math.asin(rho));
+}
+
 /** I4(C11, C12, C13, C14, C22, C23, C24, C33, C34, C44) = E[σ'(u1) σ'(u2) σ(u3) σ(u4)]. */
 export function I4(c11: number, c12: number, c13: number, c14: number, c22: number, c23: number, c24: number, c33: number, c34: number, c44: number): number {
   const d1 = 1.0 + c11;
