@@ -18,7 +18,8 @@ import { fieldsCompute, rowsAxpy, rowsScale } from "./vec";
  * where e_b = (1/k) Σ_r a*_r σ(λ*_r) + √Δ ζ_b − (1/p) Σ_i a_i σ(λ_i) with the second layers a (Slot.A_PTR) and a*
  * (Slot.ASTAR_PTR) — theory.md §2.1 — and σ the students' or teachers' activation (Slot.ACT_STUDENT, ACT_TEACHER); i.e. SGD with step γ (γ_a for a) on the batch mean of ½(y − f(x))² plus
  * (λ/2)(1/p) Σ_i Q_ii. With B = 1, λ = 0 and a = a* = 1 fixed every operation is the paper's update, in the
- * same order.
+ * same order. Lazy training (Slot.LAZY, the paper's code): the student is its linearisation around W0,
+ * f(x) = (1/p) Σ_i a_i [σ(λ0_i) + σ'(λ0_i)(λ_i − λ0_i)] with λ0 = W0 x/√d, so w_i moves along a_i σ'(λ0_i) x.
  * Adds the steps done to Slot.SAMPLES. Stops early, with Status.DIVERGED, when a local field or e is
  * not finite; the weights are then those after Slot.SAMPLES steps. Called by the TS layer once per
  * chunk of steps (thousands per call).
@@ -44,6 +45,9 @@ export function sgdRun(steps: i32): i32 {
   const gammaA = slot(Slot.GAMMA_A);
   const actS = <i32>slot(Slot.ACT_STUDENT);
   const actT = <i32>slot(Slot.ACT_TEACHER);
+  // lazy training: the fields λ0 = W0 x/√d of the initial weights (the p rows after W*) are computed too
+  const lazy = slot(Slot.LAZY) != 0;
+  const rows = lazy ? 2 * p + k : p + k;
   const rateA = (gammaA * gamma) / <f64>d / (<f64>p * <f64>batch);
   const sqrtNoise = Math.sqrt(slot(Slot.NOISE));
   const invP = 1.0 / <f64>p;
@@ -58,7 +62,7 @@ export function sgdRun(steps: i32): i32 {
       const coef = coefs + ((<usize>(b * p)) << 3);
       fillNormals(x, d);
       const zeta = normal();
-      fieldsCompute(W, x, fields, p + k, row, d, invSqrtD);
+      fieldsCompute(W, x, fields, rows, row, d, invSqrtD);
       let fieldSum: f64 = 0;
       let teacher: f64 = 0;
       for (let r = 0; r < k; r++) {
@@ -71,6 +75,15 @@ export function sgdRun(steps: i32): i32 {
       for (let i = 0; i < p; i++) {
         const lam = load<f64>(fields + (<usize>i << 3));
         fieldSum += lam;
+        if (lazy) {
+          // the linearised unit σ(λ0) + σ'(λ0)(λ − λ0); its gradient factor σ'(λ0) is kept in place of λ0
+          const at0 = fields + (<usize>(p + k + i) << 3);
+          const l0 = load<f64>(at0);
+          const d0 = activationPrime(actS, l0);
+          student += load<f64>(A + (<usize>i << 3)) * (activation(actS, l0) + d0 * (lam - l0));
+          store<f64>(at0, d0);
+          continue;
+        }
         const s = activation(actS, lam);
         store<f64>(sig + (<usize>i << 3), s);
         student += load<f64>(A + (<usize>i << 3)) * s;
@@ -83,7 +96,8 @@ export function sgdRun(steps: i32): i32 {
       store<f64>(work + ((<usize>(batch * p + b)) << 3), e);
       const re = rate * e;
       for (let i = 0; i < p; i++) {
-        store<f64>(coef + (<usize>i << 3), re * load<f64>(A + (<usize>i << 3)) * activationPrime(actS, load<f64>(fields + (<usize>i << 3))));
+        const slope = lazy ? load<f64>(fields + (<usize>(p + k + i) << 3)) : activationPrime(actS, load<f64>(fields + (<usize>i << 3)));
+        store<f64>(coef + (<usize>i << 3), re * load<f64>(A + (<usize>i << 3)) * slope);
       }
     }
     if (status != Status.OK) break;

@@ -40,6 +40,8 @@ export interface Engine {
   chainRun(steps: number): Status;
   /** copies Q, M, P out of Ω and returns the excess risk */
   chainOverlaps(): number;
+  /** lazy training: Q, M, P and R = W W0ᵀ/d from the weights, and the Monte-Carlo excess risk (Wasm builds only) */
+  lazyOverlaps(): number;
   /** writes n draws of χ²_dof at byte address ptr (tests of the sampler) */
   chiSquares(ptr: number, n: number, dof: number): void;
 }
@@ -81,6 +83,7 @@ export async function createEngine(backend: Backend, sizes: Sizes): Promise<Engi
     odeRun: (maxSteps) => wasm.odeRun(maxSteps),
     chainRun: (steps) => wasm.chainRun(steps),
     chainOverlaps: () => wasm.chainOverlaps(),
+    lazyOverlaps: () => wasm.lazyOverlaps(),
     chiSquares: (ptr, n, dof) => wasm.rngChiSquares(ptr, n, dof),
   };
 }
@@ -125,6 +128,9 @@ function jsEngine(sizes: Sizes): Engine {
     },
     chainRun: (steps) => referenceChain.chainRun(f64, u32, 0, rng, steps),
     chainOverlaps: () => referenceChain.chainOverlaps(f64, 0),
+    lazyOverlaps: () => {
+      throw new Error('lazy training runs in the Wasm builds only (the "js" backend has no linearised student)');
+    },
     chiSquares(ptr, n, dof) {
       rng.load(u32, rngWord);
       const at = ptr / 8;

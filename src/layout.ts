@@ -159,6 +159,12 @@ export enum Slot {
   MC_WORK_PTR = 69,
   /** ODE, Monte-Carlo ψ: byte address where an evaluation also writes Σ_s (per-sample ψ)² (0: not asked) */
   MC_SQUARES_PTR = 70,
+  /** direct simulator: 1 for lazy training (the student linearised around W0, whose p rows follow W*) */
+  LAZY = 71,
+  /** lazy training: byte address of R = W W0ᵀ/d (p×p) */
+  R_PTR = 72,
+  /** lazy training: the standard error of the last Monte-Carlo risk */
+  RISK_SE = 73,
 }
 
 /** Activations of the hidden units (Slot.ACT_STUDENT, Slot.ACT_TEACHER). */

@@ -19,8 +19,10 @@ export interface Sizes {
   batch?: number;
   /** ODE: the state carries the second layer a (p more entries) */
   trainA?: boolean;
-  /** ODE: the number of samples of the Monte-Carlo ψ (0: closed forms) */
+  /** ODE: the number of samples of the Monte-Carlo ψ (0: closed forms); lazy training: of its Monte-Carlo risk */
   mcSamples?: number;
+  /** direct simulator: lazy training (W0 kept after W*, its fields and the overlaps R = W W0ᵀ/d) */
+  lazy?: boolean;
 }
 
 /** Byte addresses of the regions (16-byte aligned) and the total size. */
@@ -63,6 +65,10 @@ export interface Layout {
   mc: number;
   mcWork: number;
   mcSamples: number;
+  /** lazy training: W0 (p rows after W*) and R (p×p); 0 otherwise */
+  W0: number;
+  R: number;
+  lazy: boolean;
   /** mini-batch size B */
   batch: number;
   /** the ODE state ends with a */
@@ -101,10 +107,12 @@ export function layoutOf(sizes: Sizes, header: number): Layout {
     return start;
   };
   const rng = take(4);
+  const lazy = direct && (sizes.lazy ?? false);
   const W = take(p * row);
   const Wstar = take(k * row);
+  const W0 = take(lazy ? p * row : 0);
   const x = take(batch * row);
-  const fields = take(direct || chain ? batch * r : 0);
+  const fields = take(direct || chain ? batch * r + (lazy ? p : 0) : 0);
   const coef = take(direct || chain ? batch * p : 0);
   const Q = take(p * p);
   const M = take(p * k);
@@ -126,10 +134,13 @@ export function layoutOf(sizes: Sizes, header: number): Layout {
   const a = take(p);
   const aStar = take(k);
   const secondWork = take(direct || chain ? batch * (p + 1) : 0);
-  const mcSamples = ode ? (sizes.mcSamples ?? 0) : 0;
-  const mc = take(mcSamples * r);
-  const mcWork = take(mcSamples > 0 ? r * r + 3 * r + 2 * p + 2 * n : 0);
-  return { d, p, k, row, n, outputs, header, rng, W, Wstar, x, fields, coef, Q, M, P, y, tOut, yOut, omega, driftWork, scratch, bdfD, jac, lu, pivot, test, chol, z, gram, a, aStar, secondWork, mc, mcWork, mcSamples, batch, trainA, end: at };
+  const mcSamples = ode || lazy ? (sizes.mcSamples ?? 0) : 0;
+  // lazy training's Monte-Carlo risk samples the 2p + k fields (λ, λ*, λ0)
+  const rm = lazy ? r + p : r;
+  const mc = take(mcSamples * rm);
+  const mcWork = take(mcSamples > 0 ? (lazy ? 2 * rm * rm + 3 * rm : rm * rm + 3 * rm + 2 * p + 2 * n) : 0);
+  const R = take(lazy ? p * p : 0);
+  return { d, p, k, row, n, outputs, header, rng, W, Wstar, x, fields, coef, Q, M, P, y, tOut, yOut, omega, driftWork, scratch, bdfD, jac, lu, pivot, test, chol, z, gram, a, aStar, secondWork, mc, mcWork, mcSamples, W0: lazy ? W0 : 0, R, lazy, batch, trainA, end: at };
 }
 
 /** Bytes the buffer needs for `sizes`, excluding Wasm static data (for the memory check). */
@@ -179,10 +190,12 @@ export function writeLayout(f64: Float64Array, layout: Layout): void {
     [Slot.ASTAR_PTR, layout.aStar],
     [Slot.SECOND_WORK_PTR, layout.secondWork],
     [Slot.TRAIN_A, layout.trainA ? 1 : 0],
-    [Slot.PSI_MC, layout.mcSamples > 0 ? 1 : 0],
+    [Slot.PSI_MC, layout.mcSamples > 0 && !layout.lazy ? 1 : 0],
     [Slot.MC_SAMPLES, layout.mcSamples],
     [Slot.MC_PTR, layout.mc],
     [Slot.MC_WORK_PTR, layout.mcWork],
+    [Slot.LAZY, layout.lazy ? 1 : 0],
+    [Slot.R_PTR, layout.R],
   ];
   for (const [slot, value] of slots) f64[h + slot] = value;
   f64.fill(1, layout.a / 8, layout.a / 8 + layout.p);

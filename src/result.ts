@@ -35,6 +35,9 @@ export const paramsSchema = z
     gammaA: z.number().min(0).optional().describe("learning-rate factor of the student's second layer: γ_a = gammaA·γ/d (0: fixed)"),
     activation: z.enum(["erf", "relu", "linear"]).default("erf").describe("the students' activation"),
     activationTeacher: z.enum(["erf", "relu", "linear"]).default("erf").describe("the teachers' activation"),
+    lazy: z.boolean().optional().describe("lazy training: the student linearised around its initial weights W0"),
+    mcSamples: z.number().int().optional().describe("lazy training: samples of the Monte-Carlo risk"),
+    mcSeed: z.number().int().optional().describe("lazy training: seed of their sample set"),
   })
   .describe("every resolved value of the run");
 
@@ -72,6 +75,8 @@ export const resultSchema = z
     M: z.array(matrix).describe("M = WW*ᵀ/d at each output time (p×k)"),
     P: matrix.describe("P = W*W*ᵀ/d (k×k, constant)"),
     a: matrix.optional().describe("the student's second layer a (p) at each output time (when a or a* is not the paper's 1, or a is trained)"),
+    R: z.array(matrix).optional().describe("lazy training: R = W W0ᵀ/d (p×p), the overlap with the initial weights, at each output time"),
+    riskStandardError: z.array(z.number()).optional().describe("lazy training: the standard error of each Monte-Carlo risk"),
     status: z.enum(["ok", "diverged"]).describe('"diverged": the weights became non-finite; the arrays stop at the last finite output'),
     divergence: divergenceSchema.optional(),
     ensemble: ensembleSchema.optional(),

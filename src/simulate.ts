@@ -73,11 +73,16 @@ async function createStepper(r: Resolved): Promise<Stepper> {
   let state: { at: number; values: Float64Array };
   let stepper: Omit<Stepper, "reset" | "engine">;
   if (r.method === "direct") {
-    engine = await createEngine(r.backend, { kind: "direct", d, p, k, batch: r.batch });
+    engine = await createEngine(r.backend, { kind: "direct", d, p, k, batch: r.batch, lazy: r.lazy, mcSamples: r.mcSamples });
     writeInitialWeights(engine, r, factor);
     const { W, row } = engine.layout;
+    if (r.lazy) prepareLazy(engine, r.mcSeed);
     state = { at: W / 8, values: engine.f64.slice(W / 8, W / 8 + (p + k) * row) };
-    stepper = { run: (n) => engine.sgdRun(n), overlaps: () => engine.overlapsCompute(), workPerSample: r.batch * (2 * p + k + 8) * d };
+    stepper = {
+      run: (n) => engine.sgdRun(n),
+      overlaps: r.lazy ? () => engine.lazyOverlaps() : () => engine.overlapsCompute(),
+      workPerSample: r.batch * ((r.lazy ? 3 * p : 2 * p) + k + 8) * d,
+    };
   } else {
     engine = await createEngine(r.backend, { kind: "chain", d, p, k, batch: r.batch });
     const omega = await initialOmega(r, factor);
@@ -168,6 +173,10 @@ function run(stepper: Stepper, r: Resolved, seed: number, onProgress: SimulateOp
     result.Q.push(Q);
     result.M.push(M);
     if (r.secondLayer) (result.a ??= []).push(Array.from(f64.subarray(layout.a / 8, layout.a / 8 + p)));
+    if (r.lazy) {
+      (result.R ??= []).push(matrixAt(f64, layout.R, p, p));
+      (result.riskStandardError ??= []).push(slotValue(engine, Slot.RISK_SE));
+    }
     onOutput?.({ seed, t: timeOf(steps), samples: steps * B, risk, Q, M });
     return true;
   };
@@ -225,7 +234,22 @@ function paramsOf(r: Resolved): SimulationParams {
     gammaA: r.gammaA,
     activation: r.activation,
     activationTeacher: r.activationTeacher,
+    ...(r.lazy ? { lazy: true, mcSamples: r.mcSamples, mcSeed: r.mcSeed } : {}),
   };
+}
+
+/**
+ * Lazy training: W0 := the initial W (the p rows after W*, fixed), and the fixed sample set of the Monte-Carlo
+ * risk (antithetic pairs of 2p + k standard normals from the seed's MC stream).
+ */
+function prepareLazy(engine: Engine, mcSeed: number): void {
+  const { f64, layout } = engine;
+  const { W, W0, row, p, k, mc, mcSamples } = layout;
+  f64.copyWithin(W0 / 8, W / 8, W / 8 + p * row);
+  const half = (mcSamples / 2) * (2 * p + k);
+  engine.seed(mcSeed, Stream.MC);
+  engine.normals(mc, half);
+  for (let i = 0; i < half; i++) f64[mc / 8 + half + i] = -f64[mc / 8 + i];
 }
 
 /** rows×cols row-major matrix at byte address `ptr`, as nested arrays. */

@@ -89,6 +89,12 @@ export interface SimulateOptions {
   onProgress?: (progress: Progress) => void;
   /** called at every output time as it is reached (t = 0 first), e.g. to draw the curve while it grows */
   onOutput?: (output: Output) => void;
+  /** lazy training (the paper's code): the student linearised around its initial weights W0 (direct simulator only) */
+  lazy?: boolean;
+  /** lazy training: samples of the Monte-Carlo estimate of its risk (even, default 20000) */
+  mcSamples?: number;
+  /** lazy training: seed of that sample set (default: `seed`) */
+  mcSeed?: number;
 }
 
 /** One output of a running simulation (`onOutput`). */
@@ -121,6 +127,10 @@ export type Resolved = Model & {
   backend: Backend;
   /** the method that runs ("auto" resolved) */
   method: "direct" | "chain";
+  /** lazy training, and the samples and seed of its Monte-Carlo risk (0 without) */
+  lazy: boolean;
+  mcSamples: number;
+  mcSeed: number;
   seeds: number;
   quantiles: number[];
 };
@@ -140,7 +150,7 @@ export interface OdeProgress {
 }
 
 /** Options of `solveOde` (all optional; see README for defaults). */
-export interface OdeOptions extends Omit<SimulateOptions, "backend" | "onProgress" | "onOutput" | "method" | "seeds" | "quantiles"> {
+export interface OdeOptions extends Omit<SimulateOptions, "backend" | "onProgress" | "onOutput" | "method" | "seeds" | "quantiles" | "lazy"> {
   mode?: OdeMode;
   integrator?: OdeIntegrator;
   rtol?: number;
@@ -321,6 +331,9 @@ const simulateSchema = z
       .array(num("must be a number in (0, 1)", (v) => v > 0 && v < 1), { error: "must be an array of numbers in (0, 1)" })
       .min(1, { error: "must hold at least one level" }),
     onOutput: z.custom<(o: never) => void>((v) => typeof v === "function", { error: "must be a function" }),
+    lazy: z.boolean({ error: "must be true or false" }),
+    mcSamples: num("must be an even integer in [2, 10^7]", (v) => Number.isInteger(v) && v >= 2 && v <= 1e7 && v % 2 === 0),
+    mcSeed: seed,
   })
   .partial()
   .strict();
@@ -573,9 +586,17 @@ export function resolveSimulate(options: SimulateOptions | undefined): Resolved 
   if (model.initKind === "overlaps" && p + k > d) {
     throw new OptionError("d", `must be ≥ p + k = ${p + k} to realise the overlaps of \`init\` as weights`, d);
   }
-  const method = o.method === "direct" || o.method === "chain" ? o.method : cheaperMethod(d, p, k, model.batch);
+  const lazy = o.lazy ?? false;
+  if (lazy) {
+    if (o.method === "chain") throw new OptionError("method", 'must be "direct" (or "auto") with lazy training: the linearised student is no function of (Q, M) alone', o.method);
+    if (model.gammaA > 0) throw new OptionError("gammaA", "must be 0 with lazy training (its second layer stays at aInit)", model.gammaA);
+    if (o.backend === "js") throw new OptionError("backend", 'must be a Wasm build with lazy training (the "js" baseline has no linearised student)', o.backend);
+  } else {
+    for (const name of ["mcSamples", "mcSeed"] as const) if (o[name] !== undefined) throw new OptionError(name, "is an option of lazy training (`lazy: true`) only", o[name]);
+  }
+  const method = lazy ? "direct" : o.method === "direct" || o.method === "chain" ? o.method : cheaperMethod(d, p, k, model.batch);
   // the chain starts from the overlaps of the simulator's initial weights unless it is given overlaps
-  if (method === "direct" || model.initKind !== "overlaps") checkMemory(bufferBytes({ d, p, k, batch: method === "direct" ? model.batch : 1 }), "weights", model);
+  if (method === "direct" || model.initKind !== "overlaps") checkMemory(bufferBytes({ d, p, k, batch: method === "direct" ? model.batch : 1, lazy, mcSamples: lazy ? (o.mcSamples ?? ODE_DEFAULTS.mcSamples) : 0 }), "weights", model);
   return {
     ...model,
     samples: outputSamples(o, pow(d, model.timeExponent)),
@@ -583,6 +604,9 @@ export function resolveSimulate(options: SimulateOptions | undefined): Resolved 
     method,
     seeds: o.seeds ?? 1,
     quantiles: o.quantiles ?? [0.1, 0.5, 0.9],
+    lazy,
+    mcSamples: lazy ? (o.mcSamples ?? ODE_DEFAULTS.mcSamples) : 0,
+    mcSeed: o.mcSeed ?? model.seed,
   };
 }
 

@@ -172,6 +172,11 @@ describe("the extensions' flags, the same in every command that runs the model",
     const simRelu = await cli(["simulate", "--d", "100", "--p", "2", "--k", "1", "--t-max", "1", "--points", "2", "--activation", "linear", "--out", join(dir, "l.json")]);
     expect(simRelu.code, simRelu.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, "l.json"), "utf8")).params).toMatchObject({ activation: "linear", activationTeacher: "linear" });
+    const lazy = await cli(["simulate", "--d", "100", "--p", "2", "--k", "1", "--t-max", "1", "--points", "2", "--lazy", "--mc-samples", "2000", "--out", join(dir, "z.json")]);
+    expect(lazy.code, lazy.stderr).toBe(0);
+    const z = JSON.parse(readFileSync(join(dir, "z.json"), "utf8"));
+    expect(z.params).toMatchObject({ lazy: true, mcSamples: 2000 });
+    expect(z.R).toHaveLength(3);
     const bad = await cli(["simulate", "--batch", "0"]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/batch/);
@@ -443,5 +448,34 @@ describe("activations: ReLU and linear units, for students and teachers independ
     await expect(solveOde({ activation: "relu", psi: "closed-form" })).rejects.toThrow(/`psi` "closed-form" exists for erf or linear/);
     await expect(solveOde({ psi: "monte-carlo", mcSamples: 101 })).rejects.toThrow(/`mcSamples` must be an even integer/);
     await expect(solveOde({ mcSamples: 100 })).rejects.toThrow(/`mcSamples` is an option of psi "monte-carlo" only/);
+  });
+});
+
+describe("lazy training: the student linearised around W0 (direct simulator)", () => {
+  const o = { d: 500, p: 4, k: 2, noise: 1e-3, seed: 2, tMax: 20, points: 5 };
+
+  it("with linear units the linearisation is the network itself: the same Q, M as full training, and its Monte-Carlo risk agrees with the closed form", async () => {
+    const [lazy, full] = await Promise.all([simulate({ ...o, activation: "linear", lazy: true }), simulate({ ...o, activation: "linear", method: "direct" })]);
+    expect(maxRelDiff(lazy.Q.at(-1)!.flat(), full.Q.at(-1)!.flat())).toBeLessThan(1e-12);
+    expect(maxRelDiff(lazy.M.at(-1)!.flat(), full.M.at(-1)!.flat())).toBeLessThan(1e-12);
+    lazy.risk.forEach((r, j) => expect(Math.abs(r - full.risk[j]) / lazy.riskStandardError![j], `t = ${lazy.t[j]}`).toBeLessThan(4.5));
+    expect(lazy.params).toMatchObject({ lazy: true, mcSamples: 20000, method: "direct" });
+  });
+
+  it("starts from the network's own risk and R = W W0ᵀ/d = Q at t = 0, then leaves W0 (erf)", async () => {
+    const [lazy, full] = await Promise.all([simulate({ ...o, lazy: true }), simulate({ ...o, method: "direct" })]);
+    expect(lazy.R![0]).toEqual(lazy.Q[0]);
+    expect(Math.abs(lazy.risk[0] - full.risk[0]) / lazy.riskStandardError![0]).toBeLessThan(4.5);
+    // the weights move: R no longer equals Q, and the risk went down
+    expect(maxRelDiff(lazy.R!.at(-1)!.flat(), lazy.Q.at(-1)!.flat())).toBeGreaterThan(1e-3);
+    expect(lazy.risk.at(-1)!).toBeLessThan(0.5 * lazy.risk[0]);
+  });
+
+  it("is refused where it cannot run, naming the option", async () => {
+    await expect(simulate({ ...o, lazy: true, method: "chain" })).rejects.toThrow(/`method` must be "direct" \(or "auto"\) with lazy training/);
+    await expect(simulate({ ...o, lazy: true, gammaA: 1 })).rejects.toThrow(/`gammaA` must be 0 with lazy training/);
+    await expect(simulate({ ...o, lazy: true, backend: "js" })).rejects.toThrow(/`backend` must be a Wasm build with lazy training/);
+    await expect(simulate({ ...o, mcSamples: 100 })).rejects.toThrow(/`mcSamples` is an option of lazy training/);
+    await expect(solveOde({ ...o, lazy: true } as never)).rejects.toThrow(/`lazy` is not an option/);
   });
 });

@@ -11,7 +11,7 @@ const WRITERS: Writers<SimulationResult> = { ".json": toJson, ".csv": toCsv };
 /** Exit code of a run that diverged (its output is still written). */
 export const EXIT_DIVERGED = 3;
 
-type Flags = ModelFlags & Pick<SimulateOptions, "backend" | "method" | "seeds" | "quantiles"> & { saveInit?: string };
+type Flags = ModelFlags & Pick<SimulateOptions, "backend" | "method" | "seeds" | "quantiles" | "lazy" | "mcSamples" | "mcSeed"> & { saveInit?: string };
 
 export function simulateCommand(): Command {
   return addModelOptions(
@@ -24,6 +24,9 @@ export function simulateCommand(): Command {
     .addOption(new Option("--method <name>", 'direct SGD on the weights, the exact reduced chain on the overlaps, or "auto": the cheaper (default)').choices([...SIM_METHODS]))
     .option("--seeds <n>", "run n seeds from the same initial condition and add the mean, se and quantiles of the risk (default 1)", parseNumber)
     .option("--quantiles <list>", "quantile levels of the ensemble, comma-separated (default 0.1,0.5,0.9)", parseNumberList)
+    .option("--lazy", "lazy training: the student linearised around its initial weights W0 (direct simulator; risk by Monte Carlo)")
+    .option("--mc-samples <n>", "lazy training: samples of its Monte-Carlo risk, even (default 20000)", parseNumber)
+    .option("--mc-seed <n>", "lazy training: seed of that sample set (default: --seed)", parseNumber)
     .action(async (flags: Flags, command: Command) => {
       try {
         process.exitCode = await runSimulate(flags);
@@ -36,7 +39,7 @@ export function simulateCommand(): Command {
 async function runSimulate(flags: Flags): Promise<number> {
   checkOutputs(flags.out, WRITERS);
   const options = (await modelOptions(flags)) as SimulateOptions;
-  for (const key of ["backend", "method", "seeds", "quantiles"] as const) {
+  for (const key of ["backend", "method", "seeds", "quantiles", "lazy", "mcSamples", "mcSeed"] as const) {
     if (flags[key] !== undefined) (options as Record<string, unknown>)[key] = flags[key];
   }
   const bar = progress(flags, "SGD |{bar}| {percentage}% | {value}/{total} samples | t = {t} | ETA {eta_formatted}");
