@@ -63,16 +63,21 @@ export function erf(x: f64): f64 {
   return SQRT_2_OVER_PI * Math.exp(-0.5 * u * u);
 }
 
-/** The activation `kind` (src/layout.ts `Activation`): erf(u/√2) (the paper's), max(0, u) or u. */
+/** The activation `kind` (src/layout.ts `Activation`): erf(u/√2) (the paper's), max(0, u), u or tanh(u). */
 @inline export function activation(kind: i32, u: f64): f64 {
   if (kind == Activation.ERF) return sigma(u);
   if (kind == Activation.RELU) return u > 0 ? u : 0.0;
+  if (kind == Activation.TANH) return Math.tanh(u);
   return u;
 }
 
-/** Its derivative: √(2/π) exp(−u²/2), 1{u > 0} (ReLU, 0 at 0) or 1. */
+/** Its derivative: √(2/π) exp(−u²/2), 1{u > 0} (ReLU, 0 at 0), 1 or 1 − tanh²(u). */
 @inline export function activationPrime(kind: i32, u: f64): f64 {
   if (kind == Activation.ERF) return sigmaPrime(u);
   if (kind == Activation.RELU) return u > 0 ? 1.0 : 0.0;
+  if (kind == Activation.TANH) {
+    const t = Math.tanh(u);
+    return 1.0 - t * t;
+  }
   return 1.0;
 }

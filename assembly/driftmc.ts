@@ -6,7 +6,7 @@
 // for smooth activations), which the adaptive integrators can step; its error is that of an S-sample mean,
 // reported by the TS layer from the squares this function can also accumulate (Slot.MC_SQUARES_PTR).
 // d input dimension, p student and k teacher hidden units, r = p + k, c = (−a/p, a*/k), e = Σ_a c_a σ_a(u_a).
-import { Slot } from "../src/layout";
+import { Activation, Slot } from "../src/layout";
 import { slot, slotPtr } from "./header";
 import { activation, activationPrime } from "./activation";
 import { choleskySemidefinite } from "./chain";
@@ -48,7 +48,9 @@ export function driftMonteCarlo(y: usize, dy: usize): void {
   memory.fill(dy, 0, (<usize>n) << 3);
   if (squares != 0) memory.fill(squares, 0, (<usize>n) << 3);
   const np = (p * (p + 1)) >> 1;
-  if (a1 != 0) {
+  // tanh units have no closed-form I3/I2 here: their gradient terms are sampled with Φ
+  const sampled = actS == Activation.TANH || actT == Activation.TANH;
+  if (a1 != 0 && !sampled) {
     // G_jb in closed form; dQ_jl gets a_j G_jl now and a_l G_lj when row l is done (l ≥ j: G_lj added to Q_jl)
     for (let j = 0; j < p; j++) {
       const ojj = load<f64>(at(omega, j * r + j));
@@ -75,8 +77,9 @@ export function driftMonteCarlo(y: usize, dy: usize): void {
       }
     }
   }
-  if (a2 != 0) {
+  if (a2 != 0 || (sampled && a1 != 0)) {
     choleskySemidefinite(omega, L, diag, r);
+    const invS = 1.0 / <f64>S;
     for (let s = 0; s < S; s++) {
       const z = Z + ((<usize>(s * r)) << 3);
       let e0: f64 = 0;
@@ -87,14 +90,28 @@ export function driftMonteCarlo(y: usize, dy: usize): void {
         e0 += load<f64>(at(c, a)) * activation(a < p ? actS : actT, v);
       }
       for (let j = 0; j < p; j++) store<f64>(at(g, j), load<f64>(at(A, j)) * activationPrime(actS, load<f64>(at(u, j))));
-      const ee = (e0 * e0 + noise) * a2 / <f64>S;
+      const ee = (e0 * e0 + noise) * a2 * invS;
+      const eg = e0 * a1 * invS;
       let i = 0;
       for (let j = 0; j < p; j++) {
-        const w = ee * load<f64>(at(g, j));
-        for (let l = j; l < p; l++) accumulate(dy, squares, i++, w * load<f64>(at(g, l)));
+        const gj = load<f64>(at(g, j));
+        const w = ee * gj;
+        for (let l = j; l < p; l++) {
+          const gl = load<f64>(at(g, l));
+          let v = w * gl;
+          if (sampled) v += eg * (gj * load<f64>(at(u, l)) + gl * load<f64>(at(u, j)));
+          accumulate(dy, squares, i++, v);
+        }
+      }
+      if (sampled) {
+        for (let j = 0; j < p; j++) {
+          const w = eg * load<f64>(at(g, j));
+          for (let t = 0; t < k; t++) accumulate(dy, squares, i++, w * load<f64>(at(u, p + t)));
+        }
+        if (trainA) for (let j = 0; j < p; j++) accumulate(dy, squares, i++, e0 * rateA * invS * activation(actS, load<f64>(at(u, j))));
       }
     }
-    if (squares != 0) for (let i = 0; i < np; i++) store<f64>(at(squares, i), load<f64>(at(squares, i)) * <f64>S);
+    if (squares != 0) for (let i = 0; i < n; i++) store<f64>(at(squares, i), load<f64>(at(squares, i)) * <f64>S);
   }
   weightDecayTerm(y, dy);
 }

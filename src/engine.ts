@@ -140,6 +140,19 @@ function jsEngine(sizes: Sizes): Engine {
   };
 }
 
+/**
+ * A fixed Monte-Carlo sample set at the engine's MC region: S/2 vectors of `dims` standard normals from the
+ * seed's MC stream, then their negatives (antithetic pairs). Used by the Monte-Carlo ψ and risks.
+ */
+export function drawSamples(engine: Engine, seed: number, dims: number): void {
+  const { f64, layout } = engine;
+  const half = (layout.mcSamples / 2) * dims;
+  const at = layout.mc / 8;
+  engine.seed(seed, Stream.MC);
+  engine.normals(layout.mc, half);
+  for (let i = 0; i < half; i++) f64[at + half + i] = -f64[at + i];
+}
+
 /** The value in header slot `s`. */
 export function slotValue(engine: Engine, s: Slot): number {
   return engine.f64[engine.layout.header / 8 + s];

@@ -175,6 +175,8 @@ export enum Activation {
   RELU = 1,
   /** σ(u) = u */
   LINEAR = 2,
+  /** σ(u) = tanh(u): no closed-form integrals here, so its risk and ψ come from Monte Carlo */
+  TANH = 3,
 }
 
 /** Number of 8-byte header slots. */

@@ -69,6 +69,8 @@ export interface Layout {
   W0: number;
   R: number;
   lazy: boolean;
+  /** the ODE's ψ is the Monte-Carlo one (an ODE layout with samples) */
+  psiMc: boolean;
   /** mini-batch size B */
   batch: number;
   /** the ODE state ends with a */
@@ -134,13 +136,13 @@ export function layoutOf(sizes: Sizes, header: number): Layout {
   const a = take(p);
   const aStar = take(k);
   const secondWork = take(direct || chain ? batch * (p + 1) : 0);
-  const mcSamples = ode || lazy ? (sizes.mcSamples ?? 0) : 0;
+  const mcSamples = sizes.mcSamples ?? 0;
   // lazy training's Monte-Carlo risk samples the 2p + k fields (λ, λ*, λ0)
   const rm = lazy ? r + p : r;
   const mc = take(mcSamples * rm);
-  const mcWork = take(mcSamples > 0 ? (lazy ? 2 * rm * rm + 3 * rm : rm * rm + 3 * rm + 2 * p + 2 * n) : 0);
+  const mcWork = take(mcSamples > 0 ? 2 * rm * rm + 3 * rm + 2 * p + 2 * n : 0);
   const R = take(lazy ? p * p : 0);
-  return { d, p, k, row, n, outputs, header, rng, W, Wstar, x, fields, coef, Q, M, P, y, tOut, yOut, omega, driftWork, scratch, bdfD, jac, lu, pivot, test, chol, z, gram, a, aStar, secondWork, mc, mcWork, mcSamples, W0: lazy ? W0 : 0, R, lazy, batch, trainA, end: at };
+  return { d, p, k, row, n, outputs, header, rng, W, Wstar, x, fields, coef, Q, M, P, y, tOut, yOut, omega, driftWork, scratch, bdfD, jac, lu, pivot, test, chol, z, gram, a, aStar, secondWork, mc, mcWork, mcSamples, W0: lazy ? W0 : 0, R, lazy, psiMc: ode && mcSamples > 0, batch, trainA, end: at };
 }
 
 /** Bytes the buffer needs for `sizes`, excluding Wasm static data (for the memory check). */
@@ -190,7 +192,7 @@ export function writeLayout(f64: Float64Array, layout: Layout): void {
     [Slot.ASTAR_PTR, layout.aStar],
     [Slot.SECOND_WORK_PTR, layout.secondWork],
     [Slot.TRAIN_A, layout.trainA ? 1 : 0],
-    [Slot.PSI_MC, layout.mcSamples > 0 && !layout.lazy ? 1 : 0],
+    [Slot.PSI_MC, layout.psiMc ? 1 : 0],
     [Slot.MC_SAMPLES, layout.mcSamples],
     [Slot.MC_PTR, layout.mc],
     [Slot.MC_WORK_PTR, layout.mcWork],

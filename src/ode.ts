@@ -2,7 +2,7 @@
 // dQ/dt = a1·(G^Q + G^Qᵀ) + a2·Φ, with P fixed; ψ in assembly/drift.ts, integrators in assembly/integrate.ts.
 // d input dimension, p student and k teacher hidden units, Q (p×p), M (p×k), P (k×k), t the region's clock.
 import { Activation, Method, Slot, Status, Stream } from "./layout.js";
-import { createEngine, riskOfState, setSlot, slotValue, type Engine } from "./engine.js";
+import { createEngine, drawSamples, riskOfState, setSlot, slotValue, type Engine } from "./engine.js";
 import { stateSize } from "./memory.js";
 import { prepareInit, writeInitialWeights } from "./init.js";
 import { OptionError, resolveOde, type OdeOptions, type ResolvedOde } from "./validate.js";
@@ -11,7 +11,7 @@ import { VERSION } from "./version.js";
 
 const INTEGRATORS = { bdf: Method.BDF, dopri5: Method.DOPRI5, euler: Method.EULER } as const;
 /** The activations' codes in the header (src/layout.ts `Activation`). */
-export const ACTIVATION_CODES = { erf: Activation.ERF, relu: Activation.RELU, linear: Activation.LINEAR } as const;
+export const ACTIVATION_CODES = { erf: Activation.ERF, relu: Activation.RELU, linear: Activation.LINEAR, tanh: Activation.TANH } as const;
 /** Steps per Wasm call between two progress reports. */
 const STEPS_PER_CALL = 25;
 
@@ -94,7 +94,7 @@ async function integrate(
   if (!Number.isFinite(riskOfState(engine, layout.y))) {
     throw new OptionError("init", "gives a non-finite risk (overlaps too large)", r.init ?? "(random)");
   }
-  if (r.mcSamples > 0) drawMonteCarloSamples(engine, r.mcSeed);
+  if (r.mcSamples > 0) drawSamples(engine, r.mcSeed, p + k);
   const errorAtStart = r.mcSamples > 0 ? monteCarloError(engine, layout.y) : undefined;
   engine.odeInit();
   let status = Status.RUNNING;
@@ -184,16 +184,6 @@ async function integrate(
   return result;
 }
 
-/** The fixed sample set of the Monte-Carlo ψ: S/2 vectors of r standard normals from the seed's MC stream, then their negatives. */
-function drawMonteCarloSamples(engine: Engine, seed: number): void {
-  const { layout, f64 } = engine;
-  const half = (layout.mcSamples / 2) * (layout.p + layout.k);
-  engine.seed(seed, Stream.MC);
-  engine.normals(layout.mc, half);
-  const at = layout.mc / 8;
-  for (let i = 0; i < half; i++) f64[at + half + i] = -f64[at + i];
-}
-
 /**
  * The statistical error of the Monte-Carlo part of ψ (the variance term Φ) at the state at byte address `ptr`:
  * the RMS over the components of se_i = √((mean of squares − mean²)/S) (the antithetic pairs make it an upper
@@ -205,9 +195,11 @@ function monteCarloError(engine: Engine, ptr: number): { standardError: number; 
   const dy = layout.scratch;
   const squares = layout.scratch + n * 8;
   f64.copyWithin(layout.scratch / 8 + 2 * n, ptr / 8, ptr / 8 + n); // the state, where evaluating cannot move it
-  // the sampled part alone (Φ, the a2 term): the gradient terms are in closed form, so a1 is set aside
+  // the sampled part alone (Φ, the a2 term): the gradient terms are in closed form (but for tanh units, whose
+  // gradient terms are sampled too), so a1 is set aside
   const a1 = slotValue(engine, Slot.A1);
-  setSlot(engine, Slot.A1, 0);
+  const tanh = slotValue(engine, Slot.ACT_STUDENT) === Activation.TANH || slotValue(engine, Slot.ACT_TEACHER) === Activation.TANH;
+  if (!tanh) setSlot(engine, Slot.A1, 0);
   setSlot(engine, Slot.MC_SQUARES_PTR, squares);
   engine.driftEval(layout.scratch + 2 * n * 8, dy);
   setSlot(engine, Slot.MC_SQUARES_PTR, 0);

@@ -3,7 +3,7 @@
 // d input dimension, p student hidden units, k teacher hidden units, gamma learning rate, t = ν·δt,
 // Q (p×p), M (p×k), P (k×k) overlaps.
 import { Slot, Status, Stream } from "./layout.js";
-import { createEngine, setSlot, slotValue, type Engine } from "./engine.js";
+import { createEngine, drawSamples, setSlot, slotValue, type Engine } from "./engine.js";
 import { prepareInit, writeInitialWeights } from "./init.js";
 import { OptionError, resolveSimulate, type Resolved, type SimulateOptions } from "./validate.js";
 import type { SimulationParams, SimulationResult } from "./result.js";
@@ -84,7 +84,7 @@ async function createStepper(r: Resolved): Promise<Stepper> {
       workPerSample: r.batch * ((r.lazy ? 3 * p : 2 * p) + k + 8) * d,
     };
   } else {
-    engine = await createEngine(r.backend, { kind: "chain", d, p, k, batch: r.batch });
+    engine = await createEngine(r.backend, { kind: "chain", d, p, k, batch: r.batch, mcSamples: r.mcSamples });
     const omega = await initialOmega(r, factor);
     state = { at: engine.layout.omega / 8, values: omega };
     const rr = p + k;
@@ -96,6 +96,8 @@ async function createStepper(r: Resolved): Promise<Stepper> {
   setSlot(engine, Slot.GAMMA_A, r.gammaA);
   setSlot(engine, Slot.ACT_STUDENT, ACTIVATION_CODES[r.activation]);
   setSlot(engine, Slot.ACT_TEACHER, ACTIVATION_CODES[r.activationTeacher]);
+  // tanh units: their risk is a Monte-Carlo mean over a fixed sample set of the r fields
+  if (r.mcSamples > 0 && !r.lazy) drawSamples(engine, r.mcSeed, p + k);
   engine.f64.set(r.aTeacher, engine.layout.aStar / 8);
   return {
     engine,
@@ -173,10 +175,8 @@ function run(stepper: Stepper, r: Resolved, seed: number, onProgress: SimulateOp
     result.Q.push(Q);
     result.M.push(M);
     if (r.secondLayer) (result.a ??= []).push(Array.from(f64.subarray(layout.a / 8, layout.a / 8 + p)));
-    if (r.lazy) {
-      (result.R ??= []).push(matrixAt(f64, layout.R, p, p));
-      (result.riskStandardError ??= []).push(slotValue(engine, Slot.RISK_SE));
-    }
+    if (r.lazy) (result.R ??= []).push(matrixAt(f64, layout.R, p, p));
+    if (r.mcSamples > 0) (result.riskStandardError ??= []).push(slotValue(engine, Slot.RISK_SE));
     onOutput?.({ seed, t: timeOf(steps), samples: steps * B, risk, Q, M });
     return true;
   };
@@ -234,7 +234,8 @@ function paramsOf(r: Resolved): SimulationParams {
     gammaA: r.gammaA,
     activation: r.activation,
     activationTeacher: r.activationTeacher,
-    ...(r.lazy ? { lazy: true, mcSamples: r.mcSamples, mcSeed: r.mcSeed } : {}),
+    ...(r.lazy ? { lazy: true } : {}),
+    ...(r.mcSamples > 0 ? { mcSamples: r.mcSamples, mcSeed: r.mcSeed } : {}),
   };
 }
 
@@ -244,12 +245,9 @@ function paramsOf(r: Resolved): SimulationParams {
  */
 function prepareLazy(engine: Engine, mcSeed: number): void {
   const { f64, layout } = engine;
-  const { W, W0, row, p, k, mc, mcSamples } = layout;
+  const { W, W0, row, p, k } = layout;
   f64.copyWithin(W0 / 8, W / 8, W / 8 + p * row);
-  const half = (mcSamples / 2) * (2 * p + k);
-  engine.seed(mcSeed, Stream.MC);
-  engine.normals(mc, half);
-  for (let i = 0; i < half; i++) f64[mc / 8 + half + i] = -f64[mc / 8 + i];
+  drawSamples(engine, mcSeed, 2 * p + k);
 }
 
 /** rows×cols row-major matrix at byte address `ptr`, as nested arrays. */

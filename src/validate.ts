@@ -108,8 +108,8 @@ export interface Output {
   M: number[][];
 }
 
-/** Activations of the hidden units: erf(u/√2) (the paper's), max(0, u), u. */
-export const ACTIVATIONS = ["erf", "relu", "linear"] as const;
+/** Activations of the hidden units: erf(u/√2) (the paper's), max(0, u), u, tanh(u). */
+export const ACTIVATIONS = ["erf", "relu", "linear", "tanh"] as const;
 export type ActivationName = (typeof ACTIVATIONS)[number];
 
 /** How solveOde evaluates ψ: the closed-form integrals (erf only) or Monte Carlo over a fixed sample set. */
@@ -206,7 +206,7 @@ export function resolveOde(options: OdeOptions | undefined): ResolvedOde {
   const mode = o.mode ?? "limit";
   // the Monte-Carlo ψ is only continuous (ReLU: a sample crossing 0 jumps it by O(1/S)) and its error is ~1/√S:
   // Dormand–Prince at rtol 1e-5 follows it (BDF at 1e-8 crawls across the jumps)
-  const mcDefaults = o.psi === "monte-carlo" || (o.psi === undefined && !(model.activation === model.activationTeacher && model.activation !== "relu"));
+  const mcDefaults = o.psi === "monte-carlo" || (o.psi === undefined && !(model.activation === model.activationTeacher && (model.activation === "erf" || model.activation === "linear")));
   const integrator = o.integrator ?? (mcDefaults ? "dopri5" : "bdf");
   const rtol = o.rtol ?? (mcDefaults ? ODE_DEFAULTS.mcRtol : ODE_DEFAULTS.rtol);
   if (o.integrator !== "euler" && o.step !== undefined) throw new OptionError("step", 'is the fixed step of integrator "euler" only', o.step);
@@ -215,7 +215,7 @@ export function resolveOde(options: OdeOptions | undefined): ResolvedOde {
   }
   const limit = mode === "limit";
   // closed forms of ψ so far: both erf (theory.md §4) or both linear
-  const closed = model.activation === model.activationTeacher && model.activation !== "relu";
+  const closed = model.activation === model.activationTeacher && (model.activation === "erf" || model.activation === "linear");
   const psi = o.psi ?? (closed ? "closed-form" : "monte-carlo");
   if (psi === "closed-form" && !closed) {
     throw new OptionError("psi", `"closed-form" exists for erf or linear students and teachers only so far (got ${model.activation} / ${model.activationTeacher}); use "monte-carlo"`, psi);
@@ -587,16 +587,19 @@ export function resolveSimulate(options: SimulateOptions | undefined): Resolved 
     throw new OptionError("d", `must be ≥ p + k = ${p + k} to realise the overlaps of \`init\` as weights`, d);
   }
   const lazy = o.lazy ?? false;
+  // tanh units: the risk is a Monte-Carlo mean (no closed-form I2 here), which the js baseline does not have
+  const tanh = model.activation === "tanh" || model.activationTeacher === "tanh";
+  if (tanh && o.backend === "js") throw new OptionError("backend", 'must be a Wasm build with tanh units (their risk is estimated by Monte Carlo in Wasm)', o.backend);
   if (lazy) {
     if (o.method === "chain") throw new OptionError("method", 'must be "direct" (or "auto") with lazy training: the linearised student is no function of (Q, M) alone', o.method);
     if (model.gammaA > 0) throw new OptionError("gammaA", "must be 0 with lazy training (its second layer stays at aInit)", model.gammaA);
     if (o.backend === "js") throw new OptionError("backend", 'must be a Wasm build with lazy training (the "js" baseline has no linearised student)', o.backend);
-  } else {
-    for (const name of ["mcSamples", "mcSeed"] as const) if (o[name] !== undefined) throw new OptionError(name, "is an option of lazy training (`lazy: true`) only", o[name]);
+  } else if (!tanh) {
+    for (const name of ["mcSamples", "mcSeed"] as const) if (o[name] !== undefined) throw new OptionError(name, "is an option of lazy training (`lazy: true`) and tanh units only (their Monte-Carlo risk)", o[name]);
   }
   const method = lazy ? "direct" : o.method === "direct" || o.method === "chain" ? o.method : cheaperMethod(d, p, k, model.batch);
   // the chain starts from the overlaps of the simulator's initial weights unless it is given overlaps
-  if (method === "direct" || model.initKind !== "overlaps") checkMemory(bufferBytes({ d, p, k, batch: method === "direct" ? model.batch : 1, lazy, mcSamples: lazy ? (o.mcSamples ?? ODE_DEFAULTS.mcSamples) : 0 }), "weights", model);
+  if (method === "direct" || model.initKind !== "overlaps") checkMemory(bufferBytes({ d, p, k, batch: method === "direct" ? model.batch : 1, lazy, mcSamples: lazy || tanh ? (o.mcSamples ?? ODE_DEFAULTS.mcSamples) : 0 }), "weights", model);
   return {
     ...model,
     samples: outputSamples(o, pow(d, model.timeExponent)),
@@ -605,7 +608,7 @@ export function resolveSimulate(options: SimulateOptions | undefined): Resolved 
     seeds: o.seeds ?? 1,
     quantiles: o.quantiles ?? [0.1, 0.5, 0.9],
     lazy,
-    mcSamples: lazy ? (o.mcSamples ?? ODE_DEFAULTS.mcSamples) : 0,
+    mcSamples: lazy || tanh ? (o.mcSamples ?? ODE_DEFAULTS.mcSamples) : 0,
     mcSeed: o.mcSeed ?? model.seed,
   };
 }

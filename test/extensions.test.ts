@@ -349,6 +349,7 @@ describe("activations: ReLU and linear units, for students and teachers independ
     ["relu", "relu"],
     ["relu", "erf"],
     ["linear", "erf"],
+    ["tanh", "tanh"],
   ] as const)("%s students, %s teachers: the chain has the law of direct SGD and the Monte-Carlo ODE follows both (40 chain and 24 direct seeds)", async (activation, activationTeacher) => {
     const o = { d: 1000, p: 3, k: 2, noise: 1e-3, seed: 11, tMax: 20, points: 4, gamma0: 1, activation, activationTeacher };
     const [direct, chain, ode] = await Promise.all([
@@ -443,8 +444,43 @@ describe("activations: ReLU and linear units, for students and teachers independ
     }
   });
 
+  it("tanh units: the Monte-Carlo risk at a random state agrees with an independent Monte-Carlo estimate", async () => {
+    const { createEngine, drawSamples, setSlot, slotValue } = await import("../src/engine.js");
+    const { Slot } = await import("../src/layout.js");
+    const { gaussian, cholesky, randomCovariance } = await import("./gaussian.js");
+    const p = 3, k = 2, r = 5, S = 40000;
+    const g = gaussian(12);
+    const C = randomCovariance(g, r, 1.8);
+    const e = await createEngine("wasm-simd", { d: 2, p, k, mcSamples: S });
+    setSlot(e, Slot.ACT_STUDENT, 3);
+    setSlot(e, Slot.ACT_TEACHER, 0);
+    e.f64.set(C.slice(0, p).flatMap((row) => row.slice(0, p)), e.layout.Q / 8);
+    e.f64.set(C.slice(0, p).flatMap((row) => row.slice(p)), e.layout.M / 8);
+    e.f64.set(C.slice(p).flatMap((row) => row.slice(p)), e.layout.P / 8);
+    drawSamples(e, 7, r);
+    const risk = e.riskCompute();
+    const se = slotValue(e, Slot.RISK_SE);
+    const { activation } = await import("../src/reference/activation.js");
+    const L = cholesky(C);
+    const n = 200_000;
+    let sum = 0, sum2 = 0;
+    for (let s = 0; s < n; s++) {
+      const z = Array.from({ length: r }, g);
+      const u = L.map((row) => row.reduce((t, v, m) => t + v * z[m], 0));
+      const f = u.slice(0, p).reduce((t, v) => t + activation(3, v), 0) / p;
+      const fStar = u.slice(p).reduce((t, v) => t + activation(0, v), 0) / k;
+      const loss = 0.5 * (fStar - f) ** 2;
+      sum += loss;
+      sum2 += loss * loss;
+    }
+    const mean = sum / n;
+    const seTest = Math.sqrt((sum2 / n - mean * mean) / n);
+    expect(Math.abs(risk - mean) / Math.hypot(se, seTest)).toBeLessThan(4.5);
+  });
+
   it("name the option and the rule for bad values", async () => {
-    await expect(simulate({ activation: "tanh" as never })).rejects.toThrow(/`activation` must be one of "erf", "relu", "linear"/);
+    await expect(simulate({ activation: "sigmoid" as never })).rejects.toThrow(/`activation` must be one of "erf", "relu", "linear", "tanh"/);
+    await expect(simulate({ activation: "tanh", backend: "js" })).rejects.toThrow(/`backend` must be a Wasm build with tanh units/);
     await expect(solveOde({ activation: "relu", psi: "closed-form" })).rejects.toThrow(/`psi` "closed-form" exists for erf or linear/);
     await expect(solveOde({ psi: "monte-carlo", mcSamples: 101 })).rejects.toThrow(/`mcSamples` must be an even integer/);
     await expect(solveOde({ mcSamples: 100 })).rejects.toThrow(/`mcSamples` is an option of psi "monte-carlo" only/);

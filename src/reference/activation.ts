@@ -60,6 +60,7 @@ export function sigmaPrime(u: number): number {
 export function activation(kind: number, u: number): number {
   if (kind === 0) return sigma(u);
   if (kind === 1) return u > 0 ? u : 0.0;
+  if (kind === 3) return Math.tanh(u);
   return u;
 }
 
@@ -67,5 +68,9 @@ export function activation(kind: number, u: number): number {
 export function activationPrime(kind: number, u: number): number {
   if (kind === 0) return sigmaPrime(u);
   if (kind === 1) return u > 0 ? 1.0 : 0.0;
+  if (kind === 3) {
+    const t = Math.tanh(u);
+    return 1.0 - t * t;
+  }
   return 1.0;
 }
