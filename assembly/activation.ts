@@ -7,7 +7,8 @@ import {
   QA1, QA2, QA3, QA4, QA5, QA6, RA0, RA1, RA2, RA3, RA4, RA5, RA6, RA7, SA1, SA2, SA3, SA4, SA5,
   SA6, SA7, SA8, RB0, RB1, RB2, RB3, RB4, RB5, RB6, SB1, SB2, SB3, SB4, SB5, SB6, SB7,
 } from "../src/erf-coefficients";
-import { Activation } from "../src/layout";
+import { Activation, Slot } from "../src/layout";
+import { headerPtr } from "./header";
 
 /** 1/√2 */
 const SQRT1_2: f64 = 0.7071067811865476;
@@ -68,6 +69,7 @@ export function erf(x: f64): f64 {
   if (kind == Activation.ERF) return sigma(u);
   if (kind == Activation.RELU) return u > 0 ? u : 0.0;
   if (kind == Activation.TANH) return Math.tanh(u);
+  if (kind >= Activation.TABLE_STUDENT) return tabulated(kind, u, false);
   return u;
 }
 
@@ -79,5 +81,31 @@ export function erf(x: f64): f64 {
     const t = Math.tanh(u);
     return 1.0 - t * t;
   }
+  if (kind >= Activation.TABLE_STUDENT) return tabulated(kind, u, true);
   return 1.0;
+}
+
+/**
+ * A user-given activation (or its derivative) from its table: σ, σ', σ'' at n equally spaced nodes on [−B, B]
+ * (Slot.ACT_TABLE_N, ACT_TABLE_RANGE; the students' or the teachers' table by `kind`), interpolated by cubic
+ * Hermite polynomials (σ from σ and σ', error O(h⁴); σ' from σ' and σ'', O(h³)); beyond ±B, σ continues along
+ * its end tangent and σ' stays at its end value. NaN in, NaN out.
+ */
+function tabulated(kind: i32, u: f64, derivative: bool): f64 {
+  if (isNaN(u)) return u;
+  const table = <usize>load<f64>(headerPtr() + ((<usize>(kind == Activation.TABLE_STUDENT ? Slot.ACT_TABLE_S_PTR : Slot.ACT_TABLE_T_PTR)) << 3));
+  const n = <i32>load<f64>(headerPtr() + ((<usize>Slot.ACT_TABLE_N) << 3));
+  const B = load<f64>(headerPtr() + ((<usize>Slot.ACT_TABLE_RANGE) << 3));
+  const V = derivative ? table + ((<usize>n) << 3) : table; // the values interpolated
+  const D = V + ((<usize>n) << 3); // and their derivatives
+  if (u <= -B) return derivative ? load<f64>(V) : load<f64>(V) + load<f64>(D) * (u + B);
+  const last = (<usize>(n - 1)) << 3;
+  if (u >= B) return derivative ? load<f64>(V + last) : load<f64>(V + last) + load<f64>(D + last) * (u - B);
+  const h = (2.0 * B) / <f64>(n - 1);
+  const x = (u + B) / h;
+  const i = min<i32>(<i32>Math.floor(x), n - 2);
+  const t = x - <f64>i;
+  const s = 1.0 - t;
+  const o = (<usize>i) << 3;
+  return (1.0 + 2.0 * t) * s * s * load<f64>(V + o) + t * s * s * h * load<f64>(D + o) + t * t * (3.0 - 2.0 * t) * load<f64>(V + o + 8) - t * t * s * h * load<f64>(D + o + 8);
 }

@@ -48,8 +48,8 @@ export function driftMonteCarlo(y: usize, dy: usize): void {
   memory.fill(dy, 0, (<usize>n) << 3);
   if (squares != 0) memory.fill(squares, 0, (<usize>n) << 3);
   const np = (p * (p + 1)) >> 1;
-  // tanh units have no closed-form I3/I2 here: their gradient terms are sampled with Φ
-  const sampled = actS == Activation.TANH || actT == Activation.TANH;
+  // tanh and user-given units have no closed-form I3/I2 here: their gradient terms are sampled with Φ
+  const sampled = actS >= Activation.TANH || actT >= Activation.TANH;
   if (a1 != 0 && !sampled) {
     // G_jb in closed form; dQ_jl gets a_j G_jl now and a_l G_lj when row l is done (l ≥ j: G_lj added to Q_jl)
     for (let j = 0; j < p; j++) {

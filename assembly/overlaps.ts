@@ -31,10 +31,10 @@ export function overlapsCompute(): f64 {
 
 /**
  * Excess risk of the Q, M, P currently in the buffer (written into Slot.RISK and returned): in closed form, or,
- * with tanh units (no closed-form I2 here), by Monte Carlo over the fixed samples at Slot.MC_PTR (riskMonteCarlo).
+ * with tanh or user-given units (no closed-form I2 here), by Monte Carlo over the fixed samples at Slot.MC_PTR (riskMonteCarlo).
  */
 export function riskCompute(): f64 {
-  if (<i32>slot(Slot.ACT_STUDENT) == Activation.TANH || <i32>slot(Slot.ACT_TEACHER) == Activation.TANH) {
+  if (<i32>slot(Slot.ACT_STUDENT) >= Activation.TANH || <i32>slot(Slot.ACT_TEACHER) >= Activation.TANH) {
     const mc = riskMonteCarlo();
     setSlot(Slot.RISK, mc);
     return mc;

@@ -1,6 +1,6 @@
 // see: STYLE.md §3 — one flat buffer per run, driven through a handful of coarse calls. The Wasm builds and
 // the plain-JS baseline (src/reference/) share the layout, so the code above them does not know which runs.
-import { Slot, Status, Stream } from "./layout.js";
+import { Slot, Status, Stream, TABLE_RANGE } from "./layout.js";
 import { layoutOf, writeLayout, type Layout, type Sizes } from "./memory.js";
 import { instantiateBuild, type WasmBuild } from "./wasm.js";
 import { ReferenceRng } from "./reference/rng.js";
@@ -151,6 +151,16 @@ export function drawSamples(engine: Engine, seed: number, dims: number): void {
   engine.seed(seed, Stream.MC);
   engine.normals(layout.mc, half);
   for (let i = 0; i < half; i++) f64[at + half + i] = -f64[at + i];
+}
+
+/** The tables of user-given activations (validate.ts `activationTable`) into the engine's table regions. */
+export function writeTables(engine: Engine, model: { tables?: { student?: Float64Array; teacher?: Float64Array } }): void {
+  const { tables } = model;
+  if (!tables) return;
+  const { f64, layout } = engine;
+  f64[layout.header / 8 + Slot.ACT_TABLE_RANGE] = TABLE_RANGE;
+  if (tables.student) f64.set(tables.student, layout.tableStudent / 8);
+  if (tables.teacher) f64.set(tables.teacher, layout.tableTeacher / 8);
 }
 
 /** The value in header slot `s`. */

@@ -165,6 +165,14 @@ export enum Slot {
   R_PTR = 72,
   /** lazy training: the standard error of the last Monte-Carlo risk */
   RISK_SE = 73,
+  /** user-given activations: byte address of the students' table (σ, σ', σ'' at ACT_TABLE_N nodes on [−range, range]) */
+  ACT_TABLE_S_PTR = 74,
+  /** user-given activations: byte address of the teachers' table */
+  ACT_TABLE_T_PTR = 75,
+  /** user-given activations: number of nodes of each table */
+  ACT_TABLE_N = 76,
+  /** user-given activations: the tables cover [−range, range]; beyond, σ continues linearly */
+  ACT_TABLE_RANGE = 77,
 }
 
 /** Activations of the hidden units (Slot.ACT_STUDENT, Slot.ACT_TEACHER). */
@@ -177,7 +185,15 @@ export enum Activation {
   LINEAR = 2,
   /** σ(u) = tanh(u): no closed-form integrals here, so its risk and ψ come from Monte Carlo */
   TANH = 3,
+  /** a user-given activation, tabulated (the students' table, Slot.ACT_TABLE_S_PTR) */
+  TABLE_STUDENT = 4,
+  /** a user-given activation, tabulated (the teachers' table, Slot.ACT_TABLE_T_PTR) */
+  TABLE_TEACHER = 5,
 }
+
+/** User-given activations are tabulated at TABLE_NODES points on [−TABLE_RANGE, TABLE_RANGE]. */
+export const TABLE_NODES = 4097;
+export const TABLE_RANGE = 12.0;
 
 /** Number of 8-byte header slots. */
 export const HEADER_SLOTS = 80;

@@ -23,6 +23,8 @@ export interface Sizes {
   mcSamples?: number;
   /** direct simulator: lazy training (W0 kept after W*, its fields and the overlaps R = W W0ᵀ/d) */
   lazy?: boolean;
+  /** user-given activations: nodes of each table (0: none); room for a students' and a teachers' table */
+  tableNodes?: number;
 }
 
 /** Byte addresses of the regions (16-byte aligned) and the total size. */
@@ -71,6 +73,10 @@ export interface Layout {
   lazy: boolean;
   /** the ODE's ψ is the Monte-Carlo one (an ODE layout with samples) */
   psiMc: boolean;
+  /** user-given activations: the two tables (σ, σ', σ'' at tableNodes nodes each) */
+  tableStudent: number;
+  tableTeacher: number;
+  tableNodes: number;
   /** mini-batch size B */
   batch: number;
   /** the ODE state ends with a */
@@ -142,7 +148,10 @@ export function layoutOf(sizes: Sizes, header: number): Layout {
   const mc = take(mcSamples * rm);
   const mcWork = take(mcSamples > 0 ? 2 * rm * rm + 3 * rm + 2 * p + 2 * n : 0);
   const R = take(lazy ? p * p : 0);
-  return { d, p, k, row, n, outputs, header, rng, W, Wstar, x, fields, coef, Q, M, P, y, tOut, yOut, omega, driftWork, scratch, bdfD, jac, lu, pivot, test, chol, z, gram, a, aStar, secondWork, mc, mcWork, mcSamples, W0: lazy ? W0 : 0, R, lazy, psiMc: ode && mcSamples > 0, batch, trainA, end: at };
+  const tableNodes = sizes.tableNodes ?? 0;
+  const tableStudent = take(3 * tableNodes);
+  const tableTeacher = take(3 * tableNodes);
+  return { d, p, k, row, n, outputs, header, rng, W, Wstar, x, fields, coef, Q, M, P, y, tOut, yOut, omega, driftWork, scratch, bdfD, jac, lu, pivot, test, chol, z, gram, a, aStar, secondWork, mc, mcWork, mcSamples, W0: lazy ? W0 : 0, R, lazy, psiMc: ode && mcSamples > 0, tableStudent, tableTeacher, tableNodes, batch, trainA, end: at };
 }
 
 /** Bytes the buffer needs for `sizes`, excluding Wasm static data (for the memory check). */
@@ -198,6 +207,9 @@ export function writeLayout(f64: Float64Array, layout: Layout): void {
     [Slot.MC_WORK_PTR, layout.mcWork],
     [Slot.LAZY, layout.lazy ? 1 : 0],
     [Slot.R_PTR, layout.R],
+    [Slot.ACT_TABLE_S_PTR, layout.tableStudent],
+    [Slot.ACT_TABLE_T_PTR, layout.tableTeacher],
+    [Slot.ACT_TABLE_N, layout.tableNodes],
   ];
   for (const [slot, value] of slots) f64[h + slot] = value;
   f64.fill(1, layout.a / 8, layout.a / 8 + layout.p);

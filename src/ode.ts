@@ -2,16 +2,14 @@
 // dQ/dt = a1·(G^Q + G^Qᵀ) + a2·Φ, with P fixed; ψ in assembly/drift.ts, integrators in assembly/integrate.ts.
 // d input dimension, p student and k teacher hidden units, Q (p×p), M (p×k), P (k×k), t the region's clock.
 import { Activation, Method, Slot, Status, Stream } from "./layout.js";
-import { createEngine, drawSamples, riskOfState, setSlot, slotValue, type Engine } from "./engine.js";
+import { createEngine, drawSamples, riskOfState, setSlot, slotValue, writeTables, type Engine } from "./engine.js";
 import { stateSize } from "./memory.js";
 import { prepareInit, writeInitialWeights } from "./init.js";
-import { OptionError, resolveOde, type OdeOptions, type ResolvedOde } from "./validate.js";
+import { OptionError, resolveOde, TABLE, type OdeOptions, type ResolvedOde } from "./validate.js";
 import type { OdeResult } from "./result.js";
 import { VERSION } from "./version.js";
 
 const INTEGRATORS = { bdf: Method.BDF, dopri5: Method.DOPRI5, euler: Method.EULER } as const;
-/** The activations' codes in the header (src/layout.ts `Activation`). */
-export const ACTIVATION_CODES = { erf: Activation.ERF, relu: Activation.RELU, linear: Activation.LINEAR, tanh: Activation.TANH } as const;
 /** Steps per Wasm call between two progress reports. */
 const STEPS_PER_CALL = 25;
 
@@ -23,7 +21,8 @@ const STEPS_PER_CALL = 25;
 export async function solveOde(options?: OdeOptions): Promise<OdeResult> {
   const r = resolveOde(options);
   const { Q0, M0, P } = await initialOverlaps(r);
-  const engine = await createEngine(r.backend, { d: 0, p: r.p, k: r.k, outputs: r.times.length + 1, trainA: r.gammaA > 0, mcSamples: r.mcSamples });
+  const engine = await createEngine(r.backend, { d: 0, p: r.p, k: r.k, outputs: r.times.length + 1, trainA: r.gammaA > 0, mcSamples: r.mcSamples, tableNodes: r.tables ? TABLE.nodes : 0 });
+  writeTables(engine, r);
   return integrate(engine, r, Q0, M0, P, options?.onProgress);
 }
 
@@ -80,8 +79,8 @@ async function integrate(
     [Slot.NOISE, r.noise],
     [Slot.WEIGHT_DECAY, r.weightDecay],
     [Slot.GAMMA_A, r.gammaA],
-    [Slot.ACT_STUDENT, ACTIVATION_CODES[r.activation]],
-    [Slot.ACT_TEACHER, ACTIVATION_CODES[r.activationTeacher]],
+    [Slot.ACT_STUDENT, r.activationCode],
+    [Slot.ACT_TEACHER, r.activationTeacherCode],
     [Slot.A1, r.a1Used],
     [Slot.A2, r.a2Used],
     [Slot.METHOD, INTEGRATORS[r.integrator]],
@@ -198,7 +197,7 @@ function monteCarloError(engine: Engine, ptr: number): { standardError: number; 
   // the sampled part alone (Φ, the a2 term): the gradient terms are in closed form (but for tanh units, whose
   // gradient terms are sampled too), so a1 is set aside
   const a1 = slotValue(engine, Slot.A1);
-  const tanh = slotValue(engine, Slot.ACT_STUDENT) === Activation.TANH || slotValue(engine, Slot.ACT_TEACHER) === Activation.TANH;
+  const tanh = slotValue(engine, Slot.ACT_STUDENT) >= Activation.TANH || slotValue(engine, Slot.ACT_TEACHER) >= Activation.TANH;
   if (!tanh) setSlot(engine, Slot.A1, 0);
   setSlot(engine, Slot.MC_SQUARES_PTR, squares);
   engine.driftEval(layout.scratch + 2 * n * 8, dy);

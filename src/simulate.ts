@@ -3,14 +3,13 @@
 // d input dimension, p student hidden units, k teacher hidden units, gamma learning rate, t = ν·δt,
 // Q (p×p), M (p×k), P (k×k) overlaps.
 import { Slot, Status, Stream } from "./layout.js";
-import { createEngine, drawSamples, setSlot, slotValue, type Engine } from "./engine.js";
+import { createEngine, drawSamples, setSlot, slotValue, writeTables, type Engine } from "./engine.js";
 import { prepareInit, writeInitialWeights } from "./init.js";
-import { OptionError, resolveSimulate, type Resolved, type SimulateOptions } from "./validate.js";
+import { OptionError, resolveSimulate, TABLE, type Resolved, type SimulateOptions } from "./validate.js";
 import type { SimulationParams, SimulationResult } from "./result.js";
 import { curveStatistics } from "./stats.js";
 import { VERSION } from "./version.js";
 import { pow } from "./detmath.js";
-import { ACTIVATION_CODES } from "./ode.js";
 
 /** Work per chunk of samples between two Wasm calls (≈ a few ms; progress and output granularity). */
 const CHUNK_WORK = 2 ** 23;
@@ -73,7 +72,7 @@ async function createStepper(r: Resolved): Promise<Stepper> {
   let state: { at: number; values: Float64Array };
   let stepper: Omit<Stepper, "reset" | "engine">;
   if (r.method === "direct") {
-    engine = await createEngine(r.backend, { kind: "direct", d, p, k, batch: r.batch, lazy: r.lazy, mcSamples: r.mcSamples });
+    engine = await createEngine(r.backend, { kind: "direct", d, p, k, batch: r.batch, lazy: r.lazy, mcSamples: r.mcSamples, tableNodes: r.tables ? TABLE.nodes : 0 });
     writeInitialWeights(engine, r, factor);
     const { W, row } = engine.layout;
     if (r.lazy) prepareLazy(engine, r.mcSeed);
@@ -84,7 +83,7 @@ async function createStepper(r: Resolved): Promise<Stepper> {
       workPerSample: r.batch * ((r.lazy ? 3 * p : 2 * p) + k + 8) * d,
     };
   } else {
-    engine = await createEngine(r.backend, { kind: "chain", d, p, k, batch: r.batch, mcSamples: r.mcSamples });
+    engine = await createEngine(r.backend, { kind: "chain", d, p, k, batch: r.batch, mcSamples: r.mcSamples, tableNodes: r.tables ? TABLE.nodes : 0 });
     const omega = await initialOmega(r, factor);
     state = { at: engine.layout.omega / 8, values: omega };
     const rr = p + k;
@@ -94,8 +93,9 @@ async function createStepper(r: Resolved): Promise<Stepper> {
   setSlot(engine, Slot.NOISE, r.noise);
   setSlot(engine, Slot.WEIGHT_DECAY, r.weightDecay);
   setSlot(engine, Slot.GAMMA_A, r.gammaA);
-  setSlot(engine, Slot.ACT_STUDENT, ACTIVATION_CODES[r.activation]);
-  setSlot(engine, Slot.ACT_TEACHER, ACTIVATION_CODES[r.activationTeacher]);
+  setSlot(engine, Slot.ACT_STUDENT, r.activationCode);
+  setSlot(engine, Slot.ACT_TEACHER, r.activationTeacherCode);
+  writeTables(engine, r);
   // tanh units: their risk is a Monte-Carlo mean over a fixed sample set of the r fields
   if (r.mcSamples > 0 && !r.lazy) drawSamples(engine, r.mcSeed, p + k);
   engine.f64.set(r.aTeacher, engine.layout.aStar / 8);

@@ -2,6 +2,7 @@
 // option, the rule and the value received. The CLI calls the same checks, so its messages are the same.
 // d input dimension, p student hidden units (p ~ d^kappa), k teacher hidden units,
 // gamma = gamma0 · d^(−delta) learning rate, noise Δ label-noise variance, t = ν·δt rescaled time.
+import { TABLE_NODES, TABLE_RANGE } from "./layout.js";
 import { z } from "zod";
 import { BACKENDS, type Backend } from "./engine.js";
 import { MAX_MEMORY_BYTES, bufferBytes } from "./memory.js";
@@ -75,10 +76,10 @@ export interface SimulateOptions {
   aInit?: number | number[];
   /** learning-rate factor of the student's second layer: γ_a = gammaA·γ/d, da/dt = gammaA·a1·E[e σ(λ)] (default 0: a fixed) */
   gammaA?: number;
-  /** the students' activation (default "erf": σ(u) = erf(u/√2), the paper's) */
-  activation?: ActivationName;
+  /** the students' activation (default "erf": σ(u) = erf(u/√2), the paper's), or a user-given one */
+  activation?: ActivationOption;
   /** the teachers' activation (default: the students') */
-  activationTeacher?: ActivationName;
+  activationTeacher?: ActivationOption;
   /** "direct" (SGD on the weights), "chain" (the exact reduced chain on Ω) or "auto" (the cheaper one) */
   method?: SimMethod;
   /** run this many seeds (seed, seed + 1, …) from the same initial condition and add their statistics */
@@ -111,6 +112,45 @@ export interface Output {
 /** Activations of the hidden units: erf(u/√2) (the paper's), max(0, u), u, tanh(u). */
 export const ACTIVATIONS = ["erf", "relu", "linear", "tanh"] as const;
 export type ActivationName = (typeof ACTIVATIONS)[number];
+
+/**
+ * A user-given activation: σ = `fn` (and σ' = `derivative`, else central differences of fn), tabulated at
+ * TABLE.nodes points on [−TABLE.range, TABLE.range] and interpolated in Wasm (cubic Hermite); beyond the range
+ * σ continues along its end tangent. Its risk and ψ come from Monte Carlo. API only (functions are not JSON).
+ */
+export interface CustomActivation {
+  name: string;
+  fn: (u: number) => number;
+  derivative?: (u: number) => number;
+}
+export type ActivationOption = ActivationName | CustomActivation;
+/** The tables of user-given activations: nodes on [−range, range]. */
+export const TABLE = { nodes: TABLE_NODES, range: TABLE_RANGE } as const;
+const CODES: Record<ActivationName, number> = { erf: 0, relu: 1, linear: 2, tanh: 3 };
+
+/** σ, σ', σ'' at the TABLE nodes of a user-given activation (σ'' by central differences of σ'); throws naming `option`. */
+export function activationTable(option: string, a: CustomActivation): Float64Array {
+  const { nodes: n, range: B } = TABLE;
+  const h = (2 * B) / (n - 1);
+  const table = new Float64Array(3 * n);
+  for (let i = 0; i < n; i++) {
+    const u = -B + i * h;
+    const e = 1e-5 * Math.max(1, Math.abs(u));
+    const v = a.fn(u);
+    const dv = a.derivative ? a.derivative(u) : (a.fn(u + e) - a.fn(u - e)) / (2 * e);
+    if (typeof v !== "number" || !Number.isFinite(v) || typeof dv !== "number" || !Number.isFinite(dv)) {
+      throw new OptionError(option, `must return finite numbers (and derivatives) on [−${B}, ${B}] (got ${v}, ${dv} at u = ${u})`, a.name);
+    }
+    table[i] = v;
+    table[n + i] = dv;
+  }
+  for (let i = 0; i < n; i++) {
+    const lo = Math.max(0, i - 1);
+    const hi = Math.min(n - 1, i + 1);
+    table[2 * n + i] = (table[n + hi] - table[n + lo]) / ((hi - lo) * h);
+  }
+  return table;
+}
 
 /** How solveOde evaluates ψ: the closed-form integrals (erf only) or Monte Carlo over a fixed sample set. */
 export const PSI_METHODS = ["closed-form", "monte-carlo"] as const;
@@ -314,8 +354,8 @@ const commonFields = {
   aTeacher: z.union([num(RULES.finite), z.array(num(RULES.finite), { error: "must be a finite number or an array of them" })], { error: "must be a finite number or an array of them" }),
   aInit: z.union([num(RULES.finite), z.array(num(RULES.finite), { error: "must be a finite number or an array of them" })], { error: "must be a finite number or an array of them" }),
   gammaA: num(RULES.nonNegative, (v) => v >= 0),
-  activation: z.enum(ACTIVATIONS, { error: `must be one of ${ACTIVATIONS.map((v) => `"${v}"`).join(", ")}` }),
-  activationTeacher: z.enum(ACTIVATIONS, { error: `must be one of ${ACTIVATIONS.map((v) => `"${v}"`).join(", ")}` }),
+  activation: activationSchema(),
+  activationTeacher: activationSchema(),
 };
 
 const enumOf = <T extends string>(values: readonly T[]) =>
@@ -451,8 +491,12 @@ export interface Model {
   gammaA: number;
   /** a or a* differ from the paper's 1, or a is trained: results carry `a` */
   secondLayer: boolean;
-  activation: ActivationName;
-  activationTeacher: ActivationName;
+  /** the activations' names ("custom:<name>" for a user-given one), their codes (src/layout.ts) and tables */
+  activation: string;
+  activationTeacher: string;
+  activationCode: number;
+  activationTeacherCode: number;
+  tables?: { student?: Float64Array; teacher?: Float64Array };
   initKind: InitKind;
   init: InitialCondition | undefined;
 }
@@ -551,10 +595,43 @@ function resolveModel(o: CommonOptions): Model {
     aInit: layerOf("aInit", o.aInit, p, "p"),
     gammaA: o.gammaA ?? 0,
     secondLayer: o.aTeacher !== undefined || o.aInit !== undefined || (o.gammaA ?? 0) > 0,
-    activation: o.activation ?? "erf",
-    activationTeacher: o.activationTeacher ?? o.activation ?? "erf",
+    ...activationsOf(o.activation as ActivationOption | undefined, (o.activationTeacher ?? o.activation) as ActivationOption | undefined),
     initKind,
     init: o.init as InitialCondition | undefined,
+  };
+}
+
+function activationSchema() {
+  const rule = `must be one of ${ACTIVATIONS.map((v) => `"${v}"`).join(", ")} or { name, fn, derivative? }`;
+  return z.union(
+    [
+      z.enum(ACTIVATIONS),
+      z
+        .object({
+          name: z.string().min(1),
+          fn: z.custom<(u: number) => number>((v) => typeof v === "function"),
+          derivative: z.custom<(u: number) => number>((v) => typeof v === "function").optional(),
+        })
+        .strict(),
+    ],
+    { error: rule },
+  );
+}
+
+/** The students' and teachers' activations: names, codes and (user-given ones) their tables. */
+function activationsOf(student: ActivationOption | undefined, teacher: ActivationOption | undefined) {
+  const one = (a: ActivationOption | undefined, option: string, tableCode: number) =>
+    a === undefined || typeof a === "string"
+      ? { name: a ?? "erf", code: CODES[a ?? "erf"] }
+      : { name: `custom:${a.name}`, code: tableCode, table: activationTable(option, a) };
+  const s = one(student, "activation", 4);
+  const t = one(teacher, teacher === student ? "activation" : "activationTeacher", 5);
+  return {
+    activation: s.name,
+    activationTeacher: t.name,
+    activationCode: s.code,
+    activationTeacherCode: t.code,
+    ...(s.table || t.table ? { tables: { student: s.table, teacher: t.table } } : {}),
   };
 }
 
@@ -588,8 +665,8 @@ export function resolveSimulate(options: SimulateOptions | undefined): Resolved 
   }
   const lazy = o.lazy ?? false;
   // tanh units: the risk is a Monte-Carlo mean (no closed-form I2 here), which the js baseline does not have
-  const tanh = model.activation === "tanh" || model.activationTeacher === "tanh";
-  if (tanh && o.backend === "js") throw new OptionError("backend", 'must be a Wasm build with tanh units (their risk is estimated by Monte Carlo in Wasm)', o.backend);
+  const tanh = model.activationCode >= 3 || model.activationTeacherCode >= 3;
+  if (tanh && o.backend === "js") throw new OptionError("backend", 'must be a Wasm build with tanh or user-given units (their risk is estimated by Monte Carlo in Wasm)', o.backend);
   if (lazy) {
     if (o.method === "chain") throw new OptionError("method", 'must be "direct" (or "auto") with lazy training: the linearised student is no function of (Q, M) alone', o.method);
     if (model.gammaA > 0) throw new OptionError("gammaA", "must be 0 with lazy training (its second layer stays at aInit)", model.gammaA);

@@ -479,8 +479,8 @@ describe("activations: ReLU and linear units, for students and teachers independ
   });
 
   it("name the option and the rule for bad values", async () => {
-    await expect(simulate({ activation: "sigmoid" as never })).rejects.toThrow(/`activation` must be one of "erf", "relu", "linear", "tanh"/);
-    await expect(simulate({ activation: "tanh", backend: "js" })).rejects.toThrow(/`backend` must be a Wasm build with tanh units/);
+    await expect(simulate({ activation: "sigmoid" as never })).rejects.toThrow(/`activation` must be one of "erf", "relu", "linear", "tanh" or/);
+    await expect(simulate({ activation: "tanh", backend: "js" })).rejects.toThrow(/`backend` must be a Wasm build with tanh or user-given units/);
     await expect(solveOde({ activation: "relu", psi: "closed-form" })).rejects.toThrow(/`psi` "closed-form" exists for erf or linear/);
     await expect(solveOde({ psi: "monte-carlo", mcSamples: 101 })).rejects.toThrow(/`mcSamples` must be an even integer/);
     await expect(solveOde({ mcSamples: 100 })).rejects.toThrow(/`mcSamples` is an option of psi "monte-carlo" only/);
@@ -513,5 +513,39 @@ describe("lazy training: the student linearised around W0 (direct simulator)", (
     await expect(simulate({ ...o, lazy: true, backend: "js" })).rejects.toThrow(/`backend` must be a Wasm build with lazy training/);
     await expect(simulate({ ...o, mcSamples: 100 })).rejects.toThrow(/`mcSamples` is an option of lazy training/);
     await expect(solveOde({ ...o, lazy: true } as never)).rejects.toThrow(/`lazy` is not an option/);
+  });
+});
+
+describe("user-given activations (tabulated, interpolated in Wasm)", () => {
+  const o = { d: 500, p: 3, k: 2, noise: 1e-3, seed: 4, tMax: 10, points: 4, gamma0: 1 };
+  const myTanh = { name: "tanh", fn: (u: number) => Math.tanh(u), derivative: (u: number) => 1 - Math.tanh(u) ** 2 };
+
+  it("a user-given tanh runs like the built-in one: the same weights to 1e-7 in both simulators, the same Monte-Carlo risk and ODE", async () => {
+    for (const method of ["direct", "chain"] as const) {
+      const [custom, builtin] = await Promise.all([simulate({ ...o, method, activation: myTanh }), simulate({ ...o, method, activation: "tanh" })]);
+      expect(custom.params.activation).toBe("custom:tanh");
+      expect(maxRelDiff(custom.Q.at(-1)!.flat(), builtin.Q.at(-1)!.flat()), method).toBeLessThan(1e-7);
+      expect(maxRelDiff(custom.risk, builtin.risk), method).toBeLessThan(1e-7);
+    }
+    const [a, b] = await Promise.all([solveOde({ ...o, activation: myTanh, mode: "finite-d" }), solveOde({ ...o, activation: "tanh", mode: "finite-d" })]);
+    expect(maxRelDiff(a.risk, b.risk)).toBeLessThan(1e-6);
+  });
+
+  it("without a derivative, central differences of fn serve (erf given as a function: the same trajectory as the built-in erf)", async () => {
+    const { erf } = await import("../src/reference/activation.js");
+    const myErf = { name: "erf", fn: (u: number) => erf(u / Math.SQRT2) };
+    const [custom, builtin] = await Promise.all([simulate({ ...o, method: "direct", activation: myErf, activationTeacher: "erf" }), simulate({ ...o, method: "direct" })]);
+    expect(maxRelDiff(custom.Q.at(-1)!.flat(), builtin.Q.at(-1)!.flat())).toBeLessThan(1e-8);
+    expect(custom.params.activationTeacher).toBe("erf");
+    // its risk is the Monte-Carlo estimate (the closed form is for the built-in erf only): within its stated error
+    const j = custom.risk.length - 1;
+    expect(Math.abs(custom.risk[j] - builtin.risk[j]) / custom.riskStandardError![j]).toBeLessThan(4.5);
+  });
+
+  it("refuses a function that is not finite on the table's range, naming the option", async () => {
+    const bad = { name: "log", fn: (u: number) => Math.log(u) };
+    await expect(simulate({ ...o, activation: bad })).rejects.toThrow(/`activation` must return finite numbers \(and derivatives\) on \[−12, 12\]/);
+    await expect(simulate({ ...o, activationTeacher: bad })).rejects.toThrow(/`activationTeacher` must return finite numbers/);
+    await expect(simulate({ ...o, activation: { name: "x" } as never })).rejects.toThrow(/`activation` must be one of "erf", "relu", "linear", "tanh" or \{ name, fn, derivative\? \}/);
   });
 });
