@@ -55,6 +55,7 @@ export async function phaseDiagram(options: PhaseDiagramOptions = {}): Promise<P
     batch: pointOptions.batch ?? 1,
     weightDecay: pointOptions.weightDecay ?? 0,
     aTeacher: pointOptions.aTeacher ?? 1,
+    aInit: pointOptions.aInit ?? 1,
     gammaA: pointOptions.gammaA ?? 0,
     activation: pointOptions.activation ?? "erf",
     activationTeacher: pointOptions.activationTeacher ?? pointOptions.activation ?? "erf",

@@ -36,6 +36,8 @@ export interface PhasePointOptions {
   weightDecay?: number;
   /** the teacher's second layer a* (one number or k; default 1) */
   aTeacher?: number | number[];
+  /** the student's second layer at t = 0 (one number or p; default 1) */
+  aInit?: number | number[];
   /** learning-rate factor of the student's second layer (default 0: a = 1 fixed) */
   gammaA?: number;
   /** the students' and the teachers' activations (default erf) */
@@ -121,8 +123,8 @@ export async function phasePoint(o: PhasePointOptions): Promise<PhasePoint> {
   const stepBudget = Math.floor(budget / batch);
   const stepsFixed = Math.max(1, Math.round(samplesFixed / batch));
   const extensions = Object.fromEntries(
-    (["batch", "weightDecay", "aTeacher", "gammaA", "activation", "activationTeacher"] as const).filter((key) => o[key] !== undefined).map((key) => [key, o[key]]),
-  ) as Pick<PhasePointOptions, "batch" | "weightDecay" | "aTeacher" | "gammaA" | "activation" | "activationTeacher">;
+    (["batch", "weightDecay", "aTeacher", "aInit", "gammaA", "activation", "activationTeacher"] as const).filter((key) => o[key] !== undefined).map((key) => [key, o[key]]),
+  ) as Pick<PhasePointOptions, "batch" | "weightDecay" | "aTeacher" | "aInit" | "gammaA" | "activation" | "activationTeacher">;
   const region = regionOf(o.kappa, o.delta);
   const exponent = timeExponentOf(region, o.kappa, o.delta);
   const timeScale = exponent === undefined ? "d" : "region";

@@ -228,7 +228,12 @@ export type ResolvedOde = Model & {
 
 /** Validates the options of solveOde; the red region is refused (no deterministic limit). Throws OptionError. */
 export function resolveOde(options: OdeOptions | undefined): ResolvedOde {
-  const o = parse(odeSchema, options);
+  const lazy = (options as { lazy?: unknown } | undefined)?.lazy;
+  if (lazy !== undefined && lazy !== false) {
+    throw new OptionError("lazy", "is an option of the simulator only: the linearised student's dynamics is not a function of (Q, M), so it has no ODE here", lazy);
+  }
+  const { lazy: _lazy, ...rest } = (options ?? {}) as OdeOptions & { lazy?: unknown };
+  const o = parse(odeSchema, options === undefined ? undefined : rest);
   const [kappa, delta] = [o.kappa ?? 0, o.delta ?? DEFAULTS.delta];
   if (regionOf(kappa, delta) === "red") {
     const which = o.delta !== undefined ? "delta" : "kappa";

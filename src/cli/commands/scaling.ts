@@ -25,6 +25,7 @@ export function scalingCommand(): Command {
     .option("--batch <n>", "mini-batch size B: each step averages B fresh samples (default 1)", parseNumber)
     .option("--weight-decay <x>", "weight decay λ ≥ 0: w ← (1 − γλ/(p d)) w + … per step (default 0)", parseNumber)
     .option("--a-teacher <list>", "the teacher's second layer a*: one number or k, comma-separated (default 1)", parseNumberList)
+    .option("--a-init <list>", "the student's second layer at t = 0: one number or p, comma-separated (default 1)", parseNumberList)
     .option("--gamma-a <x>", "learning-rate factor of the student's second layer: γ_a = gammaA·γ/d (default 0: a fixed)", parseNumber)
     .addOption(new Option("--activation <name>", "the students' activation (default erf)").choices([...ACTIVATIONS]))
     .addOption(new Option("--activation-teacher <name>", "the teachers' activation (default: the students')").choices([...ACTIVATIONS]))
