@@ -148,12 +148,12 @@ export function chainRun(steps: i32): i32 {
       const sig = work + ((<usize>(b * p)) << 3);
       for (let j = 0; j < p; j++) {
         const s = activation(actS, load<f64>(at(u, j)));
-        store<f64>(at(sig, j), s);
+        if (gammaA != 0) store<f64>(at(sig, j), s);
         student += load<f64>(at(A, j)) * s;
       }
       const e = teacher * invK + sqrtNoise * zeta - student * invP;
       if (!isFinite(e)) fieldSum = e;
-      store<f64>(at(work, batch * p + b), e);
+      if (gammaA != 0) store<f64>(at(work, batch * p + b), e);
       const g = G + ((<usize>(b * p)) << 3);
       for (let j = 0; j < p; j++) store<f64>(at(g, j), e * load<f64>(at(A, j)) * activationPrime(actS, load<f64>(at(u, j))));
     }
@@ -189,6 +189,25 @@ export function chainRun(steps: i32): i32 {
       break;
     }
     if (gammaA != 0) secondLayerStep(A, work, rateA, p, batch);
+    if (batch == 1) {
+      // one sample: the same operations as the general loop below with B = 1, without its inner loops
+      const X = load<f64>(gram);
+      for (let j = 0; j < p; j++) {
+        const gj = load<f64>(at(G, j));
+        const lj = load<f64>(at(U, j));
+        for (let l = j; l < p; l++) {
+          const gl = load<f64>(at(G, l));
+          const dq = linear * (gj * load<f64>(at(U, l)) + gl * lj) + quadratic * gj * gl * X;
+          const q = at(omega, j * r + l);
+          store<f64>(q, decay2 * load<f64>(q) + dq);
+        }
+        for (let t = 0; t < k; t++) {
+          const m = at(omega, j * r + p + t);
+          store<f64>(m, decay * load<f64>(m) + linear * gj * load<f64>(at(U, p + t)));
+        }
+      }
+      continue;
+    }
     for (let j = 0; j < p; j++) {
       for (let l = j; l < p; l++) {
         let lin: f64 = 0;
