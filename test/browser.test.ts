@@ -88,6 +88,8 @@ describe.skipIf(!haveChromium)("the explorer page in Chromium", () => {
       { ...small, method: "chain" },
       // κ and δ ≠ 0: γ = γ0·d^−δ, p = round(d^κ) and the output times go through pow (src/detmath.ts)
       { ...small, d: 300, size: "kappa", kappa: 0.25, delta: 0.3, seed: 5, tMax: 5, method: "chain" },
+      // the extensions: ReLU students (Monte-Carlo Φ in the ODE), mini-batches, weight decay
+      { ...small, gamma0: 1, activation: "relu", activationTeacher: "erf", batch: 2, weightDecay: 0.1, method: "chain" },
     ];
     for (const params of runs) {
       const method = params.method;

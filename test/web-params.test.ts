@@ -17,6 +17,16 @@ describe("the explorer's parameters", () => {
     expect(fromQuery("")).toEqual({ params: RUN_DEFAULTS, problems: [] });
   });
 
+  it("carry the extensions (activations, mini-batch, weight decay) in the link only when they are not the paper's", () => {
+    const ext: RunParams = { ...RUN_DEFAULTS, activation: "relu", activationTeacher: "erf", batch: 4, weightDecay: 0.5 };
+    expect(fromQuery(toQuery(ext))).toEqual({ params: ext, problems: [] });
+    expect(toQuery(RUN_DEFAULTS)).not.toMatch(/activation|batch|weightDecay/);
+    expect(fromQuery("activation=tanh").params.activationTeacher).toBe("tanh"); // the teacher follows the student
+    expect(fromQuery("activation=sigmoid").problems).toEqual(['activation must be one of erf, relu, linear, tanh (got "sigmoid")']);
+    expect(simulateOptions(ext)).toMatchObject({ activation: "relu", activationTeacher: "erf", batch: 4, weightDecay: 0.5 });
+    expect(odeOptions(ext)).toMatchObject({ activation: "relu", activationTeacher: "erf", batch: 4, weightDecay: 0.5 });
+  });
+
   it("name the parameter and the rule for a bad link, and keep the default", () => {
     const { params, problems } = fromQuery("d=abc&noise=&method=sgd&mode=fast&gamma0=x&seed=4");
     expect(problems).toEqual([

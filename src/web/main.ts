@@ -7,6 +7,7 @@ import { curvesSpec, planeSpec, REGION_COLOURS, type PlaneCell, type Series } fr
 import { toJson } from "../export.js";
 import { regionOf } from "../regions.js";
 import type { OdeResult, SimulationResult } from "../result.js";
+import { ACTIVATIONS, type ActivationName } from "../validate.js";
 import type { PhasePoint } from "../phase.js";
 import { axisValues, fromQuery, kappaOf, odeOptions, regionOfRun, RUN_DEFAULTS, simulateOptions, SWEEP_DEFAULTS, toQuery, type RunParams, type SweepParams } from "./params.js";
 import { fileStem, NO_ODE_IN_RED, resultCsv, SIMD_MISSING, WASM_MISSING } from "./page.js";
@@ -49,7 +50,7 @@ function setStatus(message: string, error = false) {
 const field = (form: HTMLFormElement, name: string) => form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | RadioNodeList | null;
 
 function writeRunForm(r: RunParams) {
-  for (const key of ["d", "p", "kappa", "k", "delta", "noise", "seed", "tMax", "points", "method", "mode"] as const) {
+  for (const key of ["d", "p", "kappa", "k", "delta", "noise", "seed", "tMax", "points", "method", "mode", "activation", "activationTeacher", "batch", "weightDecay"] as const) {
     (field(runForm, key) as HTMLInputElement).value = String(r[key]);
   }
   (field(runForm, "gamma0") as HTMLInputElement).value = r.gamma0 === null ? "" : String(r.gamma0);
@@ -65,7 +66,7 @@ function readRunForm(): { params: RunParams; problems: string[] } {
   q.set("d", value("d"));
   if (size === "kappa") q.set("kappa", value("kappa"));
   else q.set("p", value("p"));
-  for (const key of ["k", "delta", "noise", "seed", "tMax", "points", "method", "mode"]) q.set(key, value(key));
+  for (const key of ["k", "delta", "noise", "seed", "tMax", "points", "method", "mode", "activation", "activationTeacher", "batch", "weightDecay"]) q.set(key, value(key));
   if (value("gamma0").trim() !== "") q.set("gamma0", value("gamma0"));
   q.set("ode", (field(runForm, "ode") as HTMLInputElement).checked ? "1" : "0");
   const { params, problems } = fromQuery(q.toString());
@@ -474,7 +475,13 @@ interface PageApi {
   runJob(job: Job): Promise<{ result: JobResult; ms: number }>;
 }
 
+/** The activations' choices (one list for the students' and the teachers' select). */
+const ACTIVATION_LABELS: Record<ActivationName, string> = { erf: "erf(u/√2)", relu: "ReLU", linear: "linear", tanh: "tanh" };
+
 async function boot(): Promise<WasmBuild> {
+  for (const select of document.querySelectorAll<HTMLSelectElement>("select.activations")) {
+    for (const name of ACTIVATIONS) select.add(new Option(ACTIVATION_LABELS[name], name));
+  }
   writeRunForm(RUN_DEFAULTS);
   writeSweepForm(SWEEP_DEFAULTS);
   runButton.disabled = true;

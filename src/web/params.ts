@@ -1,6 +1,6 @@
 // see: README.md (browser) — the explorer's parameters: their defaults, the shareable URL (query string) and
 // the options of simulate / solveOde / phasePoint they become. Pure: no DOM, tested in Node.
-import type { OdeOptions, SimulateOptions } from "../validate.js";
+import { ACTIVATIONS, type ActivationName, type OdeOptions, type SimulateOptions } from "../validate.js";
 import { regionOf, type Region } from "../regions.js";
 import { axis, parseAxisText } from "../phase.js";
 
@@ -27,6 +27,11 @@ export interface RunParams {
   ode: boolean;
   /** which terms the ODE keeps */
   mode: "finite-d" | "limit";
+  /** extensions (README: extensions): activations, mini-batch size, weight decay */
+  activation: ActivationName;
+  activationTeacher: ActivationName;
+  batch: number;
+  weightDecay: number;
 }
 
 export const RUN_DEFAULTS: RunParams = {
@@ -44,6 +49,10 @@ export const RUN_DEFAULTS: RunParams = {
   method: "auto",
   ode: true,
   mode: "finite-d",
+  activation: "erf",
+  activationTeacher: "erf",
+  batch: 1,
+  weightDecay: 0,
 };
 
 /** The coarse sweep of the page: a grid of the (κ, δ) plane, one phase point each. */
@@ -60,7 +69,7 @@ export interface SweepParams {
 
 export const SWEEP_DEFAULTS: SweepParams = { d: 100, k: 1, gamma0: 1, noise: 1e-3, kappa: "0:1:5", delta: "-1:1:5", tEnd: 10, budget: 2e5 };
 
-const NUMBER_KEYS = ["d", "p", "kappa", "k", "delta", "noise", "seed", "tMax", "points"] as const;
+const NUMBER_KEYS = ["d", "p", "kappa", "k", "delta", "noise", "seed", "tMax", "points", "batch", "weightDecay"] as const;
 
 /** The query string of a run (every parameter, so a link reproduces it whatever the defaults become). */
 export function toQuery(r: RunParams): string {
@@ -73,6 +82,11 @@ export function toQuery(r: RunParams): string {
   q.set("method", r.method);
   q.set("ode", r.ode ? "1" : "0");
   q.set("mode", r.mode);
+  // the extensions only when they differ from the paper's model (short links for the paper's runs)
+  if (r.activation !== "erf") q.set("activation", r.activation);
+  if (r.activationTeacher !== r.activation) q.set("activationTeacher", r.activationTeacher);
+  if (r.batch !== 1) q.set("batch", String(r.batch));
+  if (r.weightDecay !== 0) q.set("weightDecay", String(r.weightDecay));
   return q.toString();
 }
 
@@ -110,6 +124,13 @@ export function fromQuery(query: string): { params: RunParams; problems: string[
     if (mode === "finite-d" || mode === "limit") params.mode = mode;
     else problems.push(`mode must be finite-d or limit (got "${mode}")`);
   }
+  for (const key of ["activation", "activationTeacher"] as const) {
+    const value = q.get(key);
+    if (value === null) continue;
+    if ((ACTIVATIONS as readonly string[]).includes(value)) params[key] = value as ActivationName;
+    else problems.push(`${key} must be one of ${ACTIVATIONS.join(", ")} (got "${value}")`);
+  }
+  if (!q.has("activationTeacher")) params.activationTeacher = params.activation;
   return { params, problems };
 }
 
@@ -136,6 +157,7 @@ export function simulateOptions(r: RunParams): SimulateOptions {
     tMax: r.tMax,
     points: r.points,
     method: r.method === "ode" ? "auto" : r.method,
+    ...extensionsOf(r),
     ...(regionOfRun(r) === "red" ? { timeScale: "d" as const } : {}),
   };
 }
@@ -144,7 +166,16 @@ export function simulateOptions(r: RunParams): SimulateOptions {
 export function odeOptions(r: RunParams): OdeOptions {
   const { d, p, kappa, k, gamma0, delta, noise, seed, tMax, points } = simulateOptions(r);
   const model = Object.fromEntries(Object.entries({ d, p, kappa, k, gamma0, delta, noise, seed, tMax, points }).filter(([, v]) => v !== undefined));
-  return { ...model, mode: r.mode };
+  return { ...model, mode: r.mode, ...extensionsOf(r) };
+}
+
+/** The extensions' options of a run, only those that differ from the paper's model (so its runs keep their options). */
+function extensionsOf(r: RunParams): Pick<SimulateOptions, "activation" | "activationTeacher" | "batch" | "weightDecay"> {
+  return {
+    ...(r.activation !== "erf" || r.activationTeacher !== "erf" ? { activation: r.activation, activationTeacher: r.activationTeacher } : {}),
+    ...(r.batch !== 1 ? { batch: r.batch } : {}),
+    ...(r.weightDecay !== 0 ? { weightDecay: r.weightDecay } : {}),
+  };
 }
 
 /** The values of an axis typed in the page ("from:to:count" or "a,b,c"), at most 50; throws naming the field. */
