@@ -5,7 +5,7 @@ import { createLogger, defineConfig } from "vite";
 
 // wasm.ts reads the Wasm file with node:fs in Node only (a branch the page never takes): Vite's notice that it
 // externalised node:fs/promises for the browser is expected, so it is the one message dropped.
-const logger = createLogger("warn");
+const logger = createLogger(process.argv.includes("preview") ? "info" : "warn");
 const warn = logger.warn.bind(logger);
 logger.warn = (message, options) => {
   if (!message.includes('"node:fs/promises" has been externalized')) warn(message, options);
@@ -17,7 +17,8 @@ const repo = fileURLToPath(new URL("../..", import.meta.url));
 export default defineConfig({
   root,
   base: "./",
-  logLevel: "warn",
+  // quiet builds; `npm run serve` (vite preview) prints the page's address
+  logLevel: process.argv.includes("preview") ? "info" : "warn",
   customLogger: logger,
   build: { outDir: `${repo}dist/web`, emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 2000 },
   worker: { format: "es" },
