@@ -18,6 +18,16 @@ const PIVOT_TOLERANCE: f64 = 1e-12;
 }
 
 /**
+ * The field u_a = (L z)_a = Σ_{m ≤ a} L_am z_m of the standard normals z, L a factor of choleskySemidefinite
+ * (column by column, r×r): a local field of the covariance Ω. Used by the chain and every Monte-Carlo mean.
+ */
+@inline export function fieldOf(L: usize, z: usize, a: i32, r: i32): f64 {
+  let v: f64 = 0;
+  for (let m = 0; m <= a; m++) v += load<f64>(L + ((<usize>(m * r + a)) << 3)) * load<f64>(z + ((<usize>m) << 3));
+  return v;
+}
+
+/**
  * L Lᵀ = Ω for symmetric positive semi-definite Ω (r×r, row-major), L lower triangular stored column by column
  * (L_am at L + 8(m·r + a)): Cholesky in which a pivot ≤ PIVOT_TOLERANCE·max Ω_aa (or negative, from rounding)
  * is set to 0 together with its column below — the conditional variance of that field given the previous ones
@@ -137,8 +147,7 @@ export function chainRun(steps: i32): i32 {
       const zeta = normal();
       // the fields of sample b (U's first r doubles are free again once sample 0's z is drawn: L is done)
       for (let a = 0; a < r; a++) {
-        let v: f64 = 0;
-        for (let m = 0; m <= a; m++) v += load<f64>(at(L, m * r + a)) * load<f64>(at(z, m));
+        const v = fieldOf(L, z, a, r);
         store<f64>(at(u, a), v);
         fieldSum += v;
       }

@@ -9,7 +9,7 @@
 import { Activation, Slot } from "../src/layout";
 import { slot, slotPtr } from "./header";
 import { activation, activationPrime } from "./activation";
-import { choleskySemidefinite } from "./chain";
+import { choleskySemidefinite, fieldOf } from "./chain";
 import { omegaFromState, packedIndex } from "./drift";
 import { I2pair, I3pair } from "./integrals";
 
@@ -84,8 +84,7 @@ export function driftMonteCarlo(y: usize, dy: usize): void {
       const z = Z + ((<usize>(s * r)) << 3);
       let e0: f64 = 0;
       for (let a = 0; a < r; a++) {
-        let v: f64 = 0;
-        for (let m = 0; m <= a; m++) v += load<f64>(at(L, m * r + a)) * load<f64>(at(z, m));
+        const v = fieldOf(L, z, a, r);
         store<f64>(at(u, a), v);
         e0 += load<f64>(at(c, a)) * activation(a < p ? actS : actT, v);
       }

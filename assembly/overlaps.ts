@@ -5,7 +5,7 @@ import { dot } from "./vec";
 import { riskOf } from "./risk";
 import { Activation } from "../src/layout";
 import { activation } from "./activation";
-import { choleskySemidefinite } from "./chain";
+import { choleskySemidefinite, fieldOf } from "./chain";
 
 /**
  * Computes Q (p×p, symmetric: upper triangle mirrored), M (p×k) and P (k×k) from the weights in the
@@ -85,8 +85,7 @@ function riskMonteCarlo(): f64 {
     const z = Z + ((<usize>(s * r)) << 3);
     let e: f64 = 0;
     for (let a = 0; a < r; a++) {
-      let v: f64 = 0;
-      for (let m = 0; m <= a; m++) v += load<f64>(L + ((<usize>(m * r + a)) << 3)) * load<f64>(z + ((<usize>m) << 3));
+      const v = fieldOf(L, z, a, r);
       e += a < p ? (-load<f64>(A + ((<usize>a) << 3)) / <f64>p) * activation(actS, v) : (load<f64>(Astar + ((<usize>(a - p)) << 3)) / <f64>k) * activation(actT, v);
     }
     const loss = 0.5 * e * e;

@@ -85,7 +85,7 @@ export function sgdRun(steps: i32): i32 {
           continue;
         }
         const s = activation(actS, lam);
-        store<f64>(sig + (<usize>i << 3), s);
+        if (gammaA != 0) store<f64>(sig + (<usize>i << 3), s);
         student += load<f64>(A + (<usize>i << 3)) * s;
       }
       const e = teacher * invK + sqrtNoise * zeta - student * invP;
@@ -93,7 +93,7 @@ export function sgdRun(steps: i32): i32 {
         status = Status.DIVERGED;
         break;
       }
-      store<f64>(work + ((<usize>(batch * p + b)) << 3), e);
+      if (gammaA != 0) store<f64>(work + ((<usize>(batch * p + b)) << 3), e);
       const re = rate * e;
       for (let i = 0; i < p; i++) {
         const slope = lazy ? load<f64>(fields + (<usize>(p + k + i) << 3)) : activationPrime(actS, load<f64>(fields + (<usize>i << 3)));

@@ -5,7 +5,7 @@ import { Activation, Method, Slot, Status, Stream } from "./layout.js";
 import { createEngine, drawSamples, riskOfState, setSlot, slotValue, writeTables, type Engine } from "./engine.js";
 import { stateSize } from "./memory.js";
 import { prepareInit, writeInitialWeights } from "./init.js";
-import { OptionError, resolveOde, TABLE, type OdeOptions, type ResolvedOde } from "./validate.js";
+import { extensionParams, OptionError, resolveOde, TABLE, type OdeOptions, type ResolvedOde } from "./validate.js";
 import type { OdeResult } from "./result.js";
 import { VERSION } from "./version.js";
 
@@ -130,15 +130,8 @@ async function integrate(
       seed: r.seed,
       initSeed: r.initSeed,
       backend: r.backend,
-      batch: r.batch,
-      weightDecay: r.weightDecay,
-      aTeacher: r.aTeacher,
-      aInit: r.aInit,
-      gammaA: r.gammaA,
-      activation: r.activation,
-      activationTeacher: r.activationTeacher,
+      ...extensionParams(r),
       psi: r.psi,
-      ...(r.mcSamples > 0 ? { mcSamples: r.mcSamples, mcSeed: r.mcSeed } : {}),
     },
     t: times.slice(0, reached),
     risk: [],

@@ -5,7 +5,7 @@
 import { Slot, Status, Stream } from "./layout.js";
 import { createEngine, drawSamples, setSlot, slotValue, writeTables, type Engine } from "./engine.js";
 import { prepareInit, writeInitialWeights } from "./init.js";
-import { OptionError, resolveSimulate, TABLE, type Resolved, type SimulateOptions } from "./validate.js";
+import { extensionParams, OptionError, resolveSimulate, TABLE, type Resolved, type SimulateOptions } from "./validate.js";
 import type { SimulationParams, SimulationResult } from "./result.js";
 import { curveStatistics } from "./stats.js";
 import { VERSION } from "./version.js";
@@ -227,15 +227,8 @@ function paramsOf(r: Resolved): SimulationParams {
     method: r.method,
     seeds: r.seeds,
     backend: r.backend,
-    batch: r.batch,
-    weightDecay: r.weightDecay,
-    aTeacher: r.aTeacher,
-    aInit: r.aInit,
-    gammaA: r.gammaA,
-    activation: r.activation,
-    activationTeacher: r.activationTeacher,
+    ...extensionParams(r),
     ...(r.lazy ? { lazy: true } : {}),
-    ...(r.mcSamples > 0 ? { mcSamples: r.mcSamples, mcSeed: r.mcSeed } : {}),
   };
 }
 

@@ -249,9 +249,12 @@ export function resolveOde(options: OdeOptions | undefined): ResolvedOde {
   const outputs = (o.times?.length ?? o.points ?? DEFAULTS.points) + 1;
   checkMemory(bufferBytes({ d: 0, p, k, outputs, trainA: model.gammaA > 0 }), "ODE state, Jacobian", model);
   const mode = o.mode ?? "limit";
+  // closed forms of ψ so far: both erf (theory.md §4) or both linear
+  const closed = model.activation === model.activationTeacher && (model.activation === "erf" || model.activation === "linear");
+  const psi = o.psi ?? (closed ? "closed-form" : "monte-carlo");
   // the Monte-Carlo ψ is only continuous (ReLU: a sample crossing 0 jumps it by O(1/S)) and its error is ~1/√S:
   // Dormand–Prince at rtol 1e-5 follows it (BDF at 1e-8 crawls across the jumps)
-  const mcDefaults = o.psi === "monte-carlo" || (o.psi === undefined && !(model.activation === model.activationTeacher && (model.activation === "erf" || model.activation === "linear")));
+  const mcDefaults = psi === "monte-carlo";
   const integrator = o.integrator ?? (mcDefaults ? "dopri5" : "bdf");
   const rtol = o.rtol ?? (mcDefaults ? ODE_DEFAULTS.mcRtol : ODE_DEFAULTS.rtol);
   if (o.integrator !== "euler" && o.step !== undefined) throw new OptionError("step", 'is the fixed step of integrator "euler" only', o.step);
@@ -259,9 +262,6 @@ export function resolveOde(options: OdeOptions | undefined): ResolvedOde {
     throw new OptionError(o.rtol !== undefined ? "rtol" : "atol", 'has no effect with integrator "euler" (fixed step `step`)', o.rtol ?? o.atol);
   }
   const limit = mode === "limit";
-  // closed forms of ψ so far: both erf (theory.md §4) or both linear
-  const closed = model.activation === model.activationTeacher && (model.activation === "erf" || model.activation === "linear");
-  const psi = o.psi ?? (closed ? "closed-form" : "monte-carlo");
   if (psi === "closed-form" && !closed) {
     throw new OptionError("psi", `"closed-form" exists for erf or linear students and teachers only so far (got ${model.activation} / ${model.activationTeacher}); use "monte-carlo"`, psi);
   }
@@ -637,6 +637,20 @@ function activationsOf(student: ActivationOption | undefined, teacher: Activatio
     activationCode: s.code,
     activationTeacherCode: t.code,
     ...(s.table || t.table ? { tables: { student: s.table, teacher: t.table } } : {}),
+  };
+}
+
+/** The extensions' values a result records in its `params` (the same for simulations and ODE solutions). */
+export function extensionParams(r: Model & { mcSamples: number; mcSeed: number }) {
+  return {
+    batch: r.batch,
+    weightDecay: r.weightDecay,
+    aTeacher: r.aTeacher,
+    aInit: r.aInit,
+    gammaA: r.gammaA,
+    activation: r.activation,
+    activationTeacher: r.activationTeacher,
+    ...(r.mcSamples > 0 ? { mcSamples: r.mcSamples, mcSeed: r.mcSeed } : {}),
   };
 }
 

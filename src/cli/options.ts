@@ -73,8 +73,9 @@ const INIT_KEYS = ["W0", "Wstar", "Q0", "M0", "P", "A"] as const;
 
 /** Adds the model, time and initial-condition flags (names of the API options, kebab-cased). */
 export function addModelOptions(command: Command, defaults: { d: number; p: number; k: number; delta: number; noise: number; tMax: number; points: number; seed: number }): Command {
-  return command
-    .option("--d <n>", `input dimension d (default ${defaults.d}, or the columns of --init weights)`, parseNumber)
+  return addExtensionOptions(
+    command
+      .option("--d <n>", `input dimension d (default ${defaults.d}, or the columns of --init weights)`, parseNumber)
     .option("--p <n>", `student hidden units p (default ${defaults.p}; κ = 0: p fixed as d grows)`, parseNumber)
     .option("--kappa <x>", "width exponent κ: p = round(d^κ) (instead of --p)", parseNumber)
     .option("--k <n>", `teacher hidden units k (default ${defaults.k})`, parseNumber)
@@ -88,16 +89,25 @@ export function addModelOptions(command: Command, defaults: { d: number; p: numb
     .addOption(new Option("--time-scale <scale>", 'clock: "region" (t = ν·δt, δt of the region) or "d" (t = ν/d)').choices(["region", "d"]))
     .option("--seed <n>", `seed of the SGD samples (default ${defaults.seed})`, parseNumber)
     .option("--init-seed <n>", "seed of the random initial condition (default: --seed)", parseNumber)
-    .option("--init <file>", 'initial condition, JSON: { "W0", "Wstar" } | { "Q0", "M0", "P" } | { "A" [, "Wstar"] }')
-    .option("--batch <n>", "mini-batch size B: each step averages B fresh samples; t counts steps, the ODE's variance term is divided by B (default 1)", parseNumber)
+    .option("--init <file>", 'initial condition, JSON: { "W0", "Wstar" } | { "Q0", "M0", "P" } | { "A" [, "Wstar"] }'),
+  )
+    .option("--progress", "always show progress on stderr (default: on a terminal, for long runs)")
+    .option("--no-progress", "never show progress");
+}
+
+/**
+ * The flags of the extensions beyond the paper (README: extensions), the same in every command that runs the
+ * model: simulate, ode, compare (through addModelOptions), phase-diagram and scaling.
+ */
+export function addExtensionOptions(command: Command): Command {
+  return command
+    .option("--batch <n>", "mini-batch size B: each step averages B fresh samples; t counts steps, samples and budgets count samples, the ODE's variance term is divided by B (default 1)", parseNumber)
     .option("--weight-decay <x>", "weight decay λ ≥ 0: w ← (1 − γλ/(p d)) w + … per step; in the ODE −2a1λQ, −a1λM (default 0)", parseNumber)
     .option("--a-teacher <list>", "the teacher's second layer a*: one number or k, comma-separated (default 1)", parseNumberList)
     .option("--a-init <list>", "the student's second layer at t = 0: one number or p, comma-separated (default 1)", parseNumberList)
     .option("--gamma-a <x>", "learning-rate factor of the student's second layer: γ_a = gammaA·γ/d (default 0: a fixed)", parseNumber)
     .addOption(new Option("--activation <name>", "the students' activation (default erf: erf(u/√2), the paper's)").choices([...ACTIVATIONS]))
-    .addOption(new Option("--activation-teacher <name>", "the teachers' activation (default: the students')").choices([...ACTIVATIONS]))
-    .option("--progress", "always show progress on stderr (default: on a terminal, for long runs)")
-    .option("--no-progress", "never show progress");
+    .addOption(new Option("--activation-teacher <name>", "the teachers' activation (default: the students')").choices([...ACTIVATIONS]));
 }
 
 /** The API options of the model flags, with the --init file read (its other keys ignored). */

@@ -93,12 +93,12 @@ export function chainRun(f64: Float64Array, u32: Uint32Array, h: number, rng: Re
       let student = 0;
       for (let j = 0; j < p; j++) {
         const s = activation(actS, f64[u + j]);
-        f64[work + b * p + j] = s;
+        if (gammaA !== 0) f64[work + b * p + j] = s;
         student += f64[A + j] * s;
       }
       const e = teacher * invK + sqrtNoise * zeta - student * invP;
       if (!Number.isFinite(e)) fieldSum = e;
-      f64[work + batch * p + b] = e;
+      if (gammaA !== 0) f64[work + batch * p + b] = e;
       for (let j = 0; j < p; j++) f64[G + b * p + j] = e * f64[A + j] * activationPrime(actS, f64[u + j]);
     }
     const free = d - rank;

@@ -64,7 +64,7 @@ export function sgdRun(f64: Float64Array, u32: Uint32Array, h: number, rng: Refe
         const lam = f64[fields + i];
         fieldSum += lam;
         const s = activation(actS, lam);
-        f64[work + b * p + i] = s;
+        if (gammaA !== 0) f64[work + b * p + i] = s;
         student += f64[A + i] * s;
       }
       const e = teacher * invK + sqrtNoise * zeta - student * invP;
@@ -72,7 +72,7 @@ export function sgdRun(f64: Float64Array, u32: Uint32Array, h: number, rng: Refe
         status = Status.DIVERGED;
         break;
       }
-      f64[work + batch * p + b] = e;
+      if (gammaA !== 0) f64[work + batch * p + b] = e;
       const re = rate * e;
       for (let i = 0; i < p; i++) f64[coef + i] = re * f64[A + i] * activationPrime(actS, f64[fields + i]);
     }

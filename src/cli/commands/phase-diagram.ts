@@ -1,17 +1,17 @@
 // see: README.md (phase diagram) — `sgd-phase phase-diagram`: the (κ, δ) plane computed point by point.
-import { Command, Option } from "commander";
-import { ACTIVATIONS } from "../../validate.js";
+import { Command } from "commander";
 import { phaseDiagram, type PhaseDiagramOptions } from "../../phase-diagram.js";
 import { PHASE_DEFAULTS, type PhasePoint } from "../../phase.js";
-import { fail, parseAxis, parseNumber, parseNumberList, progress } from "../options.js";
+import { addExtensionOptions, fail, parseAxis, parseNumber, progress } from "../options.js";
 
 type Flags = Omit<PhaseDiagramOptions, "onProgress" | "samplesFixed"> & { samples?: number; progress?: boolean };
 
 /** The flags of the phase diagram (also used by `overview`). */
 export function addPhaseOptions(command: Command): Command {
   const D = PHASE_DEFAULTS;
-  return command
-    .option("--d <n>", `input dimension (default ${D.d})`, parseNumber)
+  return addExtensionOptions(
+    command
+      .option("--d <n>", `input dimension (default ${D.d})`, parseNumber)
     .option("--k <n>", `teacher hidden units (default ${D.k}); p = round(d^κ) at each point`, parseNumber)
     .option("--gamma0 <x>", `γ = γ0·d^(−δ) (default ${D.gamma0}: a1 = 1 in green and on the blue line)`, parseNumber)
     .option("--noise <x>", `label-noise variance Δ (default ${D.noise})`, parseNumber)
@@ -20,14 +20,8 @@ export function addPhaseOptions(command: Command): Command {
     .option("--t-end <x>", `horizon on each point's clock (t = ν/d in red) (default ${D.tEnd})`, parseNumber)
     .option("--budget <n>", `most SGD samples per point (default ${D.budget}); a point that needs more is marked`, parseNumber)
     .option("--samples <n>", `the fixed number of samples n of the second map (default ${D.samplesFixed})`, parseNumber)
-    .option("--seed <n>", `seed (default ${D.seed})`, parseNumber)
-    .option("--batch <n>", "mini-batch size B: each step averages B fresh samples (default 1; budget and --samples count samples)", parseNumber)
-    .option("--weight-decay <x>", "weight decay λ ≥ 0: w ← (1 − γλ/(p d)) w + … per step (default 0)", parseNumber)
-    .option("--a-teacher <list>", "the teacher's second layer a*: one number or k, comma-separated (default 1)", parseNumberList)
-    .option("--a-init <list>", "the student's second layer at t = 0: one number or p, comma-separated (default 1)", parseNumberList)
-    .option("--gamma-a <x>", "learning-rate factor of the student's second layer: γ_a = gammaA·γ/d (default 0: a fixed)", parseNumber)
-    .addOption(new Option("--activation <name>", "the students' activation (default erf)").choices([...ACTIVATIONS]))
-    .addOption(new Option("--activation-teacher <name>", "the teachers' activation (default: the students')").choices([...ACTIVATIONS]))
+    .option("--seed <n>", `seed (default ${D.seed})`, parseNumber),
+  )
     .option("--no-ode", "do not integrate the limit ODE at each point")
     .option("--workers <n>", "worker threads (default: available parallelism)", parseNumber)
     .option("--progress", "always show progress on stderr")

@@ -1,14 +1,14 @@
 // see: README.md (finite-size scaling) — `sgd-phase scaling --dims 30,100,300,1000 --delta 0.5 ...`.
-import { Command, Option } from "commander";
-import { ACTIVATIONS } from "../../validate.js";
+import { Command } from "commander";
 import { scaling, type ScalingOptions } from "../../scaling.js";
 import { toJson } from "../../export.js";
-import { fail, parseNumber, parseNumberList, writeText } from "../options.js";
+import { addExtensionOptions, fail, parseNumber, parseNumberList, writeText } from "../options.js";
 
 type Flags = Omit<ScalingOptions, "onProgress"> & { out?: string };
 
 export function scalingCommand(): Command {
-  return new Command("scaling")
+  return addExtensionOptions(
+    new Command("scaling")
     .description("estimate the plateau R∞(d) over seeds for several d and fit R∞ − floor ∝ d^slope")
     .requiredOption("--dims <list>", "input dimensions, comma-separated (at least two)", parseNumberList)
     .option("--p <n>", "student hidden units (default 1)", parseNumber)
@@ -21,14 +21,8 @@ export function scalingCommand(): Command {
     .option("--seeds <n>", "seeds per d (default 10)", parseNumber)
     .option("--tail <x>", "R∞ averages the risk over t ∈ [tail·tMax, tMax] (default 0.5)", parseNumber)
     .option("--floor <x>", "subtracted from R∞ before the fit (default 0)", parseNumber)
-    .option("--seed <n>", "first seed (default 0)", parseNumber)
-    .option("--batch <n>", "mini-batch size B: each step averages B fresh samples (default 1)", parseNumber)
-    .option("--weight-decay <x>", "weight decay λ ≥ 0: w ← (1 − γλ/(p d)) w + … per step (default 0)", parseNumber)
-    .option("--a-teacher <list>", "the teacher's second layer a*: one number or k, comma-separated (default 1)", parseNumberList)
-    .option("--a-init <list>", "the student's second layer at t = 0: one number or p, comma-separated (default 1)", parseNumberList)
-    .option("--gamma-a <x>", "learning-rate factor of the student's second layer: γ_a = gammaA·γ/d (default 0: a fixed)", parseNumber)
-    .addOption(new Option("--activation <name>", "the students' activation (default erf)").choices([...ACTIVATIONS]))
-    .addOption(new Option("--activation-teacher <name>", "the teachers' activation (default: the students')").choices([...ACTIVATIONS]))
+    .option("--seed <n>", "first seed (default 0)", parseNumber),
+  )
     .option("--out <file>", "write the points and the fit (JSON)")
     .action(async (flags: Flags, command: Command) => {
       try {
