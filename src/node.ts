@@ -6,6 +6,6 @@ export type { SweepSpec, SweepLine, SweepOptions } from "./sweep.js";
 export { phaseDiagram } from "./phase-diagram.js";
 export type { PhaseDiagram, PhaseDiagramOptions } from "./phase-diagram.js";
 export { reproduce, FIGURES, FIGURE_IDS } from "./reproduce.js";
-export type { FigureSize, Figure } from "./reproduce.js";
+export type { FigureSize, FigureDef, FigureData, Check, CostEstimate, ReproduceOptions, ReproduceResult } from "./reproduce.js";
 export { regionCurves, REGION_EXAMPLES } from "./overview.js";
 export { renderSvg, renderPng, writeFigure } from "./render.js";

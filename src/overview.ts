@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { writeFile } from "node:fs/promises";
 import { curvesSpec, REGION_COLOURS, type Series } from "./plot.js";
 import { writeFigure } from "./render.js";
-import { odeSeries, runOdes, runSims, simSeries } from "./reproduce.js";
+import { odeSeries, runOdes, runSims, simSeries } from "./figures/runs.js";
 
 /** The regions' example points: κ = 0, p = 8, k = 4, γ0 = 8, Δ = 1e−3 (the paper's setting), d = 1000. */
 export const REGION_EXAMPLES = [

@@ -14,6 +14,29 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   return svg;
 }
 
+/**
+ * The SVG cut to its drawn content (plus a margin). Vega sizes the canvas from estimated text widths (0.8 em
+ * per character without a canvas library, about 45% wider than DejaVu Sans), which leaves a blank band right
+ * of long titles, and it may let a subtitle run past the canvas; resvg measures the real content. Unchanged when
+ * resvg is unavailable.
+ */
+export async function trimSvg(svg: string, margin = 8): Promise<string> {
+  const root = /^<svg([^>]*) width="([\d.]+)" height="([\d.]+)" viewBox="0 0 ([\d.]+) ([\d.]+)">(<rect width="[\d.]+" height="[\d.]+" fill="white"\/>)?/.exec(svg);
+  if (!root) return svg;
+  try {
+    const { Resvg } = await import("@resvg/resvg-js");
+    const box = new Resvg(svg.replace(root[6] ?? "", ""), { font: { loadSystemFonts: true } }).innerBBox();
+    if (!box || !(box.width > 0)) return svg;
+    // wider when a title runs past vega's canvas, narrower when vega over-estimated its text
+    const width = Math.ceil(Math.max(0, box.x) + box.width + margin);
+    const height = Math.ceil(Math.max(0, box.y) + box.height + margin);
+    const background = root[6] ? `<rect width="${width}" height="${height}" fill="white"/>` : "";
+    return `<svg${root[1]} width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${background}${svg.slice(root[0].length)}`;
+  } catch {
+    return svg;
+  }
+}
+
 /** PNG of an SVG by resvg (a maintained Rust renderer with prebuilt binaries); undefined when it is unavailable. */
 export async function renderPng(svg: string): Promise<Uint8Array | undefined> {
   try {
@@ -27,7 +50,7 @@ export async function renderPng(svg: string): Promise<Uint8Array | undefined> {
 /** Writes <name>.vl.json (the spec), <name>.svg and, when possible, <name>.png into `dir`; returns the paths. */
 export async function writeFigure(dir: string, name: string, spec: VegaLiteSpec): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const svg = await renderSvg(spec);
+  const svg = await trimSvg(await renderSvg(spec));
   const files = [join(dir, `${name}.vl.json`), join(dir, `${name}.svg`)];
   await writeFile(files[0], `${JSON.stringify(spec)}\n`);
   await writeFile(files[1], svg);

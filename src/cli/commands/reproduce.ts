@@ -1,37 +1,80 @@
-// see: README.md (the paper's figures) — `sgd-phase reproduce fig2 … fig9 | all [--quick | --full]`.
+// see: README.md (the paper's figures) — `sgd-phase reproduce fig1 … fig9 | all [--tiny | --quick | --full]`.
 import { Command } from "commander";
-import { FIGURES, reproduce } from "../../reproduce.js";
+import { FIGURES, reproduce, type Check, type CostEstimate } from "../../reproduce.js";
 import { fail, parseNumber } from "../options.js";
 
 interface Flags {
   quick?: boolean;
   full?: boolean;
   tiny?: boolean;
+  yes?: boolean;
+  resume?: boolean;
   outDir?: string;
   workers?: number;
 }
 
+const duration = (s: number) => (s < 90 ? `${s.toFixed(0)} s` : s < 5400 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(1)} h`);
+
+function estimateText(e: CostEstimate, workers: number): string {
+  const lines = [
+    `estimated cost: ${e.simulations} simulation jobs (${e.samples.toExponential(2)} SGD samples) and ${e.odes} ODEs: ` +
+      `${(e.coreHours).toFixed(e.coreHours < 0.1 ? 3 : 2)} core-hours, about ${duration(e.coreSeconds / workers)} on ${workers} worker${workers > 1 ? "s" : ""}`,
+  ];
+  for (const [id, f] of Object.entries(e.figures)) lines.push(`  ${id}: ${f.simulations} simulations, ${f.samples.toExponential(2)} samples, ${f.odes} ODEs, ≈ ${duration(f.coreSeconds)} of one core`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** The table of every check: figure, claim, paper, ours, verdict (the tolerances are in checks.{json,csv}). */
+export function checksTable(checks: Check[], judged: boolean): string {
+  const head = ["figure", "claim", "paper", "ours", judged ? "pass" : "pass (not judged: tiny)"];
+  const rows = checks.map((c) => [c.figure, c.claim, c.paper, c.ours, c.pass ? "yes" : "NO"]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((v, i) => v.padEnd(widths[i])).join("  ").trimEnd();
+  return `${[line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n")}\n`;
+}
+
 export function reproduceCommand(): Command {
   return new Command("reproduce")
-    .description(`regenerate the paper's learning-curve figures into <out-dir>/<figure>/:\n${FIGURES.map((f) => `  ${f.id}: ${f.title}`).join("\n")}`)
+    .description(`regenerate the paper's figures into <out-dir>/<figure>/ and check the paper's claims on them:\n${FIGURES.map((f) => `  ${f.id}: ${f.paper}`).join("\n")}`)
     .argument("<figures...>", `figure ids (${FIGURES.map((f) => f.id).join(", ")}) or all`)
-    .option("--quick", "minutes on two cores (default)")
-    .option("--full", "the paper's sizes (hours)")
-    .option("--tiny", "seconds: smoke-test sizes")
-    .option("--out-dir <dir>", "where the figure directories go (default out)")
+    .option("--quick", "every figure's phenomenon in minutes on two cores (default)")
+    .option("--full", "the paper's sizes (hours; the estimate is printed first)")
+    .option("--tiny", "seconds: smoke-test sizes (checks reported, not judged)")
+    .option("--yes", "start a --full run estimated above one core-hour")
+    .option("--resume", "keep the finished jobs of an interrupted run of the same size")
+    .option("--out-dir <dir>", "where the figure directories and checks.{json,csv} go (default out/reproduce)")
     .option("--workers <n>", "worker threads (default: available parallelism)", parseNumber)
     .action(async (figures: string[], flags: Flags, command: Command) => {
       try {
         if ([flags.quick, flags.full, flags.tiny].filter(Boolean).length > 1) throw new Error("give one of --quick, --full, --tiny.");
         const size = flags.full ? "full" : flags.tiny ? "tiny" : "quick";
-        const started = performance.now();
-        await reproduce(figures, {
+        const { availableParallelism } = await import("node:os");
+        const workers = flags.workers ?? availableParallelism();
+        const tty = process.stderr.isTTY;
+        let lastLog = 0;
+        const result = await reproduce(figures, {
           size,
           outDir: flags.outDir,
           workers: flags.workers,
-          onFigure: (id, seconds, files) => process.stdout.write(`${id} (${size}): ${seconds.toFixed(1)} s → ${files.join(", ")}\n`),
+          resume: flags.resume,
+          yes: flags.yes,
+          onEstimate: (e) => process.stderr.write(estimateText(e, workers)),
+          onProgress: (p) => {
+            const text = `${p.done}/${p.total} jobs, ${(100 * p.workDone).toFixed(0)}% of the work, ${duration(p.elapsedSeconds)} elapsed, ETA ${Number.isFinite(p.etaSeconds) ? duration(p.etaSeconds) : "?"}`;
+            if (tty) process.stderr.write(`\r${text}\x1b[K${p.done === p.total ? "\n" : ""}`);
+            else if (p.elapsedSeconds - lastLog >= 30 || p.done === p.total) {
+              lastLog = p.elapsedSeconds;
+              process.stderr.write(`${text}\n`);
+            }
+          },
+          onFigure: (id, _seconds, files, checks) => {
+            const failed = checks.filter((c) => !c.pass).length;
+            process.stdout.write(`${id} (${size}): ${checks.length} checks${checks.length ? `, ${failed ? `${failed} failed` : "all pass"}` : ""} → ${files[0].replace(/\/[^/]*$/, "/")}\n`);
+          },
         });
-        process.stdout.write(`done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+        process.stdout.write(`\n${checksTable(result.checks, result.judged)}`);
+        process.stdout.write(`\n${result.checks.length - result.failed}/${result.checks.length} checks pass${result.judged ? "" : " (tiny sizes: not judged)"}; done in ${duration(result.seconds)}; checks in ${result.files.at(-2)} and .csv\n`);
+        if (result.judged && result.failed > 0) process.exitCode = 4;
       } catch (error) {
         fail(command, error);
       }

@@ -1,0 +1,136 @@
+// see: README.md (the paper's figures) and theory.md §9 — Fig 1: the phase diagram of SGD in the plane
+// (δ across, κ up, as in the paper), with p ~ d^κ hidden units and γ ~ d^−δ learning rate: green "perfect
+// learning" κ + δ > 0, the blue line "plateau" κ + δ = 0 (the Saad–Solla point at the origin), orange "bad
+// learning" −½ < κ + δ < 0, red "no ODEs" κ + δ < −½. The theory's diagram; the measured one is issue 12's.
+import type { VegaLiteSpec } from "../plot.js";
+import { REGION, titleOf } from "./spec.js";
+import type { FigureData, FigureDef } from "./types.js";
+
+const DELTA: [number, number] = [-2.25, 1.5];
+const KAPPA: [number, number] = [0, 2];
+const WIDTH = 460;
+const HEIGHT = 400;
+
+/** Where the other figures of the paper sit in the plane. */
+const POINTS = [
+  { figure: "2, 3, 6, 9", kappa: 0, delta: 0 },
+  { figure: "4", kappa: 0, delta: 0.5 },
+  { figure: "5", kappa: 0, delta: 0.25 },
+  { figure: "7", kappa: 0, delta: -0.375 },
+  { figure: "8", kappa: 1.1, delta: -2.2 },
+  { figure: "8", kappa: 1.25, delta: -1.5 },
+  { figure: "8", kappa: 1.5, delta: -1.5 },
+  { figure: "8", kappa: 1.5, delta: -0.5 },
+];
+
+const clamp = (k: number) => Math.min(KAPPA[1], Math.max(KAPPA[0], k));
+
+export const fig1: FigureDef = {
+  id: "fig1",
+  title: "Fig 1 — the phase diagram of one-pass SGD (theory)",
+  paper: "the theory's four regions in the (δ, κ) plane: perfect learning (κ + δ > 0), plateau (κ + δ = 0), bad learning (−½ < κ + δ < 0), no ODEs (κ + δ < −½)",
+  async plan() {
+    return { sims: {}, odes: {} };
+  },
+  assemble(size) {
+    const line = (offset: number) => {
+      const x: number[] = [];
+      const y: number[] = [];
+      for (let i = 0; i <= 100; i++) {
+        const delta = DELTA[0] + ((DELTA[1] - DELTA[0]) * i) / 100;
+        const kappa = offset - delta;
+        if (kappa >= KAPPA[0] && kappa <= KAPPA[1]) {
+          x.push(delta);
+          y.push(kappa);
+        }
+      }
+      return { x, y };
+    };
+    const data: FigureData = {
+      figure: "fig1",
+      title: this.title,
+      subtitle: "p = d^κ hidden units, learning rate γ = γ0·d^−δ; ◆ n: where Fig n of the paper sits",
+      paper: this.paper,
+      size,
+      params: { deltaRange: DELTA, kappaRange: KAPPA, measured: "not yet: the measured phase diagram is issue 12" },
+      xTitle: "δ   (learning rate γ = γ0·d^−δ)",
+      yTitle: "κ   (hidden units p = d^κ)",
+      curves: [
+        { name: "κ + δ = 0: plateau (blue line)", role: "boundary", ...line(0), colour: REGION.blue },
+        { name: "κ + δ = −½: edge of the deterministic limit", role: "boundary", ...line(-0.5), colour: REGION.red },
+      ],
+      extra: {
+        regions: [
+          { region: "green", name: "perfect learning", condition: "κ + δ > 0", clock: "t = ν/d^(1+κ+δ)", limitOde: "drift only (a2 → 0)" },
+          { region: "blue", name: "plateau", condition: "κ + δ = 0", clock: "t = ν/d", limitOde: "drift and variance (a1, a2 = O(1)): Saad–Solla" },
+          { region: "orange", name: "bad learning", condition: "−½ < κ + δ < 0", clock: "t = ν/d^(1+2(κ+δ))", limitOde: "variance only (a1 → 0: M frozen)" },
+          { region: "red", name: "no ODEs", condition: "κ + δ < −½", clock: "none", limitOde: "none: one step moves Q by ≫ 1" },
+        ],
+        figurePoints: POINTS,
+      },
+      warnings: [],
+    };
+    return data;
+  },
+  checks() {
+    return [];
+  },
+  spec(data): VegaLiteSpec {
+    const x = { field: "delta", type: "quantitative", title: data.xTitle, scale: { domain: DELTA, nice: false }, axis: { grid: false, titleFontSize: 15, labelFontSize: 12, values: [-2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5] } };
+    const y = { field: "kappa", type: "quantitative", title: data.yTitle, scale: { domain: KAPPA, nice: false }, axis: { grid: false, titleFontSize: 15, labelFontSize: 12 } };
+    const bands = Array.from({ length: 301 }, (_, i) => DELTA[0] + ((DELTA[1] - DELTA[0]) * i) / 300).flatMap((delta) => [
+      { region: "green", delta, lo: clamp(-delta), hi: KAPPA[1] },
+      { region: "orange", delta, lo: clamp(-0.5 - delta), hi: clamp(-delta) },
+      { region: "red", delta, lo: KAPPA[0], hi: clamp(-0.5 - delta) },
+    ]);
+    // a line κ = c − δ drawn at the angle it has on screen
+    const angle = (-Math.atan((HEIGHT / (KAPPA[1] - KAPPA[0])) / (WIDTH / (DELTA[1] - DELTA[0]))) * 180) / Math.PI;
+    const rows = data.curves.flatMap((c) => c.x.map((d, i) => ({ curve: c.name, delta: d, kappa: c.y[i] })));
+    const labels = [
+      { text: "Perfect learning", delta: 0.55, kappa: 1.45, colour: "#0b5d0b", size: 22, angle: 0 },
+      { text: "Plateau", delta: -0.9, kappa: 1.12, colour: "#0b3d75", size: 16, angle },
+      { text: "Bad learning", delta: -0.78, kappa: 0.53, colour: "#a34400", size: 17, angle },
+      { text: "No ODEs", delta: -1.55, kappa: 0.42, colour: "#7a0000", size: 16, angle },
+    ];
+    return {
+      $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+      title: titleOf(data),
+      width: WIDTH,
+      height: HEIGHT,
+      config: { font: "DejaVu Sans, sans-serif" },
+      layer: [
+        {
+          data: { values: bands },
+          mark: { type: "area", opacity: 0.55, clip: true },
+          encoding: { x, y: { ...y, field: "lo" }, y2: { field: "hi" }, color: { field: "region", type: "nominal", legend: null, scale: { domain: ["green", "orange", "red"], range: ["#7cc87c", "#ffaa55", "#e06666"] } } },
+        },
+        ...data.curves.map((c, i) => ({
+          data: { values: rows.filter((r) => r.curve === c.name) },
+          mark: { type: "line", clip: true, color: c.colour, strokeWidth: i === 0 ? 5 : 1.5 },
+          encoding: { x, y },
+        })),
+        { data: { values: [{ delta: 0, kappa: 0 }] }, mark: { type: "point", filled: true, size: 260, color: REGION.blue, opacity: 1, clip: false }, encoding: { x, y } },
+        ...labels.map((l) => ({
+          data: { values: [l] },
+          mark: { type: "text", fontSize: l.size, fontWeight: "bold", color: l.colour, angle: (l.angle + 360) % 360 },
+          encoding: { x, y, text: { field: "text" } },
+        })),
+        {
+          data: { values: POINTS.slice(1) },
+          mark: { type: "point", shape: "diamond", size: 50, filled: true, color: "#222", opacity: 0.85 },
+          encoding: { x, y, tooltip: [{ field: "figure" }, { field: "kappa" }, { field: "delta" }] },
+        },
+        {
+          data: { values: POINTS.slice(1).map((p) => ({ ...p, text: p.figure })) },
+          mark: { type: "text", align: "left", dx: 5, dy: -8, fontSize: 11, fontWeight: "bold", color: "#222" },
+          encoding: { x, y, text: { field: "text" } },
+        },
+        {
+          data: { values: [{ ...POINTS[0], text: POINTS[0].figure }] },
+          mark: { type: "text", align: "left", dx: 8, dy: -24, fontSize: 11, fontWeight: "bold", color: "#222" },
+          encoding: { x, y, text: { field: "text" } },
+        },
+      ],
+    };
+  },
+};

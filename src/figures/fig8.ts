@@ -1,0 +1,91 @@
+// see: README.md (the paper's figures) — Fig 8: wide students, one point per region, p = round(d^κ) > d.
+// κ width exponent, δ learning-rate exponent, θ = κ + δ; each curve on its region's clock t = ν/d^(1+θ)
+// (orange: θ = 2(κ + δ)). Red has no deterministic clock; it is drawn on t = ν/d^(1+κ+δ), the green/blue
+// formula (the paper's axis label for all four). The paper gives neither d nor γ0 for this figure; with
+// p = d^κ, γ0 is the drift prefactor a1 itself, and γ0 = 1, d = 16 (p = 21, 32, 64) reproduce its levels.
+import { pow } from "../detmath.js";
+import { regionOf } from "../regions.js";
+import { check, curvesWith, fmt, last, valueAt, windowMean, withinFactor } from "./checks.js";
+import { curvesFigure, REGION, SHAPES } from "./spec.js";
+import { paperTimes, pick, seedJobs, simulationCurve } from "./runs.js";
+import type { FigureDef, FigureSize } from "./types.js";
+
+const POINTS = [
+  { kappa: 1.1, delta: -2.2, label: "κ = 1.1, δ = −2.2", shape: SHAPES[1] },
+  { kappa: 1.25, delta: -1.5, label: "κ = 5/4, δ = −3/2", shape: SHAPES[0] },
+  { kappa: 1.5, delta: -1.5, label: "κ = −δ = 3/2", shape: SHAPES[2] },
+  { kappa: 1.5, delta: -0.5, label: "κ = 3/2, δ = −1/2", shape: SHAPES[3] },
+] as const;
+const MODEL = { k: 4, gamma0: 1, noise: 1e-3, initSeed: 0, method: "direct" as const };
+const sizes = (size: FigureSize) => ({
+  d: 16,
+  seeds: pick(size, { tiny: 1, quick: 2, full: 10 }),
+  tMax: pick(size, { tiny: 100, quick: 1e4, full: 1e4 }),
+});
+
+export const fig8: FigureDef = {
+  id: "fig8",
+  title: "Fig 8 — wide students (p = d^κ > d), one point per region",
+  paper: "all start near R ≈ 0.05; at t = 10⁴ red stays highest (≈ 10⁻³), orange ≈ 2·10⁻⁴, blue on its plateau ≈ 10⁻⁴, green falls to ≈ 10⁻⁵",
+  async plan(size) {
+    const { d, seeds, tMax } = sizes(size);
+    const sims = {};
+    for (const p of POINTS) {
+      const region = regionOf(p.kappa, p.delta);
+      const times = paperTimes(tMax);
+      // red: on t = ν/d^(1+κ+δ) through the ν/d clock (t_d = ν/d = t·d^(κ+δ)), from the first whole sample
+      const options =
+        region === "red"
+          ? { ...MODEL, d, kappa: p.kappa, delta: p.delta, timeScale: "d" as const, times: [...new Set(times.map((t) => Math.round(t * pow(d, 1 + p.kappa + p.delta))))].filter((nu) => nu >= 1).map((nu) => nu / d) }
+          : { ...MODEL, d, kappa: p.kappa, delta: p.delta, times };
+      Object.assign(sims, seedJobs(`${p.kappa},${p.delta}`, options, seeds));
+    }
+    return { sims, odes: {} };
+  },
+  assemble(size, results) {
+    const { d, seeds, tMax } = sizes(size);
+    const curves = POINTS.map((p) => {
+      const region = regionOf(p.kappa, p.delta);
+      const c = simulationCurve(results, `${p.kappa},${p.delta}`, `${p.label} (${region}, p = ${Math.round(pow(d, p.kappa))})`, {
+        colour: REGION[region],
+        shape: p.shape,
+        tags: { kappa: p.kappa, delta: p.delta, region },
+        xScale: region === "red" ? pow(d, -(p.kappa + p.delta)) : 1,
+      });
+      // the start, drawn at t = 0 on the symmetric-log axis as in the paper
+      const first = results.sims[`${p.kappa},${p.delta}#0`];
+      return { ...c, x: [0, ...c.x], y: [first.risk[0], ...c.y], lo: [first.risk[0], ...c.lo!], hi: [first.risk[0], ...c.hi!], runs: [seeds, ...c.runs!] };
+    });
+    return {
+      figure: "fig8",
+      title: this.title,
+      subtitle: `d = ${d}, p = round(d^κ), k = 4, γ0 = 1, Δ = 10⁻³, random start; mean of ${seeds} SGD runs`,
+      paper: this.paper,
+      size,
+      params: { ...MODEL, d, points: POINTS.map(({ kappa, delta }) => ({ kappa, delta, p: Math.round(pow(d, kappa)), region: regionOf(kappa, delta) })), seeds, tMax, start: "random: Gaussian student and orthonormal teacher rows of norm √d (initSeed 0)", redClock: "t = ν/d^(1+κ+δ)" },
+      xTitle: "t = ν/d^(1+θ)   (θ = κ + δ; orange: 2(κ + δ); red: κ + δ)",
+      yTitle: "excess risk R",
+      curves,
+      extra: {},
+      warnings: [],
+    };
+  },
+  checks(data) {
+    const tMax = Number(data.params.tMax);
+    const by = (region: string) => curvesWith(data, "simulation", { region })[0];
+    const end = (region: string) => windowMean(by(region), 0.3 * tMax, tMax).mean;
+    const [red, orange, blue, green] = ["red", "orange", "blue", "green"].map(end);
+    const starts = ["red", "orange", "blue", "green"].map((r) => by(r).y[0]);
+    return [
+      check(data, "all start near R ≈ 0.05", "≈ 0.05", starts.map(fmt).join(", "), "0.035–0.07", starts.every((r) => r > 0.035 && r < 0.07)),
+      check(data, "the order at the end (mean R over t ∈ [0.3, 1]·t_max): red > orange > blue > green", "10⁻³ > 2·10⁻⁴ > 10⁻⁴ > 10⁻⁵", [red, orange, blue, green].map(fmt).join(" > "), "this order", red > orange && orange > blue && blue > green),
+      check(data, "blue sits on its plateau", "≈ 10⁻⁴", fmt(blue), "within a factor 2", withinFactor(blue, 1e-4, 2)),
+      check(data, "orange at the end", "≈ 2·10⁻⁴", fmt(orange), "within a factor 2.5", withinFactor(orange, 2e-4, 2.5)),
+      check(data, "green falls: R(t_max) / R(t_max/10)", "≈ 0.04 (1.1·10⁻⁵ / 3·10⁻⁴)", fmt(last(by("green")) / valueAt(by("green"), tMax / 10)), "< 0.3", last(by("green")) / valueAt(by("green"), tMax / 10) < 0.3),
+      check(data, "green at t_max", "≈ 1.1·10⁻⁵", fmt(last(by("green"))), "within a factor 3", withinFactor(last(by("green")), 1.1e-5, 3)),
+    ];
+  },
+  spec(data) {
+    return curvesFigure(data, { x: [0, 1e4], y: [5e-6, 0.1], symlogX: true, legend: "right" });
+  },
+};
