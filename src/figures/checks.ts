@@ -77,6 +77,14 @@ export function fmt(v: number): string {
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : Number(v.toPrecision(3)).toString();
 }
 
+/** A reading as the paper's values are written: m·10ⁿ with the mantissa's needed digits (2·10⁻⁵, 3.5·10⁻⁷). */
+export function sci(v: number): string {
+  const n = Math.floor(Math.log10(Math.abs(v)) + 1e-12);
+  const m = Number((v / 10 ** n).toPrecision(2));
+  const sup = String(n).replace(/./g, (c) => "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"["-0123456789".indexOf(c)]);
+  return n === 0 ? String(m) : `${m === 1 ? "" : `${m}·`}10${sup}`;
+}
+
 /** A check of `data.figure`. */
 export function check(data: FigureData, claim: string, paper: string, ours: string, tolerance: string, pass: boolean): Check {
   return { figure: data.figure, claim, paper, ours, tolerance, pass: Boolean(pass) };

@@ -14,8 +14,9 @@ const HEIGHT = 400;
 /** Where the other figures of the paper sit in the plane. */
 const POINTS = [
   { figure: "2, 3, 6, 9", kappa: 0, delta: 0 },
-  { figure: "4", kappa: 0, delta: 0.5 },
-  { figure: "5", kappa: 0, delta: 0.25 },
+  { figure: "4, 6", kappa: 0, delta: 0.5 },
+  { figure: "6", kappa: 0, delta: 0.375 },
+  { figure: "5, 6", kappa: 0, delta: 0.25 },
   { figure: "7", kappa: 0, delta: -0.375 },
   { figure: "8", kappa: 1.1, delta: -2.2 },
   { figure: "8", kappa: 1.25, delta: -1.5 },
@@ -49,11 +50,11 @@ export const fig1: FigureDef = {
     const data: FigureData = {
       figure: "fig1",
       title: this.title,
-      subtitle: "p = d^κ hidden units, learning rate γ = γ0·d^−δ; ◆ n: where Fig n of the paper sits",
+      subtitle: "p = d^κ hidden units, learning rate γ = γ0·d⁻ᵟ; ◆ n: where Fig n of the paper sits",
       paper: this.paper,
       size,
       params: { deltaRange: DELTA, kappaRange: KAPPA, measured: "not yet: the measured phase diagram is issue 12" },
-      xTitle: "δ   (learning rate γ = γ0·d^−δ)",
+      xTitle: "δ   (learning rate γ = γ0·d⁻ᵟ)",
       yTitle: "κ   (hidden units p = d^κ)",
       curves: [
         { name: "κ + δ = 0: plateau (blue line)", role: "boundary", ...line(0), colour: REGION.blue },
@@ -84,12 +85,13 @@ export const fig1: FigureDef = {
       { region: "red", delta, lo: KAPPA[0], hi: clamp(-0.5 - delta) },
     ]);
     // a line κ = c − δ drawn at the angle it has on screen
-    const angle = (-Math.atan((HEIGHT / (KAPPA[1] - KAPPA[0])) / (WIDTH / (DELTA[1] - DELTA[0]))) * 180) / Math.PI;
+    // (Vega turns text clockwise: the lines fall to the right on screen)
+    const angle = (Math.atan((HEIGHT / (KAPPA[1] - KAPPA[0])) / (WIDTH / (DELTA[1] - DELTA[0]))) * 180) / Math.PI;
     const rows = data.curves.flatMap((c) => c.x.map((d, i) => ({ curve: c.name, delta: d, kappa: c.y[i] })));
     const labels = [
       { text: "Perfect learning", delta: 0.55, kappa: 1.45, colour: "#0b5d0b", size: 22, angle: 0 },
-      { text: "Plateau", delta: -0.9, kappa: 1.12, colour: "#0b3d75", size: 16, angle },
-      { text: "Bad learning", delta: -0.78, kappa: 0.53, colour: "#a34400", size: 17, angle },
+      { text: "Plateau", delta: -0.8, kappa: 1.02, colour: "#0b3d75", size: 16, angle },
+      { text: "Bad learning", delta: -0.62, kappa: 0.37, colour: "#a34400", size: 17, angle },
       { text: "No ODEs", delta: -1.55, kappa: 0.42, colour: "#7a0000", size: 16, angle },
     ];
     return {

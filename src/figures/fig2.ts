@@ -31,11 +31,11 @@ export const fig2: FigureDef = {
     return {
       figure: "fig2",
       title: this.title,
-      subtitle: "κ = ¼, p = d^κ = 8 (d = 4096), k = 4, γ0 = 1, Δ = 10⁻³; informed start, R(0) = 0.0165",
+      subtitle: "κ = ¼, p = d^κ = 8, γ0 = 1 (so a1, a2 ∈ {0, 1}, as γ0 = p at κ = 0), k = 4, Δ = 10⁻³",
       paper: this.paper,
       size,
       params: { d: 4096, kappa: KAPPA, p: 8, k: 4, gamma0: 1, noise: 1e-3, deltas: REGIMES.map((r) => r.delta), tMax: T_MAX, ode: "limit (a1, a2 ∈ {0, 1})", start: PAPER_START_NOTE },
-      xTitle: "t = ν/d^(1+θ)   (θ = κ + δ; orange: θ = 2(κ + δ))",
+      xTitle: "t = ν/d¹⁺ᶿ   (θ = κ + δ; orange: θ = 2(κ + δ))",
       yTitle: "excess risk R",
       curves: REGIMES.map((r) => odeCurve(results.odes[r.region], `limit ODE, ${r.label}`, "limit ODE", { colour: REGION[r.region], withZero: true, tags: { region: r.region, delta: r.delta } })),
       extra: {},

@@ -10,7 +10,7 @@ import { PAPER_START_NOTE, paperStart } from "./start.js";
 import type { FigureDef, FigureSize } from "./types.js";
 
 const DELTAS = [0, 0.25, 0.375, 0.5];
-const LABELS = ["γ = p (δ = 0)", "γ = p/d^(1/4)", "γ = p/d^(3/8)", "γ = p/d^(1/2)"];
+const LABELS = ["γ = p (δ = 0)", "γ = p/d¹ᐟ⁴", "γ = p/d³ᐟ⁸", "γ = p/d¹ᐟ²"];
 const sizes = (size: FigureSize) => ({
   d: pick(size, { tiny: 100, quick: 300, full: 1000 }),
   seeds: pick(size, { tiny: 1, quick: 1, full: 4 }),
@@ -49,7 +49,7 @@ export const fig6: FigureDef = {
     return {
       figure: "fig6",
       title: this.title,
-      subtitle: `κ = 0, d = ${d}, p = 8, k = 4, Δ = 10⁻³; ${seeds > 1 ? `mean of ${seeds} SGD runs` : "one SGD run"} per rate; band: d^(1/2) = ${shift.toFixed(1)}`,
+      subtitle: `κ = 0, d = ${d}, p = 8, k = 4, Δ = 10⁻³; ${seeds > 1 ? `mean of ${seeds} SGD runs` : "one SGD run"} per rate; band: d¹ᐟ² = ${shift.toFixed(1)}`,
       paper: this.paper,
       size,
       params: { d, p: 8, k: 4, gamma0: 8, noise: 1e-3, kappa: 0, deltas: DELTAS, seeds, tOwn, tNuOverD: DELTAS.map((delta, i) => tOwn[i] * pow(d, delta)), start: PAPER_START_NOTE },
@@ -68,7 +68,7 @@ export const fig6: FigureDef = {
     const ratios = DELTAS.map((delta, i) => floors[i] / floors[0] / pow(d, -delta));
     return [
       check(data, "smaller rates learn slower: t at which R first falls below 5·10⁻⁴, δ = 0, ¼, ⅜, ½", "later for larger δ", reach.map(fmt).join(", "), "increasing", increasing(reach)),
-      check(data, "… but end lower: the final plateau (mean over its last half-decade)", "≈ 1.1·10⁻⁴, 1.6·10⁻⁵, –, 3·10⁻⁶ (d = 1000)", floors.map(fmt).join(", "), "decreasing", decreasing(floors)),
+      check(data, "… but end lower: each curve's final level (mean over its last half-decade)", "≈ 1.1·10⁻⁴, 1.6·10⁻⁵, –, 3·10⁻⁶ (d = 1000)", floors.map(fmt).join(", "), "decreasing", decreasing(floors)),
       check(data, `the plateaus fall like d^−δ: plateau(δ) / plateau(0) / d^−δ (d = ${d})`, "≈ 1 (0.15 / 0.18 at δ = ¼; 0.027 / 0.032 at ½)", ratios.slice(1).map(fmt).join(", "), "within a factor 1.6 of 1", ratios.slice(1).every((r) => withinFactor(r, 1, 1.6))),
       check(data, "the δ = 0 plateau", "≈ 1.1·10⁻⁴", fmt(floors[0]), "within 30% of 1.14·10⁻⁴", withinFactor(floors[0], 1.14e-4, 1.3)),
     ];
@@ -85,7 +85,7 @@ export const fig6: FigureDef = {
         { data: { values: [{ x0: 1, x1: delay }] }, mark: { type: "rect", color: "#f9c5d5", opacity: 0.45 }, encoding: { x, x2: { field: "x1" } } },
         { data: { values: [{ x0: 1, x1: delay, y: 7e-5 }] }, mark: { type: "rule", strokeWidth: 2, color: "#000" }, encoding: { x, x2: { field: "x1" }, y: { field: "y", type: "quantitative" } } },
         { data: { values: [{ x0: 1.08, y: 7e-5 }, { x0: delay / 1.08, y: 7e-5 }] }, mark: { type: "point", shape: "diamond", filled: true, size: 40, color: "#000" }, encoding: { x, y: { field: "y", type: "quantitative" } } },
-        { data: { values: [{ x0: Math.sqrt(delay), y: 4e-5, text: "d^(1/2)" }] }, mark: { type: "text", fontSize: 14, fontStyle: "italic" }, encoding: { x, y: { field: "y", type: "quantitative" }, text: { field: "text" } } },
+        { data: { values: [{ x0: Math.sqrt(delay), y: 4e-5, text: "d¹ᐟ²" }] }, mark: { type: "text", fontSize: 14, fontStyle: "italic" }, encoding: { x, y: { field: "y", type: "quantitative" }, text: { field: "text" } } },
       ],
     });
   },

@@ -63,7 +63,7 @@ export const fig8: FigureDef = {
       paper: this.paper,
       size,
       params: { ...MODEL, d, points: POINTS.map(({ kappa, delta }) => ({ kappa, delta, p: Math.round(pow(d, kappa)), region: regionOf(kappa, delta) })), seeds, tMax, start: "random: Gaussian student and orthonormal teacher rows of norm √d (initSeed 0)", redClock: "t = ν/d^(1+κ+δ)" },
-      xTitle: "t = ν/d^(1+θ)   (θ = κ + δ; orange: 2(κ + δ); red: κ + δ)",
+      xTitle: "t = ν/d¹⁺ᶿ   (θ = κ + δ; orange: 2(κ + δ); red: κ + δ)",
       yTitle: "excess risk R",
       curves,
       extra: {},
@@ -81,11 +81,12 @@ export const fig8: FigureDef = {
       check(data, "the order at the end (mean R over t ∈ [0.3, 1]·t_max): red > orange > blue > green", "10⁻³ > 2·10⁻⁴ > 10⁻⁴ > 10⁻⁵", [red, orange, blue, green].map(fmt).join(" > "), "this order", red > orange && orange > blue && blue > green),
       check(data, "blue sits on its plateau", "≈ 10⁻⁴", fmt(blue), "within a factor 2", withinFactor(blue, 1e-4, 2)),
       check(data, "orange at the end", "≈ 2·10⁻⁴", fmt(orange), "within a factor 2.5", withinFactor(orange, 2e-4, 2.5)),
-      check(data, "green falls: R(t_max) / R(t_max/10)", "≈ 0.04 (1.1·10⁻⁵ / 3·10⁻⁴)", fmt(last(by("green")) / valueAt(by("green"), tMax / 10)), "< 0.3", last(by("green")) / valueAt(by("green"), tMax / 10) < 0.3),
-      check(data, "green at t_max", "≈ 1.1·10⁻⁵", fmt(last(by("green"))), "within a factor 3", withinFactor(last(by("green")), 1.1e-5, 3)),
+      check(data, "green falls: R(t_max) / R(t_max/10)", "≈ 0.04 (1.1·10⁻⁵ / 2.5·10⁻⁴)", fmt(last(by("green")) / valueAt(by("green"), tMax / 10)), "< 0.3", last(by("green")) / valueAt(by("green"), tMax / 10) < 0.3),
+      check(data, "green at t_max", "≈ 1.1·10⁻⁵", fmt(last(by("green"))), "within a factor 2", withinFactor(last(by("green")), 1.1e-5, 2)),
+      check(data, "red stays highest, at the end", "≈ 10⁻³", fmt(red), "within a factor 2.5", withinFactor(red, 1e-3, 2.5)),
     ];
   },
   spec(data) {
-    return curvesFigure(data, { x: [0, 1e4], y: [5e-6, 0.1], symlogX: true, legend: "right" });
+    return curvesFigure(data, { x: [0, 1e4], y: [5e-6, 0.2], symlogX: true, legend: "right" });
   },
 };

@@ -47,11 +47,23 @@ export function decadeLabel(n: number): string {
   return `10${String(n).replace(/./g, (c) => SUPERSCRIPT[c] ?? c)}`;
 }
 
-/** Decade ticks inside [lo, hi] and a Vega label expression that writes them 10ⁿ (0 as "0"). */
+/**
+ * Ticks inside [lo, hi] and a Vega label expression writing them m·10ⁿ (0 as "0"): decades, and on a range
+ * shorter than 2.5 decades also 2·10ⁿ and 5·10ⁿ, so that levels can be read off.
+ */
 function decadeAxis(lo: number, hi: number, withZero: boolean): { values: number[]; labelExpr: string } {
   const values: number[] = withZero ? [0] : [];
-  for (let n = Math.ceil(Math.log10(lo) - 1e-9); n <= Math.floor(Math.log10(hi) + 1e-9); n++) values.push(10 ** n);
-  const cases = values.map((v) => `datum.value == ${v} ? '${v === 0 ? "0" : decadeLabel(Math.round(Math.log10(v)))}'`);
+  const mantissas = Math.log10(hi / lo) < 2.5 ? [1, 2, 5] : [1];
+  const labels: string[] = withZero ? ["0"] : [];
+  for (let n = Math.floor(Math.log10(lo)); n <= Math.ceil(Math.log10(hi)); n++) {
+    for (const m of mantissas) {
+      const v = Number((m * 10 ** n).toPrecision(3));
+      if (v < lo * (1 - 1e-9) || v > hi * (1 + 1e-9)) continue;
+      values.push(v);
+      labels.push(m === 1 ? decadeLabel(n) : `${m}·${decadeLabel(n)}`);
+    }
+  }
+  const cases = values.map((v, i) => `datum.value == ${v} ? '${labels[i]}'`);
   return { values, labelExpr: `${cases.join(" : ")} : ''` };
 }
 
