@@ -46,7 +46,7 @@ export interface ReproduceOptions {
   onEstimate?: (estimate: CostEstimate) => void;
   /** after each finished job: the share of the estimated work done, and the seconds left by that estimate */
   onProgress?: (p: { done: number; total: number; workDone: number; etaSeconds: number; elapsedSeconds: number }) => void;
-  onFigure?: (id: string, seconds: number, files: string[], checks: Check[]) => void;
+  onFigure?: (id: string, seconds: number, files: string[], checks: Check[], warnings: string[]) => void;
 }
 
 export interface ReproduceResult {
@@ -144,6 +144,15 @@ async function estimate(jobs: Job[], ids: string[]): Promise<CostEstimate> {
   };
 }
 
+/** Simulation jobs that diverged: their curves stop early, and a figure's means are over fewer runs there. */
+export function divergedRuns(results: Results): string[] {
+  return Object.entries(results.sims).flatMap(([name, run]) =>
+    run.status === "diverged"
+      ? [`simulation ${name} diverged at t = ${run.divergence?.t} (${run.divergence?.reason}); its curve stops there and the means after it are over the runs that reached each time (data.csv: runs)`]
+      : [],
+  );
+}
+
 /** Values a log axis cannot show (≤ 0 or not finite), reported instead of dropped silently. */
 export function undrawnValues(data: FigureData): string[] {
   return data.curves.flatMap((c) => {
@@ -231,13 +240,13 @@ export async function reproduce(ids: string[], options: ReproduceOptions = {}): 
     for (const [name, o] of Object.entries(plan.sims)) results.sims[name] = lines.get(canonicalJson({ kind: "simulate", ...o }))!.result as SimulationSummary;
     for (const [name, o] of Object.entries(plan.odes)) results.odes[name] = lines.get(canonicalJson({ kind: "ode", ...o }))!.result as OdeSummary;
     const data = figure.assemble(size, results);
-    data.warnings.push(...undrawnValues(data));
+    data.warnings.push(...divergedRuns(results), ...undrawnValues(data));
     const checks = figure.checks(data);
     const written = await writeFigureFiles(join(outDir, figure.id), figure, data, checks);
     out[figure.id] = { data, checks, files: written };
     all.push(...checks);
     files.push(...written);
-    options.onFigure?.(figure.id, (performance.now() - figStarted) / 1000, written, checks);
+    options.onFigure?.(figure.id, (performance.now() - figStarted) / 1000, written, checks, data.warnings);
   }
   const judged = size !== "tiny";
   await writeFile(join(outDir, "checks.json"), `${JSON.stringify({ size, judged, checks: all }, null, 1)}\n`);

@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FIGURE_IDS, reproduce, undrawnValues } from "../src/reproduce.js";
-import type { FigureData } from "../src/figures/types.js";
+import { divergedRuns, FIGURE_IDS, reproduce, undrawnValues } from "../src/reproduce.js";
+import type { FigureData, Results } from "../src/figures/types.js";
 import { cli } from "./helpers.js";
 
 const outDir = mkdtempSync(join(tmpdir(), "sgd-phase-figures-"));
@@ -71,6 +71,21 @@ describe("reproduce --full", () => {
     expect(run.stderr).toMatch(/add --yes \(API: yes: true\) to start/);
     expect(existsSync(join(dir, "runs-full-simulate.jsonl"))).toBe(false);
   }, 60_000);
+});
+
+describe("runs that diverged", () => {
+  it("are named in the figure's warnings with where and why", () => {
+    const results = {
+      sims: {
+        "d=30#0": { status: "ok", t: [0, 1], risk: [1, 1] },
+        "d=30#1": { status: "diverged", t: [0], risk: [1], divergence: { samples: 1234, t: 41.1, reason: "a local field became non-finite" } },
+      },
+      odes: {},
+    } as unknown as Results;
+    expect(divergedRuns(results)).toEqual([
+      "simulation d=30#1 diverged at t = 41.1 (a local field became non-finite); its curve stops there and the means after it are over the runs that reached each time (data.csv: runs)",
+    ]);
+  });
 });
 
 describe("values a log axis cannot show", () => {

@@ -3,7 +3,7 @@
 // marker; ODEs are lines (limit ODE solid, finite-d ODE dashed); one colour family per region with shades
 // (darker = larger d or smaller Δ); log axes with decade ticks written 10ⁿ; the x axis names its clock.
 // Vega-Lite specs only: no numerics, no I/O.
-import type { VegaLiteSpec } from "../plot.js";
+import { REGION_COLOURS, type VegaLiteSpec } from "../plot.js";
 import type { Curve, FigureData } from "./types.js";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
@@ -18,8 +18,8 @@ const FAMILIES = {
 } as const;
 export type Family = keyof typeof FAMILIES;
 
-/** The paper's region colours (its matplotlib defaults). */
-export const REGION = { green: "#2ca02c", blue: "#1f77b4", orange: "#ff7f0e", red: "#d62728" } as const;
+/** The paper's region colours (its matplotlib defaults; plot.ts holds them). */
+export const REGION = REGION_COLOURS;
 
 /** The line colour of a limit ODE in a family (darker than every marker shade). */
 export const ODE_DARK = { green: "#006400", blue: "#08306b", orange: "#c44e00", red: "#99000d", purple: "#3f007d" } as const;

@@ -67,9 +67,10 @@ export function reproduceCommand(): Command {
               process.stderr.write(`${text}\n`);
             }
           },
-          onFigure: (id, _seconds, files, checks) => {
+          onFigure: (id, _seconds, files, checks, warnings) => {
             const failed = checks.filter((c) => !c.pass).length;
             process.stdout.write(`${id} (${size}): ${checks.length} checks${checks.length ? `, ${failed ? `${failed} failed` : "all pass"}` : ""} → ${files[0].replace(/\/[^/]*$/, "/")}\n`);
+            for (const w of warnings) process.stderr.write(`warning: ${id}: ${w}\n`);
           },
         });
         process.stdout.write(`\n${checksTable(result.checks, result.judged)}`);
