@@ -84,6 +84,7 @@ export const fig8: FigureDef = {
       check(data, "green falls: R(t_max) / R(t_max/10)", "≈ 0.04 (1.1·10⁻⁵ / 2.5·10⁻⁴)", fmt(last(by("green")) / valueAt(by("green"), tMax / 10)), "< 0.3", last(by("green")) / valueAt(by("green"), tMax / 10) < 0.3),
       check(data, "green at t_max", "≈ 1.1·10⁻⁵", fmt(last(by("green"))), "within a factor 2", withinFactor(last(by("green")), 1.1e-5, 2)),
       check(data, "red stays highest, at the end", "≈ 10⁻³", fmt(red), "within a factor 2.5", withinFactor(red, 1e-3, 2.5)),
+      check(data, "green lags: R(10), green / blue", "≈ 16 (0.028 / 1.7·10⁻³)", fmt(valueAt(by("green"), 10) / valueAt(by("blue"), 10)), "> 5", valueAt(by("green"), 10) / valueAt(by("blue"), 10) > 5),
     ];
   },
   spec(data) {
