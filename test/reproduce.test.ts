@@ -60,12 +60,25 @@ describe("reproduce --tiny", () => {
   }, 60_000);
 });
 
+describe("reproduce --resume", () => {
+  it("keeps the finished jobs of an earlier run and runs none of them again", async () => {
+    const dir = join(outDir, "resume");
+    const first = await reproduce(["fig7"], { size: "tiny", outDir: dir, workers: 2 });
+    let ran = 0;
+    const again = await reproduce(["fig7"], { size: "tiny", outDir: dir, workers: 2, resume: true, onProgress: () => ran++ });
+    expect(ran).toBe(0);
+    expect(readFileSync(join(dir, "runs-tiny-simulate.jsonl"), "utf8").trim().split("\n")).toHaveLength(4);
+    expect(again.figures.fig7.data.curves).toEqual(first.figures.fig7.data.curves);
+  }, 60_000);
+});
+
 describe("reproduce --full", () => {
   it("prints its estimate and refuses to start above one core-hour without --yes", async () => {
     const dir = join(outDir, "full");
-    const run = await cli(["reproduce", "fig4a", "--full", "--out-dir", dir]);
+    // fig4b at the paper's sizes: 1.3·10¹⁰ samples, hours on any machine (5.7 core-hours here)
+    const run = await cli(["reproduce", "fig4b", "--full", "--out-dir", dir]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/estimated cost: 40 simulation jobs \([\d.e+]+ SGD samples\) and 5 ODEs: [\d.]+ core-hours/);
+    expect(run.stderr).toMatch(/estimated cost: 153 simulation jobs \(1\.31e\+10 SGD samples\) and 0 ODEs: [\d.]+ core-hours/);
     const hours = Number(/are estimated at ([\d.]+) core-hours/.exec(run.stderr)?.[1]);
     expect(hours).toBeGreaterThan(1);
     expect(run.stderr).toMatch(/add --yes \(API: yes: true\) to start/);
