@@ -3,8 +3,8 @@
 export * from "./index.js";
 export { sweep, expandSpec, canonicalJson } from "./sweep.js";
 export type { SweepSpec, SweepLine, SweepOptions } from "./sweep.js";
-export { phaseDiagram } from "./phase-diagram.js";
-export type { PhaseDiagram, PhaseDiagramOptions } from "./phase-diagram.js";
+export { phaseDiagram, agreementOf, onBoundary, DIAGRAM_DEFAULTS } from "./phase-diagram.js";
+export type { PhaseDiagram, PhaseDiagramOptions, Agreement } from "./phase-diagram.js";
 export { reproduce, FIGURES, FIGURE_IDS } from "./reproduce.js";
 export type { FigureSize, FigureDef, FigureData, Check, CostEstimate, ReproduceOptions, ReproduceResult } from "./reproduce.js";
 export { regionCurves, REGION_EXAMPLES } from "./overview.js";

@@ -1,18 +1,21 @@
-// see: theory.md §9 and README.md (phase diagram) — the whole (κ, δ) plane: every grid point run in parallel
-// as a resumable sweep (src/sweep.ts), then one JSON, one CSV and two heat maps (log10 of the excess risk at
-// the horizon, and after a fixed number of samples n: the width/learning-rate trade-off at equal data).
+// see: theory.md §9 and README.md (the measured phase diagram) — the (κ, δ) plane measured: every grid point
+// classified from simulations across its ladder of d (src/phase-measure.ts), run in parallel as a resumable
+// sweep, then one JSON, one CSV, the measured diagram beside the risk map, and the agreement with the theory.
 import { join } from "node:path";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { sweep, type SweepLine } from "./sweep.js";
-import { axis, PHASE_DEFAULTS, type PhasePoint, type PhasePointOptions } from "./phase.js";
-import { planeSpec } from "./plot.js";
+import { axis } from "./phase.js";
+import { calibrateCost, MEASURE_DEFAULTS, type MeasuredPhase, type MeasurePointOptions } from "./phase-measure.js";
+import { measuredDiagramSpec } from "./phase-figure.js";
 import { writeFigure } from "./render.js";
 import { VERSION } from "./version.js";
 
 type Axis = { from: number; to: number; count: number } | number[];
 
-export interface PhaseDiagramOptions extends Omit<PhasePointOptions, "d" | "kappa" | "delta"> {
-  d?: number;
+/** The default grid: κ from 0 to 1, δ from −1.5 to 1, every ¼ — at least five points in each region. */
+export const DIAGRAM_DEFAULTS = { kappa: { from: 0, to: 1, count: 5 }, delta: { from: -1.5, to: 1, count: 11 } } as const;
+
+export interface PhaseDiagramOptions extends Omit<MeasurePointOptions, "kappa" | "delta"> {
   kappa?: Axis;
   delta?: Axis;
   /** directory of the outputs (default out/phase-diagram) */
@@ -20,80 +23,156 @@ export interface PhaseDiagramOptions extends Omit<PhasePointOptions, "d" | "kapp
   /** keep the points already in <outDir>/phase-diagram.jsonl */
   resume?: boolean;
   workers?: number;
-  onProgress?: (progress: { done: number; total: number; point?: PhasePoint }) => void;
+  onProgress?: (progress: { done: number; total: number; point?: MeasuredPhase }) => void;
+}
+
+/** How the measured diagram agrees with the theory's. */
+export interface Agreement {
+  points: number;
+  /** points within one grid spacing of κ + δ = 0 or κ + δ = −½ (in δ): counted apart */
+  onBoundary: number;
+  offBoundary: number;
+  /** off the boundaries: measured as the theory says */
+  agree: number;
+  /** off the boundaries: undetermined */
+  undetermined: number;
+  /** off the boundaries: measured otherwise than the theory, with the reason */
+  disagree: { kappa: number; delta: number; region: string; phase: string; reason: string }[];
+  /** agree / offBoundary */
+  share: number;
+  /** the grid spacing in δ that decides "on the boundary" */
+  spacing: number;
 }
 
 export interface PhaseDiagram {
-  params: Required<Omit<PhaseDiagramOptions, "outDir" | "resume" | "workers" | "onProgress" | "kappa" | "delta" | "ode" | "backend">> & { kappa: number[]; delta: number[]; ode: boolean };
+  params: Record<string, unknown> & { kappa: number[]; delta: number[] };
   /** one per grid point, κ major; `error` when the point failed */
-  points: (PhasePoint | { kappa: number; delta: number; error: string })[];
+  points: (MeasuredPhase | { kappa: number; delta: number; error: string })[];
+  agreement: Agreement;
   files: string[];
-  meta: { version: string; elapsedMs: number };
+  meta: { version: string; elapsedMs: number; costScale: number };
+}
+
+/** Whether (κ, δ) lies within `spacing` (in δ) of κ + δ = 0 or κ + δ = −½. */
+export function onBoundary(kappa: number, delta: number, spacing: number): boolean {
+  const s = kappa + delta;
+  return Math.abs(s) < spacing - 1e-9 || Math.abs(s + 0.5) < spacing - 1e-9;
+}
+
+/** The agreement of measured points with the theory (README: the measured phase diagram). */
+export function agreementOf(points: MeasuredPhase[], spacing: number): Agreement {
+  const off = points.filter((p) => !onBoundary(p.kappa, p.delta, spacing));
+  const agree = off.filter((p) => p.agrees === true).length;
+  const undetermined = off.filter((p) => p.phase === "undetermined").length;
+  return {
+    points: points.length,
+    onBoundary: points.length - off.length,
+    offBoundary: off.length,
+    agree,
+    undetermined,
+    disagree: off.filter((p) => p.agrees === false).map((p) => ({ kappa: p.kappa, delta: p.delta, region: p.region, phase: p.phase, reason: p.reason })),
+    share: off.length ? agree / off.length : NaN,
+    spacing,
+  };
+}
+
+/** The grid spacing that decides "on the boundary": the δ axis's smallest step (else κ's, else ¼). */
+function spacingOf(kappas: number[], deltas: number[]): number {
+  const step = (v: number[]) => Math.min(...[...new Set(v)].sort((a, b) => a - b).flatMap((x, i, a) => (i ? [x - a[i - 1]] : [])));
+  const d = step(deltas);
+  const k = step(kappas);
+  return Number.isFinite(d) ? d : Number.isFinite(k) ? k : 0.25;
 }
 
 const CSV_COLUMNS = [
-  "kappa", "delta", "region", "p", "gamma", "method", "samples", "tReached", "budgetExhausted", "risk0", "riskEnd",
-  "change", "trend", "diverged", "samplesFixed", "riskAtSamples", "odeRisk", "elapsedMs",
+  "kappa", "delta", "s", "region", "phase", "agrees", "onBoundary", "reason", "dims", "dMax", "pMax", "clock", "clockExponent",
+  "jumpExponent", "jumpError", "riskExponent", "riskError", "learningExponent", "learningError", "learningNever", "trendExponent",
+  "trendError", "risk0", "riskEnd", "riskSe", "aboveStart", "elapsedMs",
 ] as const;
 
-/** Runs the phase diagram (README: defaults) and writes its files; resolves with all points. */
+/** A point's CSV row (the evidence's summary; every number of the ladder is in the JSON). */
+function csvRow(p: MeasuredPhase, spacing: number): (string | number | boolean)[] {
+  const e = p.evidence;
+  const last = e.ladder.filter((l) => l.riskEnd !== undefined).at(-1);
+  const row: Record<(typeof CSV_COLUMNS)[number], string | number | boolean> = {
+    kappa: p.kappa,
+    delta: p.delta,
+    s: p.s,
+    region: p.region,
+    phase: p.phase,
+    agrees: p.agrees === null ? "" : p.agrees,
+    onBoundary: onBoundary(p.kappa, p.delta, spacing),
+    reason: `"${p.reason.replace(/"/g, '""')}"`,
+    dims: e.ladder.map((l) => l.d).join(";"),
+    dMax: last?.d ?? "",
+    pMax: last?.p ?? "",
+    clock: e.clock,
+    clockExponent: e.clockExponent ?? "",
+    jumpExponent: e.jump?.value ?? "",
+    jumpError: e.jump?.error ?? "",
+    riskExponent: e.risk?.value ?? "",
+    riskError: e.risk?.error ?? "",
+    learningExponent: e.learning && !e.learning.never ? e.learning.value : "",
+    learningError: e.learning && !e.learning.never ? e.learning.error : "",
+    learningNever: e.learning?.never ?? "",
+    trendExponent: e.trend?.value ?? "",
+    trendError: e.trend?.error ?? "",
+    risk0: last?.risk0 ?? "",
+    riskEnd: last?.riskEnd ?? "",
+    riskSe: last?.riskSe ?? "",
+    aboveStart: e.aboveStart ?? "",
+    elapsedMs: Math.round(p.elapsedMs),
+  };
+  return CSV_COLUMNS.map((c) => row[c]);
+}
+
+/** The cost scale of the points already in a diagram's JSON lines (undefined without any). */
+async function previousCostScale(file: string): Promise<number | undefined> {
+  const text = await readFile(file, "utf8").catch(() => "");
+  for (const line of text.split("\n")) {
+    try {
+      const scale = (JSON.parse(line) as SweepLine).options.costScale;
+      if (typeof scale === "number") return scale;
+    } catch {
+      // a cut line: the next one
+    }
+  }
+  return undefined;
+}
+
+/** Runs the measured phase diagram (README: defaults) and writes its files; resolves with every point and the agreement. */
 export async function phaseDiagram(options: PhaseDiagramOptions = {}): Promise<PhaseDiagram> {
   const started = performance.now();
   const { outDir = join("out", "phase-diagram"), resume = false, workers, onProgress, kappa, delta, ...pointOptions } = options;
-  const params = {
-    d: pointOptions.d ?? PHASE_DEFAULTS.d,
-    k: pointOptions.k ?? PHASE_DEFAULTS.k,
-    gamma0: pointOptions.gamma0 ?? PHASE_DEFAULTS.gamma0,
-    noise: pointOptions.noise ?? PHASE_DEFAULTS.noise,
-    tEnd: pointOptions.tEnd ?? PHASE_DEFAULTS.tEnd,
-    budget: pointOptions.budget ?? PHASE_DEFAULTS.budget,
-    samplesFixed: pointOptions.samplesFixed ?? PHASE_DEFAULTS.samplesFixed,
-    seed: pointOptions.seed ?? PHASE_DEFAULTS.seed,
-    points: pointOptions.points ?? PHASE_DEFAULTS.points,
-    odeMaxP: pointOptions.odeMaxP ?? PHASE_DEFAULTS.odeMaxP,
-    ode: pointOptions.ode ?? true,
-    batch: pointOptions.batch ?? 1,
-    weightDecay: pointOptions.weightDecay ?? 0,
-    aTeacher: pointOptions.aTeacher ?? 1,
-    aInit: pointOptions.aInit ?? 1,
-    gammaA: pointOptions.gammaA ?? 0,
-    activation: pointOptions.activation ?? "erf",
-    activationTeacher: pointOptions.activationTeacher ?? pointOptions.activation ?? "erf",
-    kappa: axis(kappa ?? PHASE_DEFAULTS.kappa),
-    delta: axis(delta ?? PHASE_DEFAULTS.delta),
-  };
-  const { kappa: kappas, delta: deltas, ...base } = params;
+  const kappas = axis(kappa ?? DIAGRAM_DEFAULTS.kappa);
+  const deltas = axis(delta ?? DIAGRAM_DEFAULTS.delta);
+  // the machine's speed, once, so that every point plans its ladder in this machine's seconds; a resumed
+  // diagram keeps the one it started with (it is part of every point's options: its ladder depends on it)
+  const costScale = pointOptions.costScale ?? (resume ? await previousCostScale(join(outDir, "phase-diagram.jsonl")) : undefined) ?? (await calibrateCost());
+  const base = { ...MEASURE_DEFAULTS, ...Object.fromEntries(Object.entries(pointOptions).filter(([, v]) => v !== undefined)), costScale };
   const lines = await sweep(
-    { kind: "phase", base, grid: { kappa: kappas, delta: deltas } },
+    { kind: "measure", base, grid: { kappa: kappas, delta: deltas } },
     {
       out: join(outDir, "phase-diagram.jsonl"),
       resume,
       workers,
-      onProgress: (p) => onProgress?.({ done: p.done, total: p.total, point: p.line.result as PhasePoint | undefined }),
+      onProgress: (p) => onProgress?.({ done: p.done, total: p.total, point: p.line.result as MeasuredPhase | undefined }),
     },
   );
   const points = lines.map((line: SweepLine) =>
-    line.result ? (line.result as PhasePoint) : { kappa: line.options.kappa as number, delta: line.options.delta as number, error: line.error ?? "unknown error" },
+    line.result ? (line.result as MeasuredPhase) : { kappa: line.options.kappa as number, delta: line.options.delta as number, error: line.error ?? "unknown error" },
   );
+  const ok = points.filter((p): p is MeasuredPhase => !("error" in p));
+  const spacing = spacingOf(kappas, deltas);
+  const agreement = agreementOf(ok, spacing);
+  const { costScale: _c, ...shown } = base;
+  const params = { ...shown, kappa: kappas, delta: deltas };
   const files = [join(outDir, "phase-diagram.jsonl"), join(outDir, "phase-diagram.json"), join(outDir, "phase-diagram.csv")];
-  const result: PhaseDiagram = { params, points, files, meta: { version: VERSION, elapsedMs: 0 } };
-  const ok = points.filter((p): p is PhasePoint => !("error" in p));
-  // the budget flag belongs to the horizon's map only: the fixed-n map runs every point to exactly n samples
-  const cell = (p: PhasePoint, value: number | null, markBudget: boolean) => ({
-    kappa: p.kappa,
-    delta: p.delta,
-    value: value !== null && value > 0 ? Math.log10(value) : null,
-    region: p.region,
-    ...(p.diverged ? { flag: "diverged" as const } : markBudget && p.budgetExhausted ? { flag: "budget" as const } : {}),
-  });
-  const title = `d = ${params.d}, k = ${params.k}, γ0 = ${params.gamma0}, Δ = ${params.noise}`;
-  files.push(
-    ...(await writeFigure(outDir, "phase-diagram", planeSpec({ title: `excess risk at t = ${params.tEnd} (${title})`, valueTitle: "log10 R", cells: ok.map((p) => cell(p, p.riskEnd, true)) }))),
-    ...(await writeFigure(outDir, "phase-diagram-samples", planeSpec({ title: `excess risk after n = ${params.samplesFixed} samples (${title})`, valueTitle: "log10 R", cells: ok.map((p) => cell(p, p.riskAtSamples, false)) }))),
-  );
+  const result: PhaseDiagram = { params, points, agreement, files, meta: { version: VERSION, elapsedMs: 0, costScale } };
+  files.push(...(await writeFigure(outDir, "phase-diagram", measuredDiagramSpec({ points: ok, kappas, deltas, agreement, params: base }))));
   result.meta.elapsedMs = performance.now() - started;
   await writeFile(files[1], `${JSON.stringify(result, null, 1)}\n`);
-  const rows = points.map((p) => ("error" in p ? [p.kappa, p.delta, `error: ${p.error.replaceAll(",", ";")}`] : CSV_COLUMNS.map((c) => p[c] ?? "")));
+  const rows = points.map((p) => ("error" in p ? [p.kappa, p.delta, "", "", `error: ${p.error.replaceAll(",", ";")}`] : csvRow(p, spacing)));
   await writeFile(files[2], `${[CSV_COLUMNS.join(","), ...rows.map((r) => r.join(","))].join("\n")}\n`);
   return result;
 }

@@ -56,7 +56,7 @@ export function canonicalJson(value: unknown): string {
 
 /** The points of a spec, in order: the grid's cartesian product (last key fastest), then the list. */
 export function expandSpec(spec: SweepSpec): Record<string, unknown>[] {
-  if (!["simulate", "ode", "phase"].includes(spec.kind)) throw new OptionError("kind", 'must be one of "simulate", "ode", "phase"', spec.kind);
+  if (!["simulate", "ode", "phase", "measure"].includes(spec.kind)) throw new OptionError("kind", 'must be one of "simulate", "ode", "phase", "measure"', spec.kind);
   const base = spec.base ?? {};
   let grid: Record<string, unknown>[] = [{}];
   for (const [key, values] of Object.entries(spec.grid ?? {})) {

@@ -3,11 +3,12 @@
 import { simulate } from "./simulate.js";
 import { solveOde } from "./ode.js";
 import { phasePoint, type PhasePointOptions, type PhasePoint } from "./phase.js";
+import { measurePhase, type MeasurePointOptions, type MeasuredPhase } from "./phase-measure.js";
 import type { OdeOptions, SimulateOptions } from "./validate.js";
 import type { OdeResult, SimulationResult } from "./result.js";
 
 /** What a sweep point runs. */
-export type JobKind = "simulate" | "ode" | "phase";
+export type JobKind = "simulate" | "ode" | "phase" | "measure";
 
 /** The summary of a simulation kept in a sweep line: the curve and the final overlaps (not every Q, M). */
 export interface SimulationSummary {
@@ -34,7 +35,7 @@ export interface OdeSummary {
   elapsedMs: number;
 }
 
-export type JobResult = SimulationSummary | OdeSummary | PhasePoint;
+export type JobResult = SimulationSummary | OdeSummary | PhasePoint | MeasuredPhase;
 
 /** Runs one job of a sweep. */
 export async function runJob(kind: JobKind, options: Record<string, unknown>): Promise<JobResult> {
@@ -68,5 +69,7 @@ export async function runJob(kind: JobKind, options: Record<string, unknown>): P
     }
     case "phase":
       return phasePoint(options as unknown as PhasePointOptions);
+    case "measure":
+      return measurePhase(options as unknown as MeasurePointOptions);
   }
 }

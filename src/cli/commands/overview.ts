@@ -7,7 +7,7 @@ import { addPhaseOptions, runPhaseDiagram } from "./phase-diagram.js";
 
 export function overviewCommand(): Command {
   return addPhaseOptions(
-    new Command("overview").description("the main job (npm start): the default phase diagram and one learning curve per region, into <out-dir>"),
+    new Command("overview").description("the main job (npm start): the measured phase diagram and one learning curve per region, into <out-dir>"),
   )
     .option("--out-dir <dir>", "directory of the outputs (default out)")
     .action(async (flags: Record<string, unknown> & { outDir?: string }, command: Command) => {
@@ -18,9 +18,9 @@ export function overviewCommand(): Command {
         const files = await regionCurves({ outDir, workers: flags.workers as number | undefined });
         process.stdout.write(
           `one learning curve per region (simulations, 10–90% band, and the limit ODE): ${files.join(", ")}\n` +
-            `overview done in ${((performance.now() - started) / 1000).toFixed(1)} s. The heat maps show log10 of the excess risk over (κ, δ) at the ` +
-            `horizon (phase-diagram.svg) and after a fixed number of samples (phase-diagram-samples.svg), with the blue line κ + δ = 0 and ` +
-            `the red boundary κ + δ = −1/2 drawn on them.\n`,
+            `overview done in ${((performance.now() - started) / 1000).toFixed(1)} s. phase-diagram.png: each (κ, δ) cell coloured by the phase ` +
+            `its simulations show as d grows (grey "?": undetermined), the theory's boundaries κ + δ = 0 (blue) and −½ (dashed) over it, ` +
+            `× where they disagree; beside it the excess risk at each point's largest d.\n`,
         );
       } catch (error) {
         fail(command, error);
