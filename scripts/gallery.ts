@@ -15,7 +15,7 @@ for (const [id, { data, checks }] of Object.entries(result.figures)) {
   const svg = readFileSync(join(outDir, id, "figure.svg"), "utf8");
   writeFileSync(join("docs", "figures", `${id}.png`), new Resvg(svg, { background: "white", fitTo: { mode: "zoom", value: 1.25 }, font: { loadSystemFonts: true } }).render().asPng());
   const passed = checks.filter((c) => c.pass).length;
-  const verdict = checks.length === 0 ? "no quantitative claim (the theory's diagram)" : `${passed}/${checks.length} checks pass${passed < checks.length ? ` — failed: ${checks.filter((c) => !c.pass).map((c) => c.claim).join("; ")}` : ""}`;
+  const verdict = checks.length === 0 ? "no quantitative claim" : `${passed}/${checks.length} checks pass${passed < checks.length ? ` — failed: ${checks.filter((c) => !c.pass).map((c) => c.claim).join("; ")}` : ""}`;
   rows.push(`| **${id}** — ${data.paper} <br>*${verdict}* | <img src="docs/figures/${id}.png" width="420" alt="${id}"> |`);
 }
 const seconds = (performance.now() - started) / 1000;

@@ -2,10 +2,10 @@
 // classified from simulations across its ladder of d (src/phase-measure.ts), run in parallel as a resumable
 // sweep, then one JSON, one CSV, the measured diagram beside the risk map, and the agreement with the theory.
 import { join } from "node:path";
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { sweep, type SweepLine } from "./sweep.js";
 import { axis } from "./phase.js";
-import { calibrateCost, MEASURE_DEFAULTS, type MeasuredPhase, type MeasurePointOptions } from "./phase-measure.js";
+import { MEASURE_DEFAULTS, type MeasuredPhase, type MeasurePointOptions } from "./phase-measure.js";
 import { measuredDiagramSpec } from "./phase-figure.js";
 import { writeFigure } from "./render.js";
 import { VERSION } from "./version.js";
@@ -126,30 +126,14 @@ function csvRow(p: MeasuredPhase, spacing: number): (string | number | boolean)[
   return CSV_COLUMNS.map((c) => row[c]);
 }
 
-/** The cost scale of the points already in a diagram's JSON lines (undefined without any). */
-async function previousCostScale(file: string): Promise<number | undefined> {
-  const text = await readFile(file, "utf8").catch(() => "");
-  for (const line of text.split("\n")) {
-    try {
-      const scale = (JSON.parse(line) as SweepLine).options.costScale;
-      if (typeof scale === "number") return scale;
-    } catch {
-      // a cut line: the next one
-    }
-  }
-  return undefined;
-}
-
 /** Runs the measured phase diagram (README: defaults) and writes its files; resolves with every point and the agreement. */
 export async function phaseDiagram(options: PhaseDiagramOptions = {}): Promise<PhaseDiagram> {
   const started = performance.now();
   const { outDir = join("out", "phase-diagram"), resume = false, workers, onProgress, kappa, delta, ...pointOptions } = options;
   const kappas = axis(kappa ?? DIAGRAM_DEFAULTS.kappa);
   const deltas = axis(delta ?? DIAGRAM_DEFAULTS.delta);
-  // the machine's speed, once, so that every point plans its ladder in this machine's seconds; a resumed
-  // diagram keeps the one it started with (it is part of every point's options: its ladder depends on it)
-  const costScale = pointOptions.costScale ?? (resume ? await previousCostScale(join(outDir, "phase-diagram.jsonl")) : undefined) ?? (await calibrateCost());
-  const base = { ...MEASURE_DEFAULTS, ...Object.fromEntries(Object.entries(pointOptions).filter(([, v]) => v !== undefined)), costScale };
+  const base = { ...MEASURE_DEFAULTS, ...Object.fromEntries(Object.entries(pointOptions).filter(([, v]) => v !== undefined)) };
+  const costScale = base.costScale;
   const lines = await sweep(
     { kind: "measure", base, grid: { kappa: kappas, delta: deltas } },
     {
@@ -165,8 +149,7 @@ export async function phaseDiagram(options: PhaseDiagramOptions = {}): Promise<P
   const ok = points.filter((p): p is MeasuredPhase => !("error" in p));
   const spacing = spacingOf(kappas, deltas);
   const agreement = agreementOf(ok, spacing);
-  const { costScale: _c, ...shown } = base;
-  const params = { ...shown, kappa: kappas, delta: deltas };
+  const params = { ...base, kappa: kappas, delta: deltas };
   const files = [join(outDir, "phase-diagram.jsonl"), join(outDir, "phase-diagram.json"), join(outDir, "phase-diagram.csv")];
   const result: PhaseDiagram = { params, points, agreement, files, meta: { version: VERSION, elapsedMs: 0, costScale } };
   files.push(...(await writeFigure(outDir, "phase-diagram", measuredDiagramSpec({ points: ok, kappas, deltas, agreement, params: base }))));

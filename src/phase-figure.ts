@@ -10,8 +10,8 @@ import type { Agreement } from "./phase-diagram.js";
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 const PHASE_COLOURS = [REGION_COLOURS.green, REGION_COLOURS.blue, REGION_COLOURS.orange, REGION_COLOURS.red, "#d9d9d9"];
 
-/** The two panels: measured phases and the risk map, with the agreement in the title. */
-export function measuredDiagramSpec(o: { points: MeasuredPhase[]; kappas: number[]; deltas: number[]; agreement: Agreement; params: Record<string, unknown> }): VegaLiteSpec {
+/** The two panels of a measured diagram: its phases and its risk map (Vega-Lite units without $schema). */
+export function measuredPanels(o: { points: MeasuredPhase[]; kappas: number[]; deltas: number[] }): { phases: Record<string, unknown>; risk: Record<string, unknown> } {
   const half = (v: number[]) => {
     const u = [...new Set(v)].sort((a, b) => a - b);
     return u.length > 1 ? Math.min(...u.slice(1).map((x, i) => x - u[i])) / 2 : 0.125;
@@ -88,6 +88,12 @@ export function measuredDiagramSpec(o: { points: MeasuredPhase[]; kappas: number
       ...boundaries,
     ],
   };
+  return { phases, risk };
+}
+
+/** The measured diagram beside its risk map, with the agreement in the title. */
+export function measuredDiagramSpec(o: { points: MeasuredPhase[]; kappas: number[]; deltas: number[]; agreement: Agreement; params: Record<string, unknown> }): VegaLiteSpec {
+  const { phases, risk } = measuredPanels(o);
   const a = o.agreement;
   return {
     $schema: SCHEMA,

@@ -39,6 +39,12 @@ export const MEASURE_DEFAULTS = {
   budgetSeconds: 8,
   dMin: 8,
   dMax: 131072,
+  /**
+   * this machine's time per unit of the cost model, relative to COST_PER_UNIT (2.0–3.0 measured on the
+   * development machines by calibrateCost). Fixed, not measured per run: the ladders, hence the numbers,
+   * then depend on the options alone (the same seed gives the same diagram on any machine)
+   */
+  costScale: 2.5,
   ...THRESHOLDS,
   /** the risk exponent is fitted over the largest `top` d of the ladder */
   top: 3,
@@ -66,7 +72,7 @@ export interface MeasurePointOptions extends MeasureExtensions {
   learnThreshold?: number;
   trendThreshold?: number;
   top?: number;
-  /** the machine's time per unit of the cost model, relative to COST_PER_UNIT (calibrateCost; default 1) */
+  /** time per unit of the cost model relative to COST_PER_UNIT (default MEASURE_DEFAULTS.costScale; calibrateCost measures it) */
   costScale?: number;
   backend?: WasmBuild;
 }
@@ -176,7 +182,7 @@ const stdErr = (v: number[]) => (v.length > 1 ? Math.sqrt(v.reduce((a, x) => a +
 export async function measurePhase(options: MeasurePointOptions): Promise<MeasuredPhase> {
   const started = performance.now();
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as MeasurePointOptions;
-  const o = { ...MEASURE_DEFAULTS, costScale: 1, ...given } as Required<Omit<MeasurePointOptions, "backend">> & { backend?: WasmBuild };
+  const o = { ...MEASURE_DEFAULTS, ...given } as Required<Omit<MeasurePointOptions, "backend">> & { backend?: WasmBuild };
   for (const [name, rule, ok] of [
     ["kappa", "must be a finite number ≥ 0", Number.isFinite(o.kappa) && o.kappa >= 0],
     ["delta", "must be a finite number", Number.isFinite(o.delta)],

@@ -9,6 +9,7 @@ import { simulate } from "./simulate.js";
 import { canonicalJson, sweep, type SweepLine } from "./sweep.js";
 import { resolveSimulate, type OdeOptions, type SimulateOptions } from "./validate.js";
 import type { OdeSummary, SimulationSummary } from "./tasks.js";
+import { MEASURE_DEFAULTS, type MeasuredPhase, type MeasurePointOptions } from "./phase-measure.js";
 import { writeFigure } from "./render.js";
 import { FIGURES, FIGURE_IDS } from "./figures/index.js";
 import type { Check, FigureData, FigureDef, FigureSize, Plan, Results } from "./figures/types.js";
@@ -29,7 +30,7 @@ export interface CostEstimate {
   coreSeconds: number;
   coreHours: number;
   /** per figure: jobs, samples and core-seconds (jobs shared by figures count for each) */
-  figures: Record<string, { simulations: number; samples: number; odes: number; coreSeconds: number }>;
+  figures: Record<string, { simulations: number; samples: number; odes: number; measures: number; coreSeconds: number }>;
   /** the measured seconds per sample of each kind of job, "method d p k" */
   perSample: Record<string, number>;
 }
@@ -63,7 +64,7 @@ export interface ReproduceResult {
 
 /** A figure job, keyed by the canonical JSON of its options (identical jobs of different figures run once). */
 interface Job {
-  kind: "simulate" | "ode";
+  kind: "simulate" | "ode" | "measure";
   key: string;
   options: SimulateOptions | OdeOptions;
   /** figure/name pairs that want it */
@@ -83,7 +84,7 @@ export function figuresOf(ids: string[]): FigureDef[] {
 function collectJobs(plans: [FigureDef, Plan][]): Job[] {
   const jobs = new Map<string, Job>();
   for (const [figure, plan] of plans) {
-    for (const [kind, entries] of [["simulate", plan.sims], ["ode", plan.odes]] as const) {
+    for (const [kind, entries] of [["simulate", plan.sims], ["ode", plan.odes], ["measure", plan.measures ?? {}]] as const) {
       for (const [name, options] of Object.entries(entries)) {
         const key = canonicalJson({ kind, ...options });
         const job: Job = jobs.get(key) ?? { kind, key, options, wanted: [], samples: 0, seconds: 0 };
@@ -114,17 +115,23 @@ async function estimate(jobs: Job[], ids: string[]): Promise<CostEstimate> {
       job.seconds = ODE_SECONDS;
       continue;
     }
+    if (job.kind === "measure") {
+      // a measured point plans its ladder within its budget of estimated seconds
+      job.seconds = (job.options as MeasurePointOptions).budgetSeconds ?? MEASURE_DEFAULTS.budgetSeconds;
+      continue;
+    }
     const r = resolveSimulate(job.options as SimulateOptions);
     const kind = `${r.method} d=${r.d} p=${r.p} k=${r.k}${r.batch > 1 ? ` B=${r.batch}` : ""}`;
     perSample[kind] ??= await timePerSample(job.options as SimulateOptions, r.dt);
     job.samples = r.samples[r.samples.length - 1] * r.batch * r.seeds;
     job.seconds = job.samples * perSample[kind];
   }
-  const figures: CostEstimate["figures"] = Object.fromEntries(ids.map((id) => [id, { simulations: 0, samples: 0, odes: 0, coreSeconds: 0 }]));
+  const figures: CostEstimate["figures"] = Object.fromEntries(ids.map((id) => [id, { simulations: 0, samples: 0, odes: 0, measures: 0, coreSeconds: 0 }]));
   for (const job of jobs) {
     for (const { figure } of job.wanted) {
       const f = figures[figure];
       if (job.kind === "ode") f.odes++;
+      else if (job.kind === "measure") f.measures++;
       else {
         f.simulations++;
         f.samples += job.samples;
@@ -218,7 +225,7 @@ export async function reproduce(ids: string[], options: ReproduceOptions = {}): 
     const share = workDone / work;
     options.onProgress?.({ done, total, workDone: share, etaSeconds: share > 0 ? (elapsedSeconds * (1 - share)) / share : NaN, elapsedSeconds });
   };
-  for (const kind of ["ode", "simulate"] as const) {
+  for (const kind of ["ode", "simulate", "measure"] as const) {
     const mine = order.filter((j) => j.kind === kind);
     if (mine.length === 0) continue;
     const ran = await sweep(
@@ -236,9 +243,10 @@ export async function reproduce(ids: string[], options: ReproduceOptions = {}): 
   const files: string[] = [];
   for (const [figure, plan] of plans) {
     const figStarted = performance.now();
-    const results: Results = { sims: {}, odes: {} };
+    const results: Results = { sims: {}, odes: {}, measures: {} };
     for (const [name, o] of Object.entries(plan.sims)) results.sims[name] = lines.get(canonicalJson({ kind: "simulate", ...o }))!.result as SimulationSummary;
     for (const [name, o] of Object.entries(plan.odes)) results.odes[name] = lines.get(canonicalJson({ kind: "ode", ...o }))!.result as OdeSummary;
+    for (const [name, o] of Object.entries(plan.measures ?? {})) results.measures![name] = lines.get(canonicalJson({ kind: "measure", ...o }))!.result as MeasuredPhase;
     const data = figure.assemble(size, results);
     data.warnings.push(...divergedRuns(results), ...undrawnValues(data));
     const checks = figure.checks(data);

@@ -143,8 +143,26 @@ describe("each figure checks the paper's claims on its own data", () => {
     });
   }
 
-  it("fig1 has no quantitative claim to check (the theory's schematic)", async () => {
+  it("fig1: a measured diagram as the theory says passes; one with the orange row measured as perfect learning fails", async () => {
     const fig1 = FIGURES.find((f) => f.id === "fig1")!;
-    expect(fig1.checks(fig1.assemble("quick", { sims: {}, odes: {} }))).toEqual([]);
+    const plan = await fig1.plan("quick");
+    const phaseOf = (s: number) => (s > 0 ? "perfect learning" : s === 0 ? "plateau" : s > -0.5 ? "bad learning" : s === -0.5 ? "undetermined" : "no deterministic limit");
+    const regionOf = (s: number) => (s > 0 ? "green" : s === 0 ? "blue" : s > -0.5 ? "orange" : "red");
+    const results = (phase: (s: number) => string) => ({
+      sims: {},
+      odes: {},
+      measures: Object.fromEntries(
+        Object.entries(plan.measures!).map(([name, o]) => {
+          const s = o.kappa + o.delta;
+          const measured = phase(s);
+          return [name, { kappa: o.kappa, delta: o.delta, s, region: regionOf(s), phase: measured, agrees: measured === "undetermined" ? null : measured === phaseOf(s), reason: "synthetic", evidence: { ladder: [] } }];
+        }),
+      ),
+    }) as unknown as Results;
+    const good = fig1.checks(fig1.assemble("quick", results(phaseOf)));
+    expect(good.map((c) => c.pass)).toEqual([true, true, true]);
+    const bad = fig1.checks(fig1.assemble("quick", results((s) => (s === -0.25 ? "perfect learning" : phaseOf(s)))));
+    expect(bad.find((c) => /agree with the theory/.test(c.claim))!.pass).toBe(false);
+    expect(bad.find((c) => /at κ = 0/.test(c.claim))!.pass).toBe(false);
   });
 });

@@ -100,6 +100,12 @@ describe("one point per region, measured at small sizes, comes out as the theory
     expect(m).toMatchObject({ phase: "undetermined", agrees: null });
     expect(m.reason).toMatch(/^budget/);
   }, 60_000);
+  it("gives the same numbers for the same options (the ladder is planned from the options alone)", async () => {
+    const strip = (m: MeasuredPhase) => ({ ...m, elapsedMs: 0, evidence: { ...m.evidence, ladder: m.evidence.ladder.map((l) => ({ ...l, seconds: 0 })) } });
+    const a = await measurePhase({ kappa: 0, delta: -0.75, budgetSeconds: 0.3 });
+    const b = await measurePhase({ kappa: 0, delta: -0.75, budgetSeconds: 0.3 });
+    expect(strip(b)).toEqual(strip(a));
+  }, 60_000);
   it("refuses bad options by name", async () => {
     await expect(measurePhase({ kappa: -1, delta: 0 })).rejects.toThrow(/`kappa` must be a finite number ≥ 0/);
     await expect(measurePhase({ kappa: 0, delta: 0, seeds: 1 })).rejects.toThrow(/`seeds` must be an integer ≥ 2/);

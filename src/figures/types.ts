@@ -2,6 +2,7 @@
 // simulation and ODE jobs, known before anything runs, so its cost can be estimated), how its data is made
 // from the results, the claims of the paper it checks on that data, and how it is drawn. No numerics here.
 import type { OdeSummary, SimulationSummary } from "../tasks.js";
+import type { MeasuredPhase, MeasurePointOptions } from "../phase-measure.js";
 import type { OdeOptions, SimulateOptions } from "../validate.js";
 import type { VegaLiteSpec } from "../plot.js";
 
@@ -12,12 +13,15 @@ export type FigureSize = "tiny" | "quick" | "full";
 export interface Plan {
   sims: Record<string, SimulateOptions>;
   odes: Record<string, OdeOptions>;
+  /** points of the measured phase diagram (Fig 1) */
+  measures?: Record<string, MeasurePointOptions>;
 }
 
 /** The results of a plan's jobs, by the same names. */
 export interface Results {
   sims: Record<string, SimulationSummary>;
   odes: Record<string, OdeSummary>;
+  measures?: Record<string, MeasuredPhase>;
 }
 
 /** What a curve of a figure is: the paper's figures draw simulations as markers and ODEs as lines. */

@@ -24,6 +24,7 @@ export function addPhaseOptions(command: Command): Command {
       .option("--budget-seconds <x>", `estimated core-seconds per point: its ladder of d stops there (default ${D.budgetSeconds})`, parseNumber)
       .option("--d-min <n>", `smallest d of every ladder (default ${D.dMin})`, parseNumber)
       .option("--d-max <n>", `largest d of any ladder (default ${D.dMax})`, parseNumber)
+      .option("--cost-scale <x>", `seconds per unit of the cost model that plans the ladders, relative to the built-in one (default ${D.costScale}: these machines)`, parseNumber)
       .option("--seed <n>", `seed (default ${D.seed})`, parseNumber),
   )
     .option("--workers <n>", "worker threads (default: available parallelism)", parseNumber)

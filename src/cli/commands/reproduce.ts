@@ -20,7 +20,7 @@ function estimateText(e: CostEstimate, workers: number): string {
     `estimated cost: ${e.simulations} simulation jobs (${e.samples.toExponential(2)} SGD samples) and ${e.odes} ODEs: ` +
       `${(e.coreHours).toFixed(e.coreHours < 0.1 ? 3 : 2)} core-hours, about ${duration(e.coreSeconds / workers)} on ${workers} worker${workers > 1 ? "s" : ""}`,
   ];
-  for (const [id, f] of Object.entries(e.figures)) lines.push(`  ${id}: ${f.simulations} simulations, ${f.samples.toExponential(2)} samples, ${f.odes} ODEs, ≈ ${duration(f.coreSeconds)} of one core`);
+  for (const [id, f] of Object.entries(e.figures)) lines.push(`  ${id}: ${f.simulations} simulations, ${f.samples.toExponential(2)} samples, ${f.odes} ODEs${f.measures ? `, ${f.measures} measured (κ, δ) points` : ""}, ≈ ${duration(f.coreSeconds)} of one core`);
   return `${lines.join("\n")}\n`;
 }
 
