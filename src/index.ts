@@ -17,7 +17,7 @@ export { toJson, toCsv, toTable, toOdeTable, initialOverlaps } from "./export.js
 export { VERSION } from "./version.js";
 export { phasePoint, PHASE_DEFAULTS, axis } from "./phase.js";
 export type { PhasePoint, PhasePointOptions } from "./phase.js";
-export { measurePhase, classifyPhase, planLadder, MEASURED_PHASES, MEASURE_DEFAULTS, PHASE_OF_REGION, THRESHOLDS } from "./phase-measure.js";
+export { measurePhase, calibrateCost, classifyPhase, planLadder, MEASURED_PHASES, MEASURE_DEFAULTS, PHASE_OF_REGION, THRESHOLDS } from "./phase-measure.js";
 export type { MeasuredPhase, MeasurePointOptions, MeasuredPhaseName, PhaseEvidence, LadderStep, Exponent } from "./phase-measure.js";
 export { scaling, fitPowerLaw } from "./scaling.js";
 export type { Scaling, ScalingOptions, PowerFit } from "./scaling.js";
