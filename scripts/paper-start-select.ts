@@ -1,6 +1,7 @@
 // Ranks the candidate starts of scripts/paper-start.py by how close their limit ODEs come to the values read
 // off the paper's Fig 2 (src/figures/start.ts). Usage, after `npm run build`:
-//   python3 scripts/paper-start.py > /tmp/candidates.json && npx tsx scripts/paper-start-select.ts /tmp/candidates.json
+//   mkdir -p out && python3 scripts/paper-start.py > out/paper-start-candidates.json
+//   npx tsx scripts/paper-start-select.ts out/paper-start-candidates.json
 import { readFileSync } from "node:fs";
 import { solveOde } from "../src/index.js";
 

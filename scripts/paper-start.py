@@ -7,7 +7,7 @@ Q0 = A A^T, M0 = A. Keeps the seeds s < 20000 whose excess risk R(0) (theory.md 
 [0.0155, 0.0165), and writes them as JSON [[s, R0, A], ...] to stdout.
 
 Tool: Python 3.11, numpy 2.4 (default_rng = PCG64; its stream is stable across numpy versions).
-Usage: python3 scripts/paper-start.py > /tmp/candidates.json
+Usage (from the repository root): python3 scripts/paper-start.py > out/paper-start-candidates.json
 """
 import json
 import sys

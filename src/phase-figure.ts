@@ -58,16 +58,14 @@ export function measuredPanels(o: { points: MeasuredPhase[]; kappas: number[]; d
     { data: { values: line(-0.5) }, mark: { type: "line", color: "#8b0000", strokeWidth: 2.5, strokeDash: [6, 4], clip: true }, encoding: { x, y, order: { field: "delta" } } },
   ];
   const tooltip = [{ field: "kappa" }, { field: "delta" }, { field: "region", title: "theory" }, { field: "phase", title: "measured" }, { field: "reason" }, { field: "dMax", title: "largest d" }];
+  // one rectangle per grid point, coloured by `color`
+  const cellLayer = (color: Record<string, unknown>, tip: Record<string, unknown>[]) => ({ data: { values: cells }, mark: { type: "rect", stroke: "white", strokeWidth: 1 }, encoding: { ...rect, color, tooltip: tip } });
   const phases = {
     title: "measured phase · theory's lines",
     width: 380,
     height: 330,
     layer: [
-      {
-        data: { values: cells },
-        mark: { type: "rect", stroke: "white", strokeWidth: 1 },
-        encoding: { ...rect, color: { field: "phase", type: "nominal", title: "measured", scale: { domain: [...MEASURED_PHASES], range: PHASE_COLOURS }, legend: { orient: "bottom", columns: 2, labelLimit: 0, symbolType: "square" } }, tooltip },
-      },
+      cellLayer({ field: "phase", type: "nominal", title: "measured", scale: { domain: [...MEASURED_PHASES], range: PHASE_COLOURS }, legend: { orient: "bottom", columns: 2, labelLimit: 0, symbolType: "square" } }, tooltip),
       ...boundaries,
       // "?" on the undetermined cells, haloed in white over the boundary lines
       { data: { values: cells.filter((c) => c.phase === "undetermined") }, mark: { type: "text", fontSize: 16, fontWeight: "bold", stroke: "white", strokeWidth: 4, color: "white" }, encoding: { x, y, text: { value: "?" } } },
@@ -80,11 +78,7 @@ export function measuredPanels(o: { points: MeasuredPhase[]; kappas: number[]; d
     width: 380,
     height: 330,
     layer: [
-      {
-        data: { values: cells },
-        mark: { type: "rect", stroke: "white", strokeWidth: 1 },
-        encoding: { ...rect, color: { field: "logRisk", type: "quantitative", title: "log₁₀ R", scale: { scheme: "viridis" }, legend: { orient: "bottom", gradientLength: 200 } }, tooltip: [...tooltip, { field: "logRisk", format: ".2f" }] },
-      },
+      cellLayer({ field: "logRisk", type: "quantitative", title: "log₁₀ R", scale: { scheme: "viridis" }, legend: { orient: "bottom", gradientLength: 200 } }, [...tooltip, { field: "logRisk", format: ".2f" }]),
       ...boundaries,
     ],
   };

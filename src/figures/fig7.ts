@@ -3,7 +3,7 @@
 // the risk rises to ≈ 0.2. At finite d the drift is only d^(−3/8) smaller (0.075 at d = 1000), so the
 // simulations peak lower and fall back; the peaks rise toward the limit as d grows. The finite-d ODE (both
 // terms with their finite-d prefactors) follows each d.
-import { check, curveNamed, curvesWith, fmt, increasing, last, peak, valueAt } from "./checks.js";
+import { check, curveNamed, curvesWith, fmt, increasing, last, peak } from "./checks.js";
 import { curvesFigure, legendOf, ODE_DARK, shades, shapesFor } from "./spec.js";
 import { logTimes, odeCurve, paperTimes, pick, seedJobs, simulationCurve } from "./runs.js";
 import { PAPER_START_NOTE, paperStart } from "./start.js";

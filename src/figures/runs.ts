@@ -47,8 +47,8 @@ export function seedRuns(results: Results, name: string): SimulationSummary[] {
   return runs;
 }
 
-/** Per-time statistics of the seeds of `name`: mean, 10% and 90% quantiles, runs; t = 0 kept. */
-export function seedStatistics(results: Results, name: string): { t: number[]; mean: number[]; lo: number[]; hi: number[]; runs: number[]; diverged: number } {
+/** Per-time statistics of the seeds of `name`: mean, 10% and 90% quantiles, runs reaching each time; t = 0 kept. */
+export function seedStatistics(results: Results, name: string): { t: number[]; mean: number[]; lo: number[]; hi: number[]; runs: number[] } {
   const runs = seedRuns(results, name);
   const t = runs.reduce((longest, r) => (r.t.length > longest.length ? r.t : longest), runs[0].t);
   const stats = curveStatistics(
@@ -56,7 +56,7 @@ export function seedStatistics(results: Results, name: string): { t: number[]; m
     t.length,
     [0.1, 0.9],
   );
-  return { t, mean: stats.mean, lo: stats.quantiles.values[0], hi: stats.quantiles.values[1], runs: stats.runs, diverged: runs.filter((r) => r.status === "diverged").length };
+  return { t, mean: stats.mean, lo: stats.quantiles.values[0], hi: stats.quantiles.values[1], runs: stats.runs };
 }
 
 /** A simulation curve: the mean over the seeds of `name` with its 10–90% band, from t > 0 (markers). */

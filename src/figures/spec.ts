@@ -14,7 +14,6 @@ const FAMILIES = {
   blue: ["#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b"],
   orange: ["#fdd0a2", "#fdae6b", "#fd8d3c", "#f16913", "#d94801", "#8c2d04"],
   red: ["#fcbba1", "#fc9272", "#fb6a4a", "#ef3b2c", "#cb181d", "#99000d"],
-  purple: ["#dadaeb", "#bcbddc", "#9e9ac8", "#807dba", "#6a51a3", "#4a1486"],
 } as const;
 export type Family = keyof typeof FAMILIES;
 
@@ -22,7 +21,7 @@ export type Family = keyof typeof FAMILIES;
 export const REGION = REGION_COLOURS;
 
 /** The line colour of a limit ODE in a family (darker than every marker shade). */
-export const ODE_DARK = { green: "#006400", blue: "#08306b", orange: "#c44e00", red: "#99000d", purple: "#3f007d" } as const;
+export const ODE_DARK = { green: "#006400", blue: "#08306b", orange: "#c44e00", red: "#99000d" } as const;
 
 /** n shades of a family, light to dark, spread over its range (darkest last). */
 export function shades(family: Family, n: number): string[] {
