@@ -12,9 +12,15 @@ export const FOUR_OVER_PI2: f64 = 0.40528473456935109;
 /**
  * I2(C11, C12, C22) = E[σ(u1) σ(u2)] = (2/π) · asin( C12 / √((1 + C11)(1 + C22)) ).
  * The asin argument is clamped to [−1, 1] against round-off (theory.md §4.2).
+ * The closed forms below divide by the square roots one at a time (C12/√(1+C11)/√(1+C22)), so no product of
+ * two variances is formed: they stay finite and correct up to C ≈ 1e308 (a product overflows past C ≈ 1e154).
+ * I2 alone, which every risk evaluates, keeps the one-root form while the product is finite, so results
+ * computed before this guard are reproduced bit for bit.
  */
 export function I2(c11: f64, c12: f64, c22: f64): f64 {
-  return TWO_OVER_PI * Math.asin(clampUnit(c12 / Math.sqrt((1.0 + c11) * (1.0 + c22))));
+  const v = (1.0 + c11) * (1.0 + c22);
+  const rho = v < Infinity ? c12 / Math.sqrt(v) : c12 / Math.sqrt(1.0 + c11) / Math.sqrt(1.0 + c22);
+  return TWO_OVER_PI * Math.asin(clampUnit(rho));
 }
 
 /** √(2/π) */
@@ -40,27 +46,37 @@ export function I2pair(a: i32, b: i32, c11: f64, c12: f64, c22: f64): f64 {
   }
   if (a == 1) {
     if (b == 2) return 0.5 * c12;
-    const v = c11 * c22;
-    if (!(v > 0)) return 0.0;
-    const s = Math.sqrt(v);
-    return INV_2PI * (Math.sqrt(Math.max(0.0, v - c12 * c12)) + c12 * (Math.PI - Math.acos(clampUnit(c12 / s))));
+    if (!(c11 > 0 && c22 > 0)) return 0.0;
+    const s1 = Math.sqrt(c11);
+    const s2 = Math.sqrt(c22);
+    const rho = clampUnit(c12 / s1 / s2);
+    return INV_2PI * s1 * s2 * (Math.sqrt((1.0 - rho) * (1.0 + rho)) + rho * (Math.PI - Math.acos(rho)));
   }
   return c12;
 }
 
-/** J2(C11, C12, C22) = E[σ'(u1) σ'(u2)] = (2/π) / √( (1 + C11)(1 + C22) − C12² ). */
+/**
+ * J2(C11, C12, C22) = E[σ'(u1) σ'(u2)] = (2/π) / √( (1 + C11)(1 + C22) − C12² )
+ *   = (2/π) / ( √(1 + C11) √(1 + C22) √((1 − ρ)(1 + ρ)) ),   ρ = C12/√(1 + C11)/√(1 + C22).
+ */
 export function J2(c11: f64, c12: f64, c22: f64): f64 {
-  return TWO_OVER_PI / Math.sqrt((1.0 + c11) * (1.0 + c22) - c12 * c12);
+  const s1 = Math.sqrt(1.0 + c11);
+  const s2 = Math.sqrt(1.0 + c22);
+  const rho = c12 / s1 / s2;
+  return TWO_OVER_PI / s1 / s2 / Math.sqrt((1.0 - rho) * (1.0 + rho));
 }
 
 /**
  * I3(C11, C12, C13, C22, C23, C33) = E[σ'(u1) u2 σ(u3)]
- *   = (2/π) · (C23 (1 + C11) − C12 C13) / ( (1 + C11) √Λ3 ),   Λ3 = (1 + C11)(1 + C33) − C13².
- * C22 does not enter (kept for the uniform signature).
+ *   = (2/π) · (C23 (1 + C11) − C12 C13) / ( (1 + C11) √Λ3 ),   Λ3 = (1 + C11)(1 + C33) − C13²,
+ * evaluated as (2/π) · (C23 − (C12/s1)(C13/s1)) / (s1 s3 √((1 − ρ)(1 + ρ))), s1 = √(1 + C11), s3 = √(1 + C33),
+ * ρ = C13/s1/s3 (no product of two variances: see I2). C22 does not enter (kept for the uniform signature).
  */
 export function I3(c11: f64, c12: f64, c13: f64, c22: f64, c23: f64, c33: f64): f64 {
-  const d1 = 1.0 + c11;
-  return (TWO_OVER_PI * (c23 * d1 - c12 * c13)) / (d1 * Math.sqrt(d1 * (1.0 + c33) - c13 * c13));
+  const s1 = Math.sqrt(1.0 + c11);
+  const s3 = Math.sqrt(1.0 + c33);
+  const rho = c13 / s1 / s3;
+  return (TWO_OVER_PI * (c23 - (c12 / s1) * (c13 / s1))) / s1 / s3 / Math.sqrt((1.0 - rho) * (1.0 + rho));
 }
 
 /**
@@ -77,16 +93,19 @@ export function I3pair(a: i32, b: i32, c11: f64, c12: f64, c13: f64, c22: f64, c
   if (a == 2) return b == 0 ? SQRT_2_OVER_PI * c23 / Math.sqrt(1.0 + c33) : b == 1 ? 0.5 * c23 : c23;
   if (a == 0) {
     if (b == 0) return I3(c11, c12, c13, c22, c23, c33);
-    const d1 = 1.0 + c11;
-    const tilted = c23 - (c12 * c13) / d1;
-    return (SQRT_2_OVER_PI / Math.sqrt(d1)) * (b == 1 ? 0.5 * tilted : tilted);
+    const s1 = Math.sqrt(1.0 + c11);
+    const tilted = c23 - (c12 / s1) * (c13 / s1);
+    return (SQRT_2_OVER_PI / s1) * (b == 1 ? 0.5 * tilted : tilted);
   }
   if (!(c11 > 0)) return 0.0;
   if (b == 0) return c23 * INV_SQRT_2PI / Math.sqrt(1.0 + c33);
   if (b == 2) return 0.5 * c23;
-  const s = Math.sqrt(Math.max(0.0, c33 - (c13 * c13) / c11));
-  const rho = c33 > 0 ? clampUnit(c13 / Math.sqrt(c11 * c33)) : 0.0;
-  return INV_2PI * c12 * s / Math.sqrt(c11) + c23 * (0.25 + INV_2PI * Math.asin(rho));
+  if (!(c33 > 0)) return c23 * 0.25;
+  const s1 = Math.sqrt(c11);
+  const s3 = Math.sqrt(c33);
+  const rho = clampUnit(c13 / s1 / s3);
+  // s = √(C33 − C13²/C11) = s3 √(1 − ρ²)
+  return INV_2PI * (c12 / s1) * s3 * Math.sqrt((1.0 - rho) * (1.0 + rho)) + c23 * (0.25 + INV_2PI * Math.asin(rho));
 }
 
 /**
@@ -97,15 +116,22 @@ export function I3pair(a: i32, b: i32, c11: f64, c12: f64, c13: f64, c22: f64, c
  *   Λ1 = Λ4 (1 + C33) − C23² (1 + C11) − C13² (1 + C22) + 2 C12 C13 C23,
  *   Λ2 = Λ4 (1 + C44) − C24² (1 + C11) − C14² (1 + C22) + 2 C12 C14 C24.
  * (Two Gaussian tilts by σ' and then I2 on the tilted covariance; theory.md §4.1.)
+ * Evaluated on the scaled entries c_ij = C_ij/s_i/s_j, s_i = √(1 + C_ii), in which every Λ is homogeneous:
+ * Λ4 = s1²s2²·λ4, Λ0 = s1²s2²s3s4·λ0, Λ1 = s1²s2²s3²·λ1, Λ2 = s1²s2²s4²·λ2 with the same formulas and all
+ * (1 + C_ii) replaced by 1, so I4 = (4/π²) / (s1 s2 √λ4) · asin(λ0/√(λ1 λ2)) (no product of variances: see I2).
  */
 export function I4(c11: f64, c12: f64, c13: f64, c14: f64, c22: f64, c23: f64, c24: f64, c33: f64, c34: f64, c44: f64): f64 {
-  const d1 = 1.0 + c11;
-  const d2 = 1.0 + c22;
-  const l4 = d1 * d2 - c12 * c12;
-  const l0 = l4 * c34 - c23 * c24 * d1 - c13 * c14 * d2 + c12 * c13 * c24 + c12 * c14 * c23;
-  const l1 = l4 * (1.0 + c33) - c23 * c23 * d1 - c13 * c13 * d2 + 2.0 * c12 * c13 * c23;
-  const l2 = l4 * (1.0 + c44) - c24 * c24 * d1 - c14 * c14 * d2 + 2.0 * c12 * c14 * c24;
-  return (FOUR_OVER_PI2 / Math.sqrt(l4)) * Math.asin(clampUnit(l0 / Math.sqrt(l1 * l2)));
+  const s1 = Math.sqrt(1.0 + c11);
+  const s2 = Math.sqrt(1.0 + c22);
+  const s3 = Math.sqrt(1.0 + c33);
+  const s4 = Math.sqrt(1.0 + c44);
+  const x12 = c12 / s1 / s2, x13 = c13 / s1 / s3, x14 = c14 / s1 / s4;
+  const x23 = c23 / s2 / s3, x24 = c24 / s2 / s4, x34 = c34 / s3 / s4;
+  const l4 = (1.0 - x12) * (1.0 + x12);
+  const l0 = l4 * x34 - x23 * x24 - x13 * x14 + x12 * x13 * x24 + x12 * x14 * x23;
+  const l1 = l4 - x23 * x23 - x13 * x13 + 2.0 * x12 * x13 * x23;
+  const l2 = l4 - x24 * x24 - x14 * x14 + 2.0 * x12 * x14 * x24;
+  return (FOUR_OVER_PI2 / s1 / s2 / Math.sqrt(l4)) * Math.asin(clampUnit(l0 / Math.sqrt(l1) / Math.sqrt(l2)));
 }
 
 /** min(1, max(−1, v)). */

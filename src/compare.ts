@@ -25,7 +25,7 @@ export interface Comparison {
   t: number[];
   samples: number[];
   ode: { risk: number[]; status: OdeResult["status"]; failure?: OdeResult["failure"] };
-  simulations: CurveStatistics & { diverged: number };
+  simulations: CurveStatistics & Pick<NonNullable<SimulationResult["ensemble"]>, "diverged" | "divergences">;
   meta: { version: string; elapsedMs: number };
 }
 
@@ -50,6 +50,22 @@ export async function compare(options: CompareOptions = {}): Promise<Comparison>
   resolveOde({ ...odeModel, mode, ...solver });
   const first = await simulate({ ...sim, onProgress });
   const { d, k, kappa, gamma0, delta, noise, timeScale } = first.params;
+  const ensemble = first.ensemble ?? {
+    seeds: [first.params.seed],
+    t: first.t,
+    samples: first.samples,
+    runs: first.risk.map(() => 1),
+    mean: first.risk,
+    std: first.risk.map(() => 0),
+    se: first.risk.map(() => 0),
+    quantiles: { levels: LEVELS, values: LEVELS.map(() => first.risk) },
+    diverged: first.status === "diverged" ? 1 : 0,
+    ...(first.divergence ? { divergences: [{ seed: first.params.seed, ...first.divergence }] } : {}),
+    curves: [first.risk],
+  };
+  if (ensemble.t.length < 2) {
+    throw new Error(`every simulation seed diverged before the first output time: ${ensemble.divergences?.map((dv) => `seed ${dv.seed} at t = ${dv.t}: ${dv.reason}`).join("; ")}`);
+  }
   const ode = await solveOde({
     d,
     k,
@@ -59,26 +75,16 @@ export async function compare(options: CompareOptions = {}): Promise<Comparison>
     timeScale,
     ...(simOptions.kappa !== undefined ? { kappa } : {}),
     init: { Q0: first.Q[0], M0: first.M[0], P: first.P },
-    times: first.t.slice(1),
+    times: ensemble.t.slice(1),
     mode,
     ...solver,
     ...extensions,
   });
-  const ensemble = first.ensemble ?? {
-    seeds: [first.params.seed],
-    runs: first.risk.map(() => 1),
-    mean: first.risk,
-    std: first.risk.map(() => 0),
-    se: first.risk.map(() => 0),
-    quantiles: { levels: LEVELS, values: LEVELS.map(() => first.risk) },
-    diverged: first.status === "diverged" ? 1 : 0,
-    curves: [first.risk],
-  };
-  const { seeds, curves: _curves, ...simulations } = ensemble;
+  const { seeds, curves: _curves, t, samples, ...simulations } = ensemble;
   return {
     params: { simulation: first.params, ode: ode.params, seeds },
-    t: first.t,
-    samples: first.samples,
+    t,
+    samples,
     ode: { risk: ode.risk, status: ode.status, ...(ode.failure ? { failure: ode.failure } : {}) },
     simulations,
     meta: { version: VERSION, elapsedMs: performance.now() - start },

@@ -21,8 +21,11 @@ export function toCsv(result: SimulationResult | OdeResult): string {
   const header = [...(samples ? ["t", "samples", "risk"] : ["t", "risk"])];
   if (ensemble) header.push("runs", "mean", "std", "se", ...ensemble.quantiles.levels.map((q) => `q${Math.round(q * 1000) / 10}`));
   const lines = [header.join(",")];
-  result.t.forEach((t, j) => {
-    const row = samples ? [t, samples[j], result.risk[j]] : [t, result.risk[j]];
+  // with an ensemble, its grid (the first seed's risk is blank where that seed had diverged)
+  const grid = ensemble ?? { t: result.t, samples };
+  grid.t.forEach((t, j) => {
+    const risk = result.risk[j] ?? "";
+    const row = samples ? [t, grid.samples![j], risk] : [t, risk];
     if (ensemble) row.push(ensemble.runs[j], ensemble.mean[j], ensemble.std[j], ensemble.se[j], ...ensemble.quantiles.values.map((v) => v[j]));
     lines.push(row.join(","));
   });
@@ -54,15 +57,26 @@ export function toTable(result: SimulationResult): string {
     `γ = ${fmt(q.gamma)}, Δ = ${q.noise}, δt = ${fmt(q.dt)}, seed ${q.seed}; ` +
     `${result.samples.at(-1) ?? 0} samples${q.seeds > 1 ? ` × ${q.seeds} seeds` : ""} in ${(meta.elapsedMs / 1000).toFixed(2)} s (${q.method}, ${(meta.nsPerSample / 1000).toFixed(2)} µs/sample, ${q.backend})`;
   const e = result.ensemble;
-  const rows = result.t.map((t, j) => [
+  const rows = (e ?? result).t.map((t, j) => [
     fmt(t),
-    String(result.samples[j]),
-    result.risk[j].toExponential(6),
-    ...(e ? [e.mean[j].toExponential(6), e.se[j].toExponential(2)] : []),
+    String((e ?? result).samples[j]),
+    result.risk[j]?.toExponential(6) ?? "—",
+    ...(e ? [e.mean[j].toExponential(6), e.se[j].toExponential(2), String(e.runs[j])] : []),
   ]);
   const dv = result.divergence;
-  const header = ["t", "samples", e ? "risk (seed 1)" : "risk", ...(e ? [`mean (${e.seeds.length} seeds)`, "± se"] : [])];
-  return table(head, header, rows, dv && `# diverged after ${dv.samples} samples (t = ${fmt(dv.t)}): ${dv.reason}`);
+  // one token per column name (for whitespace-separated readers): the first seed's curve, then the ensemble's
+  const header = ["t", "samples", e ? `risk_seed${q.seed}` : "risk", ...(e ? ["mean", "se", "runs"] : [])];
+  const notes = [
+    ...(dv ? [`# diverged after ${dv.samples} samples (t = ${fmt(dv.t)}): ${dv.reason}`] : []),
+    ...(e && e.diverged > 0 ? [`# ${divergedSeeds(e)}; mean and se are over the seeds still finite at each time (column runs)`] : []),
+  ];
+  return table(head, header, rows, notes.length > 0 ? notes.join("\n") : undefined);
+}
+
+/** "2 of 8 seeds diverged: seed 3 at t = 0.5, seed 6 at t = 2" for an ensemble with diverged seeds. */
+export function divergedSeeds(e: Pick<NonNullable<SimulationResult["ensemble"]>, "seeds" | "diverged" | "divergences">): string {
+  const where = (e.divergences ?? []).map((dv) => `seed ${dv.seed} at t = ${fmt(dv.t)}`).join(", ");
+  return `${e.diverged} of ${e.seeds.length} seeds diverged${where ? `: ${where}` : ""}`;
 }
 
 function fmt(v: number): string {

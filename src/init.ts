@@ -6,18 +6,16 @@ import { OptionError, type Model } from "./validate.js";
 
 /**
  * Lower-triangular L (row-major r×r) with L Lᵀ = Ω for a symmetric positive semi-definite Ω, by Cholesky
- * with zero pivots allowed: a pivot ≤ tol = 1e-14·max(Ω_aa) counts as 0, and then its column below must
- * vanish too — to 10·√(tol·max Ω_aa), the size PSD-ness allows (|v|² ≤ pivot_j·pivot_a). Singular Ω
- * (informed starts, p + k > rank) are factored exactly; for near-singular ones the realised Ω differs
- * from the given one by at most that bound. Throws OptionError naming `name` when Ω is not PSD.
+ * with zero pivots allowed: pivot j ≤ tol_j = 1e-14·Ω_jj (relative to its own variance, so the test is
+ * invariant under rescaling any field: Ω → DΩD) counts as 0, and then its column below must vanish too — to
+ * 10·√(tol_j·Ω_aa), the size PSD-ness allows (|v|² ≤ pivot_j·pivot_a). Singular Ω (informed starts,
+ * p + k > rank) are factored exactly; for near-singular ones the realised Ω differs from the given one by at
+ * most that bound. Throws OptionError naming `name` when Ω is not PSD.
  */
 export function semidefiniteCholesky(omega: Float64Array, r: number, name: string, value: unknown): Float64Array {
   const L = new Float64Array(r * r);
-  let scale = 0;
-  for (let a = 0; a < r; a++) scale = Math.max(scale, Math.abs(omega[a * r + a]));
-  const tol = 1e-14 * Math.max(scale, 1e-300);
-  const columnTol = 10 * Math.sqrt(tol * scale);
   for (let j = 0; j < r; j++) {
+    const tol = 1e-14 * Math.abs(omega[j * r + j]);
     let pivot = omega[j * r + j];
     for (let m = 0; m < j; m++) pivot -= L[j * r + m] * L[j * r + m];
     if (pivot < -tol) {
@@ -29,7 +27,7 @@ export function semidefiniteCholesky(omega: Float64Array, r: number, name: strin
       let v = omega[a * r + j];
       for (let m = 0; m < j; m++) v -= L[a * r + m] * L[j * r + m];
       if (ljj === 0) {
-        if (Math.abs(v) > columnTol) {
+        if (Math.abs(v) > 10 * Math.sqrt(tol * Math.abs(omega[a * r + a]))) {
           throw new OptionError(name, `must have Ω = [[P, M0ᵀ], [M0, Q0]] positive semi-definite, but pivot ${j} vanishes while entry (${a}, ${j}) of its Schur complement is ${v.toPrecision(3)}`, value);
         }
       } else {

@@ -148,15 +148,25 @@ async function integrate(
     },
     meta: { version: VERSION, elapsedMs: 0 },
   };
+  let nonFiniteRisk = false;
   for (let j = 0; j < reached; j++) {
     const at = layout.yOut + j * n * 8;
+    const risk = riskOfState(engine, at);
+    if (!Number.isFinite(risk)) {
+      // the state is finite but its risk is not (it overflowed): the curve stops at the last finite output
+      nonFiniteRisk = true;
+      result.t = result.t.slice(0, j);
+      result.status = "diverged";
+      result.failure = { t: times[j], quantity: "risk", reason: `the risk became non-finite (${risk}) at t = ${times[j]}: the overlaps grew past what a double can hold` };
+      break;
+    }
     const { Q, M } = unpackState(f64.subarray(at / 8, at / 8 + n), p, k);
     result.Q.push(Q);
     result.M.push(M);
     if (r.secondLayer) (result.a ??= []).push(trainA ? Array.from(f64.subarray(at / 8 + stateSize(p, k), at / 8 + n)) : [...r.aInit]);
-    result.risk.push(riskOfState(engine, at));
+    result.risk.push(risk);
   }
-  if (status !== Status.OK) {
+  if (status !== Status.OK && !nonFiniteRisk) {
     const t = slotValue(engine, Slot.T);
     result.failure =
       status === Status.DIVERGED

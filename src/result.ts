@@ -44,6 +44,8 @@ export const paramsSchema = z
 export const ensembleSchema = z
   .object({
     seeds: z.array(z.number().int()).describe("the SGD seeds, all from the same initial condition"),
+    t: z.array(z.number()).describe("the output times of the statistics: those any seed reached (longer than t when the first seed diverged)"),
+    samples: z.array(z.number()).describe("SGD samples done at each of those times"),
     runs: z.array(z.number().int()).describe("seeds that reached each output time"),
     mean: z.array(z.number()).describe("mean excess risk over the seeds at each output time"),
     std: z.array(z.number()).describe("sample standard deviation of the risk"),
@@ -53,6 +55,10 @@ export const ensembleSchema = z
       values: z.array(z.array(z.number())).describe("per level, the quantile of the risk at each output time"),
     }),
     diverged: z.number().int().describe("seeds that diverged"),
+    divergences: z
+      .array(z.object({ seed: z.number().int(), samples: z.number(), t: z.number(), reason: z.string() }))
+      .optional()
+      .describe("each diverged seed and where it stopped (its curve, and the statistics after that time, leave it out: see runs)"),
     curves: z.array(z.array(z.number())).describe("the risk curve of every seed (shorter when it diverged)"),
   })
   .describe("statistics of the risk over the seeds (only with seeds > 1)");

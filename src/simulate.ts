@@ -41,10 +41,17 @@ export async function simulate(options?: SimulateOptions): Promise<SimulationRes
   result.meta.elapsedMs = performance.now() - start;
   result.meta.nsPerSample = samplesDone > 0 ? (result.meta.elapsedMs * 1e6) / samplesDone : 0;
   if (r.seeds > 1) {
+    // the statistics run over the times any seed reached (the first seed's curve stops where it diverged)
+    const longest = runs.reduce((a, b) => (b.t.length > a.t.length ? b : a));
     result.ensemble = {
       seeds: runs.map((run) => run.params.seed),
-      ...curveStatistics(runs.map((run) => run.risk), result.t.length, r.quantiles),
+      t: longest.t,
+      samples: longest.samples,
+      ...curveStatistics(runs.map((run) => run.risk), longest.t.length, r.quantiles),
       diverged: runs.filter((run) => run.status === "diverged").length,
+      ...(runs.some((run) => run.status === "diverged")
+        ? { divergences: runs.filter((run) => run.divergence).map((run) => ({ seed: run.params.seed, ...run.divergence! })) }
+        : {}),
       curves: runs.map((run) => run.risk),
     };
   }

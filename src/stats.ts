@@ -24,8 +24,12 @@ export function curveStatistics(curves: number[][], length: number, levels: numb
   for (let j = 0; j < length; j++) {
     const values = curves.filter((c) => c.length > j).map((c) => c[j]);
     const n = values.length;
-    const mean = n > 0 ? values.reduce((s, v) => s + v, 0) / n : NaN;
-    const std = n > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1)) : 0;
+    // on values scaled by their largest magnitude, so that neither the sum nor the squares overflow (risks of a
+    // run blowing up reach 1e300 while staying finite)
+    const scale = values.reduce((m, v) => Math.max(m, Math.abs(v)), 0) || 1;
+    const meanScaled = n > 0 ? values.reduce((s, v) => s + v / scale, 0) / n : NaN;
+    const mean = meanScaled * scale;
+    const std = n > 1 ? Math.sqrt(values.reduce((s, v) => s + (v / scale - meanScaled) ** 2, 0) / (n - 1)) * scale : 0;
     const sorted = [...values].sort((a, b) => a - b);
     out.runs.push(n);
     out.mean.push(mean);

@@ -115,7 +115,7 @@ export async function runOdes(points: OdeOptions[], workers: number | undefined)
 export function simSeries(name: string, s: SimulationSummary, colour?: string): Series {
   const e = s.ensemble;
   const [lo, hi] = e ? [e.quantiles.values[0], e.quantiles.values[e.quantiles.values.length - 1]] : [s.risk, s.risk];
-  return { name, x: s.t.slice(1), y: (e?.mean ?? s.risk).slice(1), lo: lo.slice(1), hi: hi.slice(1), mark: "line", colour };
+  return { name, x: (e?.t ?? s.t).slice(1), y: (e?.mean ?? s.risk).slice(1), lo: lo.slice(1), hi: hi.slice(1), mark: "line", colour };
 }
 
 /** A plot.ts series of an ODE (t = 0 dropped). */

@@ -2,7 +2,8 @@
 import { Command, Option } from "commander";
 import { compare, comparisonCsv, DEFAULT_SEEDS, type Comparison, type CompareOptions } from "../../compare.js";
 import { DEFAULTS, SIM_METHODS } from "../../validate.js";
-import { toJson } from "../../export.js";
+import { divergedSeeds, toJson } from "../../export.js";
+import { EXIT_DIVERGED } from "./simulate.js";
 import { addModelOptions, checkOutputs, fail, modelOptions, parseNumber, progress, writeOutputs, type ModelFlags, type Writers } from "../options.js";
 import { addSolverOptions, SOLVER_KEYS } from "./ode.js";
 
@@ -23,14 +24,14 @@ export function compareCommand(): Command {
     .option("--out <files...>", "write the comparison: .json (everything) and/or .csv (one row per time, plot-ready)")
     .action(async (flags: Flags, command: Command) => {
       try {
-        await runCompare(flags);
+        process.exitCode = await runCompare(flags);
       } catch (error) {
         fail(command, error);
       }
     });
 }
 
-async function runCompare(flags: Flags): Promise<void> {
+async function runCompare(flags: Flags): Promise<number> {
   checkOutputs(flags.out, WRITERS);
   const options = (await modelOptions(flags)) as CompareOptions;
   for (const key of ["seeds", "method", ...SOLVER_KEYS] as const) {
@@ -38,9 +39,20 @@ async function runCompare(flags: Flags): Promise<void> {
   }
   const bar = progress(flags, "compare |{bar}| {percentage}% | {value}/{total} samples (all seeds) | ETA {eta_formatted}");
   const c = await compare({ ...options, onProgress: (p) => bar.update(p.samples, p.totalSamples, {}) }).finally(() => bar.stop());
+  for (const warning of warnings(c)) process.stderr.write(`warning: ${warning}\n`);
   if (flags.out === undefined) process.stdout.write(comparisonTable(c));
   const q = c.params.simulation;
   await writeOutputs(flags.out ?? [], WRITERS, c, [], `${q.region} region, d = ${q.d}, p = ${q.p}, k = ${q.k}: ODE (${c.params.ode.mode}) and ${c.params.seeds.length} seeds`);
+  return warnings(c).length > 0 ? EXIT_DIVERGED : 0;
+}
+
+/** The warnings of a comparison (printed on stderr): diverged seeds, an ODE that stopped early. */
+function warnings(c: Comparison): string[] {
+  const out: string[] = [];
+  const s = c.simulations;
+  if (s.diverged > 0) out.push(`${divergedSeeds({ ...s, seeds: c.params.seeds })}; the simulations' mean and quantiles leave each out from where it stopped (column sim_runs of the CSV)`);
+  if (c.ode.status !== "ok") out.push(`the ODE stopped early: ${c.ode.failure?.reason ?? c.ode.status}`);
+  return out;
 }
 
 function comparisonTable(c: Comparison): string {

@@ -4,7 +4,7 @@ import { simulate } from "../../simulate.js";
 import type { SimulationResult } from "../../result.js";
 import { BACKENDS } from "../../engine.js";
 import { DEFAULTS, SIM_METHODS, type SimulateOptions } from "../../validate.js";
-import { initialOverlaps, toCsv, toJson, toTable } from "../../export.js";
+import { divergedSeeds, initialOverlaps, toCsv, toJson, toTable } from "../../export.js";
 import { addModelOptions, checkOutputs, fail, modelOptions, parseNumber, parseNumberList, progress, writeOutputs, writeText, type ModelFlags, type Writers } from "../options.js";
 
 const WRITERS: Writers<SimulationResult> = { ".json": toJson, ".csv": toCsv };
@@ -53,9 +53,13 @@ async function runSimulate(flags: Flags): Promise<number> {
     const dv = result.divergence!;
     process.stderr.write(`warning: SGD diverged after ${dv.samples} samples (t = ${dv.t}): ${dv.reason}; the output stops there.\n`);
   }
+  const ensembleDiverged = (result.ensemble?.diverged ?? 0) > 0;
+  if (ensembleDiverged) {
+    process.stderr.write(`warning: ${divergedSeeds(result.ensemble!)}; the ensemble's mean and quantiles leave each out from where it stopped (see runs).\n`);
+  }
   if (flags.out === undefined) process.stdout.write(toTable(result));
   await writeOutputs(flags.out ?? [], WRITERS, result, flags.saveInit === undefined ? [] : [flags.saveInit], describe(result));
-  return result.status === "diverged" ? EXIT_DIVERGED : 0;
+  return result.status === "diverged" || ensembleDiverged ? EXIT_DIVERGED : 0;
 }
 
 /** One line on what a run did: region, sizes, samples, final risk, speed. */
