@@ -217,7 +217,8 @@ function dopriRun(maxSteps: i32): i32 {
     const tOut = nextOutputTime();
     const clipped = t + h >= tOut;
     const hh = clipped ? tOut - t : h;
-    if (hh < minStep(t)) {
+    // (a NaN step, from a non-finite ψ, fails here too: no attempt loop may run forever)
+    if (!(hh >= minStep(t))) {
       setSlot(Slot.T, t);
       return Status.STEP_TOO_SMALL;
     }
@@ -526,6 +527,12 @@ function bdfRun(maxSteps: i32): i32 {
   let attempts = 0;
   while (outputsLeft() && attempts < maxSteps) {
     const hMin = minStep(t);
+    if (!(hAbs >= hMin) && !(hAbs < hMin)) {
+      // a NaN step (a non-finite ψ): no step can be taken
+      setSlot(Slot.T, t);
+      setSlot(Slot.STEP, hAbs);
+      return Status.STEP_TOO_SMALL;
+    }
     if (hAbs < hMin) {
       changeD(q, hMin / hAbs, n);
       hAbs = hMin;
@@ -538,7 +545,7 @@ function bdfRun(maxSteps: i32): i32 {
     let errorNorm: f64 = 0;
     while (!accepted) {
       if (attempts++ >= maxSteps) break;
-      if (hAbs < hMin) {
+      if (!(hAbs >= hMin)) {
         setSlot(Slot.T, t);
         setSlot(Slot.STEP, hAbs);
         return Status.STEP_TOO_SMALL;

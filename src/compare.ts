@@ -79,6 +79,7 @@ export async function compare(options: CompareOptions = {}): Promise<Comparison>
     mode,
     ...solver,
     ...extensions,
+    ...(simOptions.signal ? { signal: simOptions.signal } : {}),
   });
   const { seeds, curves: _curves, t, samples, ...simulations } = ensemble;
   return {

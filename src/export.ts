@@ -12,6 +12,46 @@ export function toJson(result: unknown): string {
 }
 
 /**
+ * The same text as `toJson`, in chunks (one per leaf), so that a result larger than the longest string a
+ * JavaScript engine can hold (~512 MB in V8) can still be written to a file (src/files.ts writeAtomic).
+ */
+export function* toJsonChunks(value: unknown, indent = ""): Generator<string> {
+  yield* jsonValue(value, indent);
+  if (indent === "") yield "\n";
+}
+
+function* jsonValue(value: unknown, indent: string): Generator<string> {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return yield "[]";
+    const inner = `${indent} `;
+    yield "[\n";
+    for (let i = 0; i < value.length; i++) {
+      yield inner;
+      const v = value[i];
+      if (v === undefined || typeof v === "function" || typeof v === "symbol") yield "null";
+      else yield* jsonValue(v, inner);
+      yield i < value.length - 1 ? ",\n" : "\n";
+    }
+    return yield `${indent}]`;
+  }
+  if (value !== null && typeof value === "object" && typeof (value as { toJSON?: unknown }).toJSON !== "function") {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== "function" && typeof v !== "symbol");
+    if (entries.length === 0) return yield "{}";
+    const inner = `${indent} `;
+    yield "{\n";
+    for (let i = 0; i < entries.length; i++) {
+      yield `${inner}${JSON.stringify(entries[i][0])}: `;
+      yield* jsonValue(entries[i][1], inner);
+      yield i < entries.length - 1 ? ",\n" : "\n";
+    }
+    return yield `${indent}}`;
+  }
+  // leaves (and objects with toJSON) as JSON.stringify writes them at this depth
+  const text = JSON.stringify(value, null, 1);
+  yield text === undefined ? "null" : text.replace(/\n/g, `\n${indent}`);
+}
+
+/**
  * One CSV row per output time: t, samples (simulations), risk (full precision); with several seeds also the
  * ensemble's runs, mean, std, se and quantiles (columns q10, q50, … by level).
  */
@@ -68,6 +108,7 @@ export function toTable(result: SimulationResult): string {
   const header = ["t", "samples", e ? `risk_seed${q.seed}` : "risk", ...(e ? ["mean", "se", "runs"] : [])];
   const notes = [
     ...(dv ? [`# diverged after ${dv.samples} samples (t = ${fmt(dv.t)}): ${dv.reason}`] : []),
+    ...(result.interruption ? [`# interrupted after ${result.interruption.samples} samples (t = ${fmt(result.interruption.t)}): the rows stop at the last output time before`] : []),
     ...(e && e.diverged > 0 ? [`# ${divergedSeeds(e)}; mean and se are over the seeds still finite at each time (column runs)`] : []),
   ];
   return table(head, header, rows, notes.length > 0 ? notes.join("\n") : undefined);

@@ -1,6 +1,11 @@
 // see: README.md (Node API) — `sgd-phase/node`: everything of the main entry plus what needs Node (files,
 // worker threads, headless rendering): sweeps, the phase diagram, the paper's figures, the overview.
 export * from "./index.js";
+import { getHeapStatistics } from "node:v8";
+import { setHeapLimit } from "./validate.js";
+
+// results held in JavaScript are checked against this process's heap limit too (validate.ts availableMemory)
+setHeapLimit(getHeapStatistics().heap_size_limit);
 export { sweep, expandSpec, canonicalJson } from "./sweep.js";
 export type { SweepSpec, SweepLine, SweepOptions } from "./sweep.js";
 export { phaseDiagram, agreementOf, onBoundary, DIAGRAM_DEFAULTS } from "./phase-diagram.js";

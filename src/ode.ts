@@ -23,7 +23,7 @@ export async function solveOde(options?: OdeOptions): Promise<OdeResult> {
   const { Q0, M0, P } = await initialOverlaps(r);
   const engine = await createEngine(r.backend, { d: 0, p: r.p, k: r.k, outputs: r.times.length + 1, trainA: r.gammaA > 0, mcSamples: r.mcSamples, tableNodes: r.tables ? TABLE.nodes : 0 });
   writeTables(engine, r);
-  return integrate(engine, r, Q0, M0, P, options?.onProgress);
+  return integrate(engine, r, Q0, M0, P, options?.onProgress, options?.signal);
 }
 
 /**
@@ -63,6 +63,7 @@ async function integrate(
   M0: number[][],
   P: number[][],
   onProgress: OdeOptions["onProgress"],
+  signal?: AbortSignal,
 ): Promise<OdeResult> {
   const start = performance.now();
   const { p, k } = r;
@@ -98,9 +99,21 @@ async function integrate(
   engine.odeInit();
   let status = Status.RUNNING;
   const tEnd = times[times.length - 1];
+  let interrupted = false;
+  let yielded = performance.now();
   while (status === Status.RUNNING) {
     status = engine.odeRun(STEPS_PER_CALL);
     onProgress?.({ t: slotValue(engine, Slot.T), tEnd, steps: slotValue(engine, Slot.NSTEPS) });
+    if (signal && status === Status.RUNNING) {
+      if (performance.now() - yielded > 50) {
+        await new Promise<void>((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
+        yielded = performance.now();
+      }
+      if (signal.aborted) {
+        interrupted = true;
+        break;
+      }
+    }
   }
   const reached = slotValue(engine, Slot.OUT_NEXT);
   const result: OdeResult = {
@@ -138,7 +151,7 @@ async function integrate(
     Q: [],
     M: [],
     P,
-    status: status === Status.OK ? "ok" : "diverged",
+    status: interrupted ? "interrupted" : status === Status.OK ? "ok" : "diverged",
     stats: {
       steps: slotValue(engine, Slot.NSTEPS),
       rejected: slotValue(engine, Slot.NREJECT),
@@ -166,12 +179,14 @@ async function integrate(
     if (r.secondLayer) (result.a ??= []).push(trainA ? Array.from(f64.subarray(at / 8 + stateSize(p, k), at / 8 + n)) : [...r.aInit]);
     result.risk.push(risk);
   }
-  if (status !== Status.OK && !nonFiniteRisk) {
+  if (interrupted) {
+    result.failure = { t: slotValue(engine, Slot.T), reason: `interrupted at t = ${slotValue(engine, Slot.T)} (its signal was aborted)` };
+  } else if (status !== Status.OK && !nonFiniteRisk) {
     const t = slotValue(engine, Slot.T);
     result.failure =
       status === Status.DIVERGED
         ? { t, quantity: componentName(slotValue(engine, Slot.FAIL_INDEX), p, k), reason: `${componentName(slotValue(engine, Slot.FAIL_INDEX), p, k)} became non-finite after t = ${t} (blow-up)` }
-        : { t, reason: `the step size fell below the resolution of t at t = ${t} (the solution is too stiff or blows up there)` };
+        : { t, reason: `no step ≥ 10 ulp of t could be taken at t = ${t} (ψ is not finite there, or the solution is too stiff or blows up)` };
   }
   if (errorAtStart && reached > 0) {
     const end = monteCarloError(engine, layout.yOut + (reached - 1) * n * 8);

@@ -1,7 +1,7 @@
 // see: README.md (npm start) — one learning curve per region of the phase diagram: green, blue, orange (each
 // on its own clock, simulations against the limit ODE) and red (on t = ν/d: no ODE there).
 import { join } from "node:path";
-import { writeFile } from "node:fs/promises";
+import { writeAtomic } from "./files.js";
 import { curvesSpec, REGION_COLOURS, type Series } from "./plot.js";
 import { writeFigure } from "./render.js";
 import { odeSeries, runOdes, runSims, simSeries } from "./figures/runs.js";
@@ -35,8 +35,8 @@ export async function regionCurves(options: { outDir?: string; d?: number; seeds
   const dir = join(outDir, "regions");
   const spec = curvesSpec({ title: `One learning curve per region: κ = 0, d = ${d}, p = 8, k = 4, γ0 = 8, Δ = 1e−3`, xTitle: "t (each region's clock; red: ν/d)", yTitle: "excess risk R", series });
   const files = await writeFigure(dir, "figure", spec);
-  await writeFile(join(dir, "data.json"), `${JSON.stringify({ params: { ...common, seeds, tMax }, series }, null, 1)}\n`);
+  await writeAtomic(join(dir, "data.json"), `${JSON.stringify({ params: { ...common, seeds, tMax }, series }, null, 1)}\n`);
   const rows = series.flatMap((s) => s.x.map((x, i) => [JSON.stringify(s.name), x, s.y[i], s.lo?.[i] ?? "", s.hi?.[i] ?? ""].join(",")));
-  await writeFile(join(dir, "data.csv"), `${["series,x,y,lo,hi", ...rows].join("\n")}\n`);
+  await writeAtomic(join(dir, "data.csv"), `${["series,x,y,lo,hi", ...rows].join("\n")}\n`);
   return [...files, join(dir, "data.json"), join(dir, "data.csv")];
 }

@@ -2,7 +2,7 @@
 // classified from simulations across its ladder of d (src/phase-measure.ts), run in parallel as a resumable
 // sweep, then one JSON, one CSV, the measured diagram beside the risk map, and the agreement with the theory.
 import { join } from "node:path";
-import { writeFile } from "node:fs/promises";
+import { checkWritable, writeAtomic } from "./files.js";
 import { sweep, type SweepLine } from "./sweep.js";
 import { axis } from "./phase.js";
 import { MEASURE_DEFAULTS, type MeasuredPhase, type MeasurePointOptions } from "./phase-measure.js";
@@ -133,12 +133,16 @@ export async function phaseDiagram(options: PhaseDiagramOptions = {}): Promise<P
   const kappas = axis(kappa ?? DIAGRAM_DEFAULTS.kappa);
   const deltas = axis(delta ?? DIAGRAM_DEFAULTS.delta);
   const base = { ...MEASURE_DEFAULTS, ...Object.fromEntries(Object.entries(pointOptions).filter(([, v]) => v !== undefined)) };
+  // the output directory is usable, before any work
+  await checkWritable(join(outDir, "phase-diagram.json"), "--out-dir");
   const costScale = base.costScale;
   const lines = await sweep(
     { kind: "measure", base, grid: { kappa: kappas, delta: deltas } },
     {
       out: join(outDir, "phase-diagram.jsonl"),
       resume,
+      existing: "backup",
+      specNames: false,
       workers,
       onProgress: (p) => onProgress?.({ done: p.done, total: p.total, point: p.line.result as MeasuredPhase | undefined }),
     },
@@ -154,8 +158,8 @@ export async function phaseDiagram(options: PhaseDiagramOptions = {}): Promise<P
   const result: PhaseDiagram = { params, points, agreement, files, meta: { version: VERSION, elapsedMs: 0, costScale } };
   files.push(...(await writeFigure(outDir, "phase-diagram", measuredDiagramSpec({ points: ok, kappas, deltas, agreement, params: base }))));
   result.meta.elapsedMs = performance.now() - started;
-  await writeFile(files[1], `${JSON.stringify(result, null, 1)}\n`);
+  await writeAtomic(files[1], `${JSON.stringify(result, null, 1)}\n`);
   const rows = points.map((p) => ("error" in p ? [p.kappa, p.delta, "", "", `error: ${p.error.replaceAll(",", ";")}`] : csvRow(p, spacing)));
-  await writeFile(files[2], `${[CSV_COLUMNS.join(","), ...rows.map((r) => r.join(","))].join("\n")}\n`);
+  await writeAtomic(files[2], `${[CSV_COLUMNS.join(","), ...rows.map((r) => r.join(","))].join("\n")}\n`);
   return result;
 }

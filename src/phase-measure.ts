@@ -19,7 +19,7 @@ import { classifyPhase, PHASE_OF_REGION, THRESHOLDS, type Exponent, type LadderS
 import { regionOf, timeExponentOf, type Region } from "./regions.js";
 export { classifyPhase, MEASURED_PHASES, PHASE_OF_REGION, THRESHOLDS } from "./phase-classify.js";
 export type { Exponent, LadderStep, MeasuredPhaseName, PhaseEvidence } from "./phase-classify.js";
-import { COST_PER_UNIT, OptionError, type SimulateOptions } from "./validate.js";
+import { checkOptions, COST_PER_UNIT, OptionError, OPTION_RULES, type OptionRule, type SimulateOptions } from "./validate.js";
 import { fitPowerLaw } from "./scaling.js";
 import { pow } from "./detmath.js";
 import type { WasmBuild } from "./wasm.js";
@@ -178,11 +178,40 @@ function exponent(points: { d: number; y: number; se: number }[]): Exponent | nu
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 const stdErr = (v: number[]) => (v.length > 1 ? Math.sqrt(v.reduce((a, x) => a + (x - mean(v)) ** 2, 0) / (v.length - 1) / v.length) : 0);
 
-/** Measures one (κ, δ) point across its ladder of d and classifies it (README: the measured phase diagram). */
-export async function measurePhase(options: MeasurePointOptions): Promise<MeasuredPhase> {
-  const started = performance.now();
+/** The options of measurePhase and their types (ranges: measurePhase's own checks; extensions: simulate's). */
+const MEASURE_RULES: Record<keyof MeasurePointOptions, OptionRule> = {
+  kappa: OPTION_RULES.number,
+  delta: OPTION_RULES.number,
+  k: OPTION_RULES.positiveInteger,
+  gamma0: OPTION_RULES.positive,
+  noise: OPTION_RULES.nonNegative,
+  tEnd: OPTION_RULES.number,
+  seeds: OPTION_RULES.number,
+  jumpSeeds: OPTION_RULES.number,
+  budgetSeconds: OPTION_RULES.number,
+  dMin: OPTION_RULES.number,
+  dMax: OPTION_RULES.number,
+  seed: OPTION_RULES.seed,
+  slopeThreshold: OPTION_RULES.positive,
+  jumpThreshold: OPTION_RULES.positive,
+  learnThreshold: OPTION_RULES.positive,
+  trendThreshold: OPTION_RULES.positive,
+  top: OPTION_RULES.number,
+  costScale: OPTION_RULES.positive,
+  backend: OPTION_RULES.any,
+  batch: OPTION_RULES.positiveInteger,
+  weightDecay: OPTION_RULES.any,
+  aTeacher: OPTION_RULES.any,
+  aInit: OPTION_RULES.any,
+  gammaA: OPTION_RULES.any,
+  activation: OPTION_RULES.any,
+  activationTeacher: OPTION_RULES.any,
+};
+
+/** The defaults merged with the given options, checked (ranges); throws the first OptionError. */
+function measureParameters(options: MeasurePointOptions): Required<Omit<MeasurePointOptions, "backend" | keyof MeasureExtensions>> & MeasureExtensions & { backend?: WasmBuild } {
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as MeasurePointOptions;
-  const o = { ...MEASURE_DEFAULTS, ...given } as Required<Omit<MeasurePointOptions, "backend">> & { backend?: WasmBuild };
+  const o = { ...MEASURE_DEFAULTS, ...given } as Required<Omit<MeasurePointOptions, "backend" | keyof MeasureExtensions>> & MeasureExtensions & { backend?: WasmBuild };
   for (const [name, rule, ok] of [
     ["kappa", "must be a finite number ≥ 0", Number.isFinite(o.kappa) && o.kappa >= 0],
     ["delta", "must be a finite number", Number.isFinite(o.delta)],
@@ -196,6 +225,21 @@ export async function measurePhase(options: MeasurePointOptions): Promise<Measur
   ] as const) {
     if (!ok) throw new OptionError(name, rule, (o as Record<string, unknown>)[name]);
   }
+  return o;
+}
+
+/** Checks measurePhase's options without running it: throws the first OptionError. */
+export function checkMeasureOptions(options: MeasurePointOptions): void {
+  checkOptions(options, MEASURE_RULES);
+  for (const name of ["kappa", "delta"] as const) if (options[name] === undefined) throw new OptionError(name, "is required", undefined);
+  measureParameters(options);
+}
+
+/** Measures one (κ, δ) point across its ladder of d and classifies it (README: the measured phase diagram). */
+export async function measurePhase(options: MeasurePointOptions): Promise<MeasuredPhase> {
+  const started = performance.now();
+  checkMeasureOptions(options);
+  const o = measureParameters(options);
   const { kappa, delta, k, gamma0, noise, tEnd } = o;
   const s = kappa + delta;
   const region = regionOf(kappa, delta);

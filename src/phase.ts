@@ -4,7 +4,7 @@
 import { simulate } from "./simulate.js";
 import { solveOde } from "./ode.js";
 import { regionOf, timeExponentOf, type Region } from "./regions.js";
-import { OptionError, type ActivationName } from "./validate.js";
+import { checkOptions, OptionError, OPTION_RULES, type ActivationName, type OptionRule } from "./validate.js";
 import type { WasmBuild } from "./wasm.js";
 import { pow } from "./detmath.js";
 
@@ -97,9 +97,43 @@ export interface PhasePoint {
   elapsedMs: number;
 }
 
+/** The options of phasePoint and their rules (the extensions are checked by simulate's own rules). */
+const PHASE_RULES: Record<keyof PhasePointOptions, OptionRule> = {
+  d: OPTION_RULES.positiveInteger,
+  kappa: OPTION_RULES.nonNegative,
+  delta: OPTION_RULES.number,
+  k: OPTION_RULES.positiveInteger,
+  gamma0: OPTION_RULES.positive,
+  noise: OPTION_RULES.nonNegative,
+  tEnd: OPTION_RULES.positive,
+  budget: OPTION_RULES.positiveInteger,
+  samplesFixed: OPTION_RULES.positiveInteger,
+  seed: OPTION_RULES.seed,
+  points: ["must be an integer ≥ 2", (v) => Number.isSafeInteger(v) && (v as number) >= 2],
+  ode: OPTION_RULES.boolean,
+  odeMaxP: OPTION_RULES.positiveInteger,
+  backend: OPTION_RULES.any,
+  batch: OPTION_RULES.positiveInteger,
+  weightDecay: OPTION_RULES.any,
+  aTeacher: OPTION_RULES.any,
+  aInit: OPTION_RULES.any,
+  gammaA: OPTION_RULES.any,
+  activation: OPTION_RULES.any,
+  activationTeacher: OPTION_RULES.any,
+};
+
+/** Checks phasePoint's options without running it (unknown keys, types and ranges): throws an OptionError. */
+export function checkPhasePoint(o: PhasePointOptions): void {
+  checkOptions(o, PHASE_RULES);
+  for (const name of ["d", "kappa", "delta"] as const) if (o[name] === undefined) throw new OptionError(name, "is required", undefined);
+  const budget = o.budget ?? PHASE_DEFAULTS.budget;
+  if (o.batch !== undefined && o.batch > budget) throw new OptionError("batch", `must be an integer in [1, budget = ${budget}]`, o.batch);
+}
+
 /** Runs one (κ, δ) point: the simulation within its budget, the summary, and the limit ODE. */
 export async function phasePoint(o: PhasePointOptions): Promise<PhasePoint> {
   const started = performance.now();
+  checkPhasePoint(o);
   for (const [name, rule, ok] of [
     ["d", "must be a positive integer", Number.isInteger(o.d) && o.d > 0],
     ["kappa", "must be a finite number ≥ 0", Number.isFinite(o.kappa) && o.kappa >= 0],
@@ -228,6 +262,7 @@ export function parseAxisText(text: string): { from: number; to: number; count: 
     if (parts.length !== 3 || parts.some((v) => !Number.isFinite(v)) || !Number.isInteger(parts[2]) || parts[2] < 1) {
       throw new Error("must be from:to:count (count a positive integer) or a comma-separated list.");
     }
+    if (parts[2] > MAX_AXIS_COUNT) throw new Error(`has count ${parts[2]}: at most ${MAX_AXIS_COUNT} values per axis.`);
     return { from: parts[0], to: parts[1], count: parts[2] };
   }
   return text.split(",").map((item, i) => {
@@ -237,9 +272,13 @@ export function parseAxisText(text: string): { from: number; to: number; count: 
   });
 }
 
+/** Most values of one axis of a grid (phase diagrams: a grid of 10^4 × 10^4 points is already far past a day). */
+export const MAX_AXIS_COUNT = 10000;
+
 /** n values from `from` to `to` evenly (a grid axis). */
 export function axis(spec: { from: number; to: number; count: number } | number[]): number[] {
   if (Array.isArray(spec)) return spec;
   const { from, to, count } = spec;
+  if (!Number.isInteger(count) || count < 1 || count > MAX_AXIS_COUNT) throw new OptionError("count", `of an axis must be an integer in [1, ${MAX_AXIS_COUNT}]`, count);
   return Array.from({ length: count }, (_, i) => (count === 1 ? from : Number((from + ((to - from) * i) / (count - 1)).toPrecision(12))));
 }

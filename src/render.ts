@@ -1,6 +1,6 @@
 // see: README.md (figures) — headless rendering of the Vega-Lite specs of plot.ts in Node: SVG by vega,
 // PNG by resvg, and the three files of a figure.
-import { mkdir, writeFile } from "node:fs/promises";
+import { makeDirectory, writeAtomic } from "./files.js";
 import { join } from "node:path";
 import type { VegaLiteSpec } from "./plot.js";
 
@@ -49,15 +49,15 @@ export async function renderPng(svg: string): Promise<Uint8Array | undefined> {
 
 /** Writes <name>.vl.json (the spec), <name>.svg and, when possible, <name>.png into `dir`; returns the paths. */
 export async function writeFigure(dir: string, name: string, spec: VegaLiteSpec): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
+  await makeDirectory(dir, "--out-dir");
   const svg = await trimSvg(await renderSvg(spec));
   const files = [join(dir, `${name}.vl.json`), join(dir, `${name}.svg`)];
-  await writeFile(files[0], `${JSON.stringify(spec)}\n`);
-  await writeFile(files[1], svg);
+  await writeAtomic(files[0], `${JSON.stringify(spec)}\n`);
+  await writeAtomic(files[1], svg);
   const png = await renderPng(svg);
   if (png) {
     files.push(join(dir, `${name}.png`));
-    await writeFile(files[2], png);
+    await writeAtomic(files[2], png);
   }
   return files;
 }

@@ -3,7 +3,7 @@
 // worker threads (identical jobs of different figures once; with `resume`, the finished ones of an
 // interrupted run are kept), then per figure: its data, its checks of the paper's claims, its picture.
 import { availableParallelism } from "node:os";
-import { mkdir, writeFile } from "node:fs/promises";
+import { checkWritable, writeAtomic } from "./files.js";
 import { join } from "node:path";
 import { simulate } from "./simulate.js";
 import { canonicalJson, sweep, type SweepLine } from "./sweep.js";
@@ -181,10 +181,10 @@ function checksCsv(checks: Check[]): string {
 /** Writes a figure's files into `dir`: figure.{vl.json,svg,png}, data.{json,csv}, checks.json. */
 async function writeFigureFiles(dir: string, figure: FigureDef, data: FigureData, checks: Check[]): Promise<string[]> {
   const files = await writeFigure(dir, "figure", figure.spec(data));
-  await writeFile(join(dir, "data.json"), `${JSON.stringify(data, null, 1)}\n`);
+  await writeAtomic(join(dir, "data.json"), `${JSON.stringify(data, null, 1)}\n`);
   const rows = data.curves.flatMap((c) => c.x.map((x, i) => [JSON.stringify(c.name), c.role, x, c.y[i], c.lo?.[i] ?? "", c.hi?.[i] ?? "", c.runs?.[i] ?? ""].join(",")));
-  await writeFile(join(dir, "data.csv"), `${["curve,role,x,y,lo,hi,runs", ...rows].join("\n")}\n`);
-  await writeFile(join(dir, "checks.json"), `${JSON.stringify(checks, null, 1)}\n`);
+  await writeAtomic(join(dir, "data.csv"), `${["curve,role,x,y,lo,hi,runs", ...rows].join("\n")}\n`);
+  await writeAtomic(join(dir, "checks.json"), `${JSON.stringify(checks, null, 1)}\n`);
   return [...files, join(dir, "data.json"), join(dir, "data.csv"), join(dir, "checks.json")];
 }
 
@@ -207,7 +207,7 @@ export async function reproduce(ids: string[], options: ReproduceOptions = {}): 
       `the full sizes of ${figures.map((f) => f.id).join(", ")} are estimated at ${cost.coreHours.toFixed(1)} core-hours (${cost.samples.toExponential(2)} SGD samples); add --yes (API: yes: true) to start`,
     );
   }
-  await mkdir(outDir, { recursive: true });
+  await checkWritable(join(outDir, "checks.json"), "--out-dir");
   const workers = options.workers ?? availableParallelism();
   // heaviest first: the pool's last jobs are the short ones
   const order = [...jobs].sort((a, b) => b.seconds - a.seconds);
@@ -230,7 +230,7 @@ export async function reproduce(ids: string[], options: ReproduceOptions = {}): 
     if (mine.length === 0) continue;
     const ran = await sweep(
       { kind, points: mine.map((j) => j.options as Record<string, unknown>) },
-      { workers, out: join(outDir, `runs-${size}-${kind}.jsonl`), resume: options.resume, onProgress: onLine },
+      { workers, out: join(outDir, `runs-${size}-${kind}.jsonl`), resume: options.resume, existing: "backup", specNames: false, onProgress: onLine },
     );
     for (const line of ran) lines.set(line.key, line);
   }
@@ -257,8 +257,8 @@ export async function reproduce(ids: string[], options: ReproduceOptions = {}): 
     options.onFigure?.(figure.id, (performance.now() - figStarted) / 1000, written, checks, data.warnings);
   }
   const judged = size !== "tiny";
-  await writeFile(join(outDir, "checks.json"), `${JSON.stringify({ size, judged, checks: all }, null, 1)}\n`);
-  await writeFile(join(outDir, "checks.csv"), checksCsv(all));
+  await writeAtomic(join(outDir, "checks.json"), `${JSON.stringify({ size, judged, checks: all }, null, 1)}\n`);
+  await writeAtomic(join(outDir, "checks.csv"), checksCsv(all));
   files.push(join(outDir, "checks.json"), join(outDir, "checks.csv"));
   return { size, estimate: cost, figures: out, checks: all, judged, failed: all.filter((c) => !c.pass).length, seconds: (performance.now() - started) / 1000, files };
 }

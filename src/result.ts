@@ -83,8 +83,9 @@ export const resultSchema = z
     a: matrix.optional().describe("the student's second layer a (p) at each output time (when a or a* is not the paper's 1, or a is trained)"),
     R: z.array(matrix).optional().describe("lazy training: R = W W0ᵀ/d (p×p), the overlap with the initial weights, at each output time"),
     riskStandardError: z.array(z.number()).optional().describe("lazy training: the standard error of each Monte-Carlo risk"),
-    status: z.enum(["ok", "diverged"]).describe('"diverged": the weights became non-finite; the arrays stop at the last finite output'),
+    status: z.enum(["ok", "diverged", "interrupted"]).describe('"diverged": the weights became non-finite; "interrupted": stopped by its signal (Ctrl-C); the arrays stop at the last output reached'),
     divergence: divergenceSchema.optional(),
+    interruption: z.object({ samples: z.number(), t: z.number() }).optional().describe('where an "interrupted" run stopped (samples done; the outputs stop at the last output time before)'),
     ensemble: ensembleSchema.optional(),
     meta: z
       .object({
@@ -154,7 +155,7 @@ export const odeResultSchema = z
       })
       .optional()
       .describe("Monte-Carlo ψ: its sample set and its statistical error"),
-    status: z.enum(["ok", "diverged"]).describe('"diverged": a blow-up or a step-size underflow; the arrays stop at the last output reached'),
+    status: z.enum(["ok", "diverged", "interrupted"]).describe('"diverged": a blow-up or a step-size underflow; "interrupted": stopped by its signal; the arrays stop at the last output reached'),
     failure: z
       .object({
         t: z.number().describe("last time reached"),
@@ -188,7 +189,33 @@ export function parseResult(input: string | unknown): SimulationResult {
     const issue = parsed.error.issues[0];
     throw new TypeError(`not an sgd-phase result: at \`${issue.path.join(".") || "(root)"}\`: ${issue.message}`);
   }
+  const problem = consistencyProblem(parsed.data);
+  if (problem) throw new TypeError(`not a consistent sgd-phase result: ${problem}`);
   return parsed.data;
+}
+
+/** The first way in which a result's arrays disagree with each other or with its parameters (undefined: none). */
+function consistencyProblem(r: SimulationResult): string | undefined {
+  const n = r.t.length;
+  const { p, k } = r.params;
+  for (const [name, array] of [["samples", r.samples], ["risk", r.risk], ["Q", r.Q], ["M", r.M]] as const) {
+    if (array.length !== n) return `\`${name}\` has ${array.length} entries for ${n} output times`;
+  }
+  for (let j = 1; j < n; j++) {
+    if (!(r.t[j] > r.t[j - 1])) return `\`t[${j}]\` = ${r.t[j]} is not later than t[${j - 1}] = ${r.t[j - 1]}`;
+    if (!(r.samples[j] >= r.samples[j - 1])) return `\`samples[${j}]\` = ${r.samples[j]} is fewer than samples[${j - 1}]`;
+  }
+  // rounding leaves an excess risk near 0 a few ulp either side (an ODE's, ~1e-12 below); below that it is wrong
+  const negative = r.risk.findIndex((v) => !(v >= -1e-9));
+  if (negative >= 0) return `\`risk[${negative}]\` = ${r.risk[negative]} (an excess risk is ≥ 0, up to rounding)`;
+  const shape = (m: number[][], rows: number, cols: number) => m.length === rows && m.every((row) => row.length === cols);
+  const badQ = r.Q.findIndex((m) => !shape(m, p, p));
+  if (badQ >= 0) return `\`Q[${badQ}]\` is not ${p}×${p} (params.p = ${p})`;
+  const badM = r.M.findIndex((m) => !shape(m, p, k));
+  if (badM >= 0) return `\`M[${badM}]\` is not ${p}×${k}`;
+  if (!shape(r.P, k, k)) return `\`P\` is not ${k}×${k} (params.k = ${k})`;
+  if (r.status === "diverged" && !r.divergence) return "status \"diverged\" without `divergence`";
+  return undefined;
 }
 
 /** The JSON Schema (draft 2020-12) of a result. */

@@ -66,6 +66,7 @@ export interface Scaling {
 export async function scaling(options: ScalingOptions): Promise<Scaling> {
   const { dims, seeds = 10, tail = 0.5, floor = 0, onProgress, ...sim } = options;
   if (!Array.isArray(dims) || dims.length < 2) throw new OptionError("dims", "must list at least two input dimensions", dims);
+  if (new Set(dims).size < 2) throw new OptionError("dims", "must hold at least two different input dimensions (a slope needs two)", dims);
   if (!(tail > 0 && tail < 1)) throw new OptionError("tail", "must be a number in (0, 1)", tail);
   const tMax = sim.tMax ?? 1000;
   const points: Scaling["points"] = [];

@@ -27,30 +27,40 @@ export async function simulate(options?: SimulateOptions): Promise<SimulationRes
   const stepper = await createStepper(r);
   const start = performance.now();
   const total = r.samples[r.samples.length - 1] * r.batch;
-  const runs: SimulationResult[] = [];
+  // per seed, only what the ensemble needs: the first seed's run is the result, with its Q and M at every output
+  const runs: { seed: number; risk: number[]; status: SimulationResult["status"]; divergence?: SimulationResult["divergence"]; samplesDone: number }[] = [];
+  let result: SimulationResult | undefined;
+  let longest: { t: number[]; samples: number[] } = { t: [], samples: [] };
+  const signal = options?.signal;
   for (let i = 0; i < r.seeds; i++) {
+    if (i > 0 && signal?.aborted) break;
     stepper.reset();
     const onProgress = options?.onProgress;
     const offset = i * total;
-    runs.push(
-      run(stepper, r, r.seed + i, onProgress && ((p) => onProgress({ samples: offset + p.samples, totalSamples: total * r.seeds, t: p.t })), options?.onOutput),
-    );
+    const one = await run(stepper, r, r.seed + i, onProgress && ((p) => onProgress({ samples: offset + p.samples, totalSamples: total * r.seeds, t: p.t })), options?.onOutput, signal, i === 0);
+    if (i === 0) result = one;
+    if (one.t.length > longest.t.length) longest = { t: one.t, samples: one.samples };
+    runs.push({ seed: r.seed + i, risk: one.risk, status: one.status, ...(one.divergence ? { divergence: one.divergence } : {}), samplesDone: one.divergence?.samples ?? one.interruption?.samples ?? one.samples.at(-1) ?? 0 });
   }
-  const result = runs[0];
-  const samplesDone = runs.reduce((s, run) => s + (run.divergence?.samples ?? run.samples.at(-1) ?? 0), 0);
+  result = result!;
+  if (runs.length < r.seeds && result.status === "ok") {
+    // interrupted between seeds: the seeds not run are not in the ensemble (its `seeds` lists those that ran)
+    result.status = "interrupted";
+    result.interruption = { samples: result.samples.at(-1) ?? 0, t: result.t.at(-1) ?? 0 };
+  }
+  const samplesDone = runs.reduce((s, run) => s + run.samplesDone, 0);
   result.meta.elapsedMs = performance.now() - start;
   result.meta.nsPerSample = samplesDone > 0 ? (result.meta.elapsedMs * 1e6) / samplesDone : 0;
   if (r.seeds > 1) {
     // the statistics run over the times any seed reached (the first seed's curve stops where it diverged)
-    const longest = runs.reduce((a, b) => (b.t.length > a.t.length ? b : a));
     result.ensemble = {
-      seeds: runs.map((run) => run.params.seed),
+      seeds: runs.map((run) => run.seed),
       t: longest.t,
       samples: longest.samples,
       ...curveStatistics(runs.map((run) => run.risk), longest.t.length, r.quantiles),
       diverged: runs.filter((run) => run.status === "diverged").length,
       ...(runs.some((run) => run.status === "diverged")
-        ? { divergences: runs.filter((run) => run.divergence).map((run) => ({ seed: run.params.seed, ...run.divergence! })) }
+        ? { divergences: runs.filter((run) => run.divergence).map((run) => ({ seed: run.seed, ...run.divergence! })) }
         : {}),
       curves: runs.map((run) => run.risk),
     };
@@ -142,8 +152,23 @@ async function initialOmega(r: Resolved, factor: Float64Array | undefined): Prom
   return omega;
 }
 
+/** Time between two yields to the event loop of a run with a signal (ms): a signal handler runs within it. */
+const YIELD_EVERY_MS = 50;
+
+/** Lets the event loop run (a signal's abort, a SIGINT handler): setImmediate in Node, a macrotask elsewhere. */
+const yieldToEventLoop = (): Promise<void> =>
+  new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
+
 /** One seed from the stepper's current (initial) state. */
-function run(stepper: Stepper, r: Resolved, seed: number, onProgress: SimulateOptions["onProgress"], onOutput: SimulateOptions["onOutput"]): SimulationResult {
+async function run(
+  stepper: Stepper,
+  r: Resolved,
+  seed: number,
+  onProgress: SimulateOptions["onProgress"],
+  onOutput: SimulateOptions["onOutput"],
+  signal: AbortSignal | undefined,
+  keepOverlaps: boolean,
+): Promise<SimulationResult> {
   const { engine } = stepper;
   engine.seed(seed, Stream.SGD);
   const { p, k } = r;
@@ -179,8 +204,10 @@ function run(stepper: Stepper, r: Resolved, seed: number, onProgress: SimulateOp
     result.t.push(timeOf(steps));
     result.samples.push(steps * B);
     result.risk.push(risk);
-    result.Q.push(Q);
-    result.M.push(M);
+    if (keepOverlaps) {
+      result.Q.push(Q);
+      result.M.push(M);
+    }
     if (r.secondLayer) (result.a ??= []).push(Array.from(f64.subarray(layout.a / 8, layout.a / 8 + p)));
     if (r.lazy) (result.R ??= []).push(matrixAt(f64, layout.R, p, p));
     if (r.mcSamples > 0) (result.riskStandardError ??= []).push(slotValue(engine, Slot.RISK_SE));
@@ -195,6 +222,7 @@ function run(stepper: Stepper, r: Resolved, seed: number, onProgress: SimulateOp
     throw new OptionError("init", "gives non-finite overlaps Q = WWᵀ/d, M = WW*ᵀ/d, P = W*W*ᵀ/d or risk (entries too large)", r.init);
   }
   let ok = true;
+  let yielded = performance.now();
   for (const target of r.samples) {
     if (!ok) break;
     while (done < target) {
@@ -205,6 +233,15 @@ function run(stepper: Stepper, r: Resolved, seed: number, onProgress: SimulateOp
         diverge(done, "a local field or the error signal became non-finite (learning rate too large?)");
         ok = false;
         break;
+      }
+      if (signal && performance.now() - yielded > YIELD_EVERY_MS) {
+        await yieldToEventLoop();
+        yielded = performance.now();
+      }
+      if (signal?.aborted) {
+        result.status = "interrupted";
+        result.interruption = { samples: done * B, t: timeOf(done) };
+        return result;
       }
     }
     ok = ok && record(target);

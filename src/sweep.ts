@@ -1,13 +1,15 @@
 // see: README.md (sweeps) — many runs over a grid or a list of parameter points, in parallel on worker
 // threads (piscina; each worker gets the main thread's compiled Wasm modules), one JSON line per finished
 // point appended to the output file as soon as it is done, so an interrupted sweep keeps what it finished
-// and `resume` skips it.
+// and `resume` skips it. Every line carries the hash of its spec; the file has one writer at a time (a lock) and
+// is never truncated or rewritten: a fresh sweep refuses an existing file, a resume appends to it.
 import { availableParallelism } from "node:os";
-import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { createHash } from "node:crypto";
+import { appendFile, open, rename, truncate } from "node:fs/promises";
+import { checkWritable, FileError, lockFile, readIfExists } from "./files.js";
 import { Piscina } from "piscina";
 import { compileBuild, type WasmBuild } from "./wasm.js";
-import { runJob, type JobKind, type JobResult } from "./tasks.js";
+import { runJob, validateJob, type JobKind, type JobResult } from "./tasks.js";
 import { OptionError } from "./validate.js";
 
 /** A sweep: what each point runs, the options they share, and the points (a grid, a list, or both). */
@@ -23,6 +25,8 @@ export interface SweepSpec {
 
 /** One finished point: the line written to the output file. */
 export interface SweepLine {
+  /** the hash of the spec this line belongs to (specHash): resume refuses lines of another spec */
+  spec: string;
   index: number;
   /** the point's options, canonical JSON: identifies the point across runs (resume) */
   key: string;
@@ -39,8 +43,16 @@ export interface SweepOptions {
   out?: string;
   /** skip the points already in `out` */
   resume?: boolean;
+  /**
+   * without `resume`, an existing non-empty `out`: "refuse" (default: nothing changed, the error says so) or
+   * "backup" (renamed to `out`.previous, replacing an older one; for the files a command owns, e.g. phase-diagram's)
+   */
+  existing?: "refuse" | "backup";
   /** worker threads (default: the machine's available parallelism); 0 runs in this thread */
   workers?: number;
+  /** name a bad option as a field of the spec (spec.points[3].d; default true): false when the spec is built
+   * by a command from its own options (phase-diagram, reproduce), whose errors name those options */
+  specNames?: boolean;
   /** called once the points to run are known: `skipped` of the `total` were kept from `out` (resume) */
   onStart?: (start: { total: number; skipped: number }) => void;
   /** called after each finished point */
@@ -54,40 +66,107 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
-/** The points of a spec, in order: the grid's cartesian product (last key fastest), then the list. */
-export function expandSpec(spec: SweepSpec): Record<string, unknown>[] {
-  if (!["simulate", "ode", "phase", "measure"].includes(spec.kind)) throw new OptionError("kind", 'must be one of "simulate", "ode", "phase", "measure"', spec.kind);
-  const base = spec.base ?? {};
-  let grid: Record<string, unknown>[] = [{}];
-  for (const [key, values] of Object.entries(spec.grid ?? {})) {
-    if (!Array.isArray(values) || values.length === 0) throw new OptionError(`grid.${key}`, "must be a non-empty array of values", values);
-    grid = grid.flatMap((point) => values.map((v) => ({ ...point, [key]: v })));
+/** Refuses a worker count that is not an integer in [0, 4 × cores] (more threads than that only cost memory). */
+export function checkWorkers(workers: number): void {
+  const most = 4 * availableParallelism();
+  if (!Number.isInteger(workers) || workers < 0 || workers > most) {
+    throw new OptionError("workers", `must be an integer in [0, ${most}] (4 × the ${availableParallelism()} cores of this machine; 0 runs in this thread)`, workers);
   }
+}
+
+/** The hash that ties a sweep file's lines to their spec: the first 16 hex digits of SHA-256 of its canonical JSON. */
+export function specHash(spec: SweepSpec): string {
+  return createHash("sha256").update(canonicalJson(spec)).digest("hex").slice(0, 16);
+}
+
+/** Most points a spec may expand to (a larger grid is refused before anything is built). */
+export const MAX_SWEEP_POINTS = 1_000_000;
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * The points of a spec, in order: the grid's cartesian product (last key fastest), then the list. Every field is
+ * checked, and errors name it as it is written in the spec (spec.kind, spec.grid.d, spec.points[3]).
+ */
+export function expandSpec(spec: SweepSpec): Record<string, unknown>[] {
+  if (!isObject(spec)) throw new OptionError("spec", "must be a JSON object { kind, base?, grid?, points? }", spec);
+  const known = ["kind", "base", "grid", "points"];
+  for (const key of Object.keys(spec)) if (!known.includes(key)) throw new OptionError(`spec.${key}`, `is not a field of a sweep spec (known: ${known.join(", ")})`, (spec as Record<string, unknown>)[key]);
+  if (!["simulate", "ode", "phase", "measure"].includes(spec.kind)) throw new OptionError("spec.kind", 'must be one of "simulate", "ode", "phase", "measure"', spec.kind);
+  if (spec.base !== undefined && !isObject(spec.base)) throw new OptionError("spec.base", "must be an object of options shared by every point", spec.base);
+  if (spec.grid !== undefined && !isObject(spec.grid)) throw new OptionError("spec.grid", "must be an object { option: [values…] }", spec.grid);
+  if (spec.points !== undefined && !Array.isArray(spec.points)) throw new OptionError("spec.points", "must be an array of objects of options", spec.points);
+  const base = spec.base ?? {};
+  let size = 1;
+  for (const [key, values] of Object.entries(spec.grid ?? {})) {
+    if (!Array.isArray(values) || values.length === 0) throw new OptionError(`spec.grid.${key}`, "must be a non-empty array of values", values);
+    size *= values.length;
+  }
+  size = (spec.grid ? size : 0) + (spec.points?.length ?? 0);
+  if (size > MAX_SWEEP_POINTS) throw new OptionError(spec.grid ? "spec.grid" : "spec.points", `expands to ${size} points, more than ${MAX_SWEEP_POINTS} (split the sweep)`, size);
+  let grid: Record<string, unknown>[] = [{}];
+  for (const [key, values] of Object.entries(spec.grid ?? {})) grid = grid.flatMap((point) => (values as unknown[]).map((v) => ({ ...point, [key]: v })));
   const fromGrid = spec.grid ? grid.map((g) => ({ ...base, ...g })) : [];
-  const fromList = (spec.points ?? []).map((q) => ({ ...base, ...q }));
+  const fromList = (spec.points ?? []).map((q, i) => {
+    if (!isObject(q)) throw new OptionError(`spec.points[${i}]`, "must be an object of options", q);
+    return { ...base, ...q };
+  });
   const all = [...fromGrid, ...fromList];
-  if (all.length === 0) throw new OptionError("points", "the spec has no points: give `grid` or `points`", spec);
+  if (all.length === 0) throw new OptionError("spec.points", "the spec has no points: give `grid` or `points`", spec);
   return all;
 }
 
-/** The keys of the points already in a sweep file (lines that failed to parse are ignored: a cut write). */
-async function finishedKeys(file: string): Promise<Map<string, SweepLine>> {
-  const done = new Map<string, SweepLine>();
-  let text = "";
-  try {
-    text = await readFile(file, "utf8");
-  } catch {
-    return done;
-  }
-  for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
+/**
+ * Checks every point's options before any work (the same checks its run makes), and names a bad one as it is
+ * written in the spec: spec.points[3].d for a listed point, spec.grid.d / spec.base.d for a grid's or base's value.
+ */
+export function validateSpec(spec: SweepSpec, points: Record<string, unknown>[]): void {
+  const gridCount = spec.grid ? points.length - (spec.points?.length ?? 0) : 0;
+  points.forEach((point, i) => {
     try {
-      const parsed = JSON.parse(line) as SweepLine;
-      if (parsed.result !== undefined) done.set(parsed.key, parsed);
-    } catch {
-      // an interrupted write: that point runs again
+      validateJob(spec.kind, point);
+    } catch (error) {
+      if (!(error instanceof OptionError)) throw error;
+      const top = error.option.split(/[.[]/)[0];
+      const from =
+        i >= gridCount && spec.points && top in spec.points[i - gridCount]
+          ? `spec.points[${i - gridCount}]`
+          : spec.grid && top in spec.grid
+            ? "spec.grid"
+            : spec.base && top in spec.base
+              ? "spec.base"
+              : `spec.points[${i - gridCount}]`;
+      throw new OptionError(`${from}.${error.option}`, `${error.rule} (point ${i} of the spec)`, error.value);
     }
-  }
+  });
+}
+
+/**
+ * The points already in a sweep file (resume): lines with a result or a recorded error count as done. A last line
+ * cut by an interrupt (no newline at its end) is cut off the file (a truncation: the complete lines before it are
+ * never touched). Throws a FileError for a line of another spec, or a line that is not JSON before the last.
+ */
+async function finishedLines(file: string, hash: string): Promise<Map<string, SweepLine>> {
+  const done = new Map<string, SweepLine>();
+  const text = await readIfExists(file);
+  if (text === undefined || text === "") return done;
+  const complete = text.lastIndexOf("\n") + 1;
+  const lines = text.slice(0, complete).split("\n");
+  lines.pop();
+  lines.forEach((line, i) => {
+    if (line.trim() === "") return;
+    let parsed: SweepLine;
+    try {
+      parsed = JSON.parse(line) as SweepLine;
+    } catch {
+      throw new FileError("--out", file, `line ${i + 1} is not valid JSON: the file is damaged (resume needs every complete line intact)`);
+    }
+    if (parsed.spec !== hash) {
+      throw new FileError("--out", file, `line ${i + 1} belongs to another sweep spec (${parsed.spec === undefined ? "no spec hash: written by an older version" : `spec hash ${parsed.spec}`}; this spec's is ${hash}): resume a file with the spec that wrote it, or choose another --out`);
+    }
+    if ((parsed.result !== undefined || parsed.error !== undefined) && !done.has(parsed.key)) done.set(parsed.key, parsed);
+  });
+  if (complete < Buffer.byteLength(text)) await truncate(file, Buffer.byteLength(text.slice(0, complete)));
   return done;
 }
 
@@ -101,12 +180,33 @@ const BUILDS: WasmBuild[] = ["wasm-simd", "wasm-scalar", "wasm-debug"];
  */
 export async function sweep(spec: SweepSpec, options: SweepOptions = {}): Promise<SweepLine[]> {
   const points = expandSpec(spec);
-  const jobs = points.map((point, index) => ({ index, key: canonicalJson({ kind: spec.kind, ...point }), kind: spec.kind, options: point }));
-  const previous = options.out && options.resume ? await finishedKeys(options.out) : new Map<string, SweepLine>();
+  if (options.specNames === false) points.forEach((point) => validateJob(spec.kind, point));
+  else validateSpec(spec, points);
+  const hash = specHash(spec);
+  const jobs = points.map((point, index) => ({ spec: hash, index, key: canonicalJson({ kind: spec.kind, ...point }), kind: spec.kind, options: point }));
+  let previous = new Map<string, SweepLine>();
+  let release: (() => void) | undefined;
   if (options.out) {
-    await mkdir(dirname(options.out), { recursive: true });
-    // a fresh file; on resume, the complete lines only (a line cut by the interruption would run into the next)
-    await writeFile(options.out, [...previous.values()].map((line) => `${JSON.stringify(line)}\n`).join(""));
+    await checkWritable(options.out, "--out");
+    release = lockFile(options.out, "--out");
+    try {
+      if (options.resume) {
+        previous = await finishedLines(options.out, hash);
+      } else {
+        const existing = await readIfExists(options.out);
+        if (existing !== undefined && existing.length > 0) {
+          const count = existing.split("\n").filter((l) => l.trim() !== "").length;
+          if (options.existing !== "backup") {
+            throw new FileError("--out", options.out, `exists (${count} line${count === 1 ? "" : "s"}): pass --resume to continue it with the same spec, or choose another --out (nothing was changed)`);
+          }
+          await rename(options.out, `${options.out}.previous`);
+        }
+        await (await open(options.out, "a")).close();
+      }
+    } catch (error) {
+      release();
+      throw error;
+    }
   }
   const lines: SweepLine[] = new Array(jobs.length);
   const todo = jobs.filter((job) => {
@@ -118,6 +218,7 @@ export async function sweep(spec: SweepSpec, options: SweepOptions = {}): Promis
   let done = skipped;
   options.onStart?.({ total: jobs.length, skipped });
   const workers = options.workers ?? availableParallelism();
+  checkWorkers(workers);
   let pool: Piscina | undefined;
   if (workers > 0 && todo.length > 0) {
     const modules = Object.fromEntries(await Promise.all(BUILDS.map(async (b) => [b, await compileBuild(b)] as const)));
@@ -146,6 +247,7 @@ export async function sweep(spec: SweepSpec, options: SweepOptions = {}): Promis
     );
   } finally {
     await pool?.destroy();
+    release?.();
   }
   return lines;
 }

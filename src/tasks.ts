@@ -2,9 +2,9 @@
 // worker thread can run it and a JSON line can hold its result). No numerics here.
 import { simulate } from "./simulate.js";
 import { solveOde } from "./ode.js";
-import { phasePoint, type PhasePointOptions, type PhasePoint } from "./phase.js";
-import { measurePhase, type MeasurePointOptions, type MeasuredPhase } from "./phase-measure.js";
-import type { OdeOptions, SimulateOptions } from "./validate.js";
+import { checkPhasePoint, phasePoint, type PhasePointOptions, type PhasePoint } from "./phase.js";
+import { checkMeasureOptions, measurePhase, type MeasurePointOptions, type MeasuredPhase } from "./phase-measure.js";
+import { resolveOde, resolveSimulate, type OdeOptions, type SimulateOptions } from "./validate.js";
 import type { OdeResult, SimulationResult } from "./result.js";
 
 /** What a sweep point runs. */
@@ -36,6 +36,24 @@ export interface OdeSummary {
 }
 
 export type JobResult = SimulationSummary | OdeSummary | PhasePoint | MeasuredPhase;
+
+/** Checks one job's options as its run would, without running it (throws the first OptionError). */
+export function validateJob(kind: JobKind, options: Record<string, unknown>): void {
+  switch (kind) {
+    case "simulate":
+      resolveSimulate(options as SimulateOptions);
+      return;
+    case "ode":
+      resolveOde(options as OdeOptions);
+      return;
+    case "phase":
+      checkPhasePoint(options as unknown as PhasePointOptions);
+      return;
+    case "measure":
+      checkMeasureOptions(options as unknown as MeasurePointOptions);
+      return;
+  }
+}
 
 /** Runs one job of a sweep. */
 export async function runJob(kind: JobKind, options: Record<string, unknown>): Promise<JobResult> {

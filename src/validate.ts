@@ -5,7 +5,7 @@
 import { TABLE_NODES, TABLE_RANGE } from "./layout.js";
 import { z } from "zod";
 import { BACKENDS, type Backend } from "./engine.js";
-import { MAX_MEMORY_BYTES, bufferBytes } from "./memory.js";
+import { MAX_MEMORY_BYTES, bufferBytes, stateSize } from "./memory.js";
 import { regionOf, timeExponentOf, type Region } from "./regions.js";
 import { pow } from "./detmath.js";
 
@@ -88,6 +88,11 @@ export interface SimulateOptions {
   quantiles?: number[];
   backend?: Backend;
   onProgress?: (progress: Progress) => void;
+  /**
+   * stops the run at the next chunk of work (~0.1 s) once aborted: the result holds what was done, with status
+   * "interrupted" (the same for solveOde)
+   */
+  signal?: AbortSignal;
   /** called at every output time as it is reached (t = 0 first), e.g. to draw the curve while it grows */
   onOutput?: (output: Output) => void;
   /** lazy training (the paper's code): the student linearised around its initial weights W0 (direct simulator only) */
@@ -245,9 +250,15 @@ export function resolveOde(options: OdeOptions | undefined): ResolvedOde {
   }
   const model = resolveModel(o);
   const { d, p, k, region } = model;
-  if (model.initKind !== "overlaps") checkMemory(bufferBytes({ d, p, k }), "weights", model);
+  if (model.initKind !== "overlaps") checkMemory(bufferBytes({ d, p, k }), "weights", model, weightsBlame(o, model));
   const outputs = (o.times?.length ?? o.points ?? DEFAULTS.points) + 1;
-  checkMemory(bufferBytes({ d: 0, p, k, outputs, trainA: model.gammaA > 0 }), "ODE state, Jacobian", model);
+  const n = stateSize(p, k);
+  checkMemory(bufferBytes({ d: 0, p, k, outputs, trainA: model.gammaA > 0 }), "ODE state, Jacobian", model, odeBlame(o, model, outputs, n));
+  const held = resultBytes(outputs, p, k, 1);
+  if (held > Math.min(availableMemory() / 2, 2 ** 33)) {
+    const [name, value] = odeBlame(o, model, outputs, 0);
+    throw new OptionError(name, `would make a result of ${(held / 2 ** 30).toFixed(2)} GiB (${outputs} outputs of Q and M), more than half of this machine's available memory (at most 8 GiB)`, value);
+  }
   const mode = o.mode ?? "limit";
   // closed forms of ψ so far: both erf (theory.md §4) or both linear
   const closed = model.activation === model.activationTeacher && (model.activation === "erf" || model.activation === "linear");
@@ -269,7 +280,13 @@ export function resolveOde(options: OdeOptions | undefined): ResolvedOde {
     for (const name of ["mcSamples", "mcSeed"] as const) if (o[name] !== undefined) throw new OptionError(name, 'is an option of psi "monte-carlo" only', o[name]);
   }
   const mcSamples = psi === "monte-carlo" ? (o.mcSamples ?? ODE_DEFAULTS.mcSamples) : 0;
-  if (mcSamples > 0) checkMemory(bufferBytes({ d: 0, p, k, outputs, trainA: model.gammaA > 0, mcSamples }), "ODE state, Jacobian, Monte-Carlo samples", model);
+  if (mcSamples > 0) checkMemory(bufferBytes({ d: 0, p, k, outputs, trainA: model.gammaA > 0, mcSamples }), "ODE state, Jacobian, Monte-Carlo samples", model, ["mcSamples", mcSamples]);
+  // Euler's fixed step: a bounded number of steps
+  if (integrator === "euler") {
+    const tEnd = o.times?.at(-1) ?? o.tMax ?? DEFAULTS.tMax;
+    const steps = tEnd / (o.step ?? ODE_DEFAULTS.step);
+    if (steps > MAX_EULER_STEPS) throw new OptionError("step", `takes ${steps.toExponential(2)} Euler steps to t = ${tEnd}, more than ${MAX_EULER_STEPS.toExponential(0)} (use a larger step, or bdf/dopri5)`, o.step ?? ODE_DEFAULTS.step);
+  }
   return {
     ...model,
     times: outputTimes(o),
@@ -354,6 +371,7 @@ const commonFields = {
     .partial()
     .strict(),
   onProgress: z.custom<(p: never) => void>((v) => typeof v === "function", { error: "must be a function" }),
+  signal: z.custom<AbortSignal>((v) => typeof AbortSignal !== "undefined" && v instanceof AbortSignal, { error: "must be an AbortSignal" }),
   batch: num("must be an integer in [1, 4096]", (v) => Number.isInteger(v) && v >= 1 && v <= 4096),
   weightDecay: num(RULES.nonNegative, (v) => v >= 0),
   aTeacher: z.union([num(RULES.finite), z.array(num(RULES.finite), { error: "must be a finite number or an array of them" })], { error: "must be a finite number or an array of them" }),
@@ -409,6 +427,32 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let v: unknown = root;
   for (const key of path) v = v == null ? undefined : (v as Record<PropertyKey, unknown>)[key];
   return v;
+}
+
+/** A rule of `checkOptions`: the option's type and range, as a predicate and its wording. */
+export type OptionRule = readonly [rule: string, ok: (v: unknown) => boolean];
+
+export const OPTION_RULES = {
+  number: ["must be a finite number", (v) => typeof v === "number" && Number.isFinite(v)],
+  positive: ["must be a finite number > 0", (v) => typeof v === "number" && Number.isFinite(v) && v > 0],
+  nonNegative: ["must be a finite number ≥ 0", (v) => typeof v === "number" && Number.isFinite(v) && v >= 0],
+  positiveInteger: ["must be a positive integer", (v) => Number.isSafeInteger(v) && (v as number) > 0],
+  seed: ["must be an integer in [0, 2^53 − 1]", (v) => Number.isSafeInteger(v) && (v as number) >= 0],
+  boolean: ["must be true or false", (v) => typeof v === "boolean"],
+  any: ["", () => true],
+} satisfies Record<string, OptionRule>;
+
+/**
+ * Checks an options object against `rules` (option → rule): an unknown key, or a given value that breaks its
+ * rule, throws an OptionError naming the option (undefined values are "not given" and pass).
+ */
+export function checkOptions(options: unknown, rules: Record<string, OptionRule>): void {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) throw new OptionError("options", "must be an object", options);
+  for (const [key, value] of Object.entries(options)) {
+    const rule = rules[key];
+    if (rule === undefined) throw new OptionError(key, `is not an option (known: ${Object.keys(rules).join(", ")})`, value);
+    if (value !== undefined && !rule[1](value)) throw new OptionError(key, rule[0], value);
+  }
 }
 
 /** Checks the structure and the per-option rules; throws the first violation as an OptionError. */
@@ -524,6 +568,12 @@ function resolveModel(o: CommonOptions): Model {
     o.p ?? (o.kappa !== undefined ? Math.max(1, Math.round(pow(d, o.kappa))) : first ? shapeOf(firstName, first)[0] : DEFAULTS.p);
   const k = o.k ?? (teacher ? shapeOf(teacherName, teacher)[0] : init?.A ? shapeOf("init.A", init.A)[1] : DEFAULTS.k);
   const kappa = o.kappa ?? 0;
+  // no memory holds more units than this (checked before anything is sized by p or k)
+  if (p > MAX_UNITS) {
+    const [name, value] = o.kappa !== undefined ? ["kappa", o.kappa] : ["p", p];
+    throw new OptionError(name, `gives p = ${p} student units, more than ${MAX_UNITS} (their overlaps alone would need ${((p * p * 8) / 2 ** 30).toFixed(0)} GiB)${o.kappa !== undefined ? ` at d = ${d}` : ""}`, value);
+  }
+  if (k > MAX_UNITS) throw new OptionError("k", `must be at most ${MAX_UNITS} teacher units`, k);
 
   switch (initKind) {
     case "weights":
@@ -566,8 +616,13 @@ function resolveModel(o: CommonOptions): Model {
   const dt = pow(d, -timeExponent);
   const a1 = gamma / (p * d * dt);
   const a2 = (gamma * gamma) / (p * p * d * dt);
-  if (!Number.isFinite(a2)) {
-    throw new OptionError("gamma0", `gives γ = γ0·d^(−δ) = ${gamma}, too large: γ²/(p² d δt) overflows a double`, gamma0);
+  // blame the option that was given: δ when γ0 is the default
+  const [lrName, lrValue] = o.gamma0 === undefined && o.delta !== undefined ? ["delta", delta] : ["gamma0", gamma0];
+  if (!(gamma > 0)) {
+    throw new OptionError(lrName, `gives γ = γ0·d^(−δ) = ${gamma0}·${d}^(${-delta}) = ${gamma}: it underflows to 0 (no learning)`, lrValue);
+  }
+  if (!Number.isFinite(gamma) || !Number.isFinite(a2)) {
+    throw new OptionError(lrName, `gives γ = γ0·d^(−δ) = ${gamma}, too large: γ²/(p² d δt) overflows a double`, lrValue);
   }
   const weightDecay = o.weightDecay ?? 0;
   if (!(gamma * weightDecay < p * d)) {
@@ -663,15 +718,62 @@ function layerOf(name: string, value: number | number[] | undefined, n: number, 
   return [...value];
 }
 
-/** Throws unless a buffer of `bytes` fits a wasm32 memory. */
-function checkMemory(bytes: number, what: string, m: { d: number; p: number; k: number }): void {
-  if (bytes > MAX_MEMORY_BYTES - 2 ** 20) {
-    throw new OptionError(
-      what === "weights" ? "d" : "p",
-      `with d = ${m.d}, p = ${m.p} and k = ${m.k} needs ${(bytes / 2 ** 30).toFixed(2)} GiB of ${what} and buffers, more than the 4 GiB a wasm32 memory holds`,
-      what === "weights" ? m.d : m.p,
-    );
+/** Most steps of the fixed-step Euler integrator (~1 s per 10^6 steps at p = 8: 10^9 is a quarter of an hour). */
+export const MAX_EULER_STEPS = 1e9;
+
+/** Most student or teacher units a run may have (p² overlaps of 8 bytes: 8 GiB, past any wasm32 memory). */
+export const MAX_UNITS = 32768;
+
+/**
+ * The memory this machine can still give a run (bytes): Node's process.availableMemory() (which honours
+ * cgroup limits), or Infinity where it is unknown (browsers: the 4 GiB wasm32 limit still applies).
+ */
+export function availableMemory(): number {
+  const proc = (globalThis as { process?: { availableMemory?: () => number } }).process;
+  const bytes = typeof proc?.availableMemory === "function" ? proc.availableMemory() : NaN;
+  return Math.min(Number.isFinite(bytes) && bytes > 0 ? bytes : Infinity, heapLimit);
+}
+
+let heapLimit = Infinity;
+
+/**
+ * The JavaScript heap's limit (bytes), which results held in JavaScript must fit: set by the Node entry points
+ * (node.ts, the CLI) from v8.getHeapStatistics() — the browser-safe modules cannot import v8.
+ */
+export function setHeapLimit(bytes: number): void {
+  heapLimit = bytes > 0 ? bytes : Infinity;
+}
+
+/**
+ * Throws unless a buffer of `bytes` fits a wasm32 memory and this machine's available memory. `blame` is the
+ * option that made it large (the one the user can change), with its value.
+ */
+function checkMemory(bytes: number, what: string, m: { d: number; p: number; k: number }, blame: [string, unknown]): void {
+  const machine = availableMemory();
+  if (bytes > MAX_MEMORY_BYTES - 2 ** 20 || bytes > machine) {
+    const limit = bytes > MAX_MEMORY_BYTES - 2 ** 20 ? "the 4 GiB a wasm32 memory holds" : `the ${(machine / 2 ** 30).toFixed(1)} GiB this machine has available`;
+    throw new OptionError(blame[0], `with d = ${m.d}, p = ${m.p} and k = ${m.k} needs ${(bytes / 2 ** 30).toFixed(2)} GiB of ${what} and buffers, more than ${limit}`, blame[1]);
   }
+}
+
+/** The option that sized the weights: κ or p when the students outnumber the input dimension, else d. */
+function weightsBlame(o: CommonOptions, m: { d: number; p: number; k: number }): [string, unknown] {
+  if (m.p + m.k > m.d) return o.kappa !== undefined ? ["kappa", o.kappa] : o.p !== undefined ? ["p", m.p] : ["k", m.k];
+  return ["d", m.d];
+}
+
+/** The option that sized an ODE buffer: the output times when they outweigh the Jacobian, else κ or p. */
+function odeBlame(o: CommonOptions, m: { p: number }, outputs: number, n: number): [string, unknown] {
+  if (outputs * n > n * n) return o.times !== undefined ? ["times", `${o.times.length} times`] : ["points", o.points ?? DEFAULTS.points];
+  return o.kappa !== undefined ? ["kappa", o.kappa] : ["p", m.p];
+}
+
+/**
+ * Bytes the result of a simulation holds in JavaScript: per output of the first seed its Q and M (nested arrays:
+ * ~16 bytes a number with the arrays' headers), and per seed its risk curve and a small record (~0.5 KiB).
+ */
+export function resultBytes(outputs: number, p: number, k: number, seeds: number): number {
+  return outputs * (16 * (p * p + p * k + 4) + 64 * (2 * p + 4)) + seeds * (outputs * 16 + 512);
 }
 
 /** Validates `options`, applies the defaults and derives every value of the run. Throws OptionError. */
@@ -695,13 +797,24 @@ export function resolveSimulate(options: SimulateOptions | undefined): Resolved 
   }
   const method = lazy ? "direct" : o.method === "direct" || o.method === "chain" ? o.method : cheaperMethod(d, p, k, model.batch);
   // the chain starts from the overlaps of the simulator's initial weights unless it is given overlaps
-  if (method === "direct" || model.initKind !== "overlaps") checkMemory(bufferBytes({ d, p, k, batch: method === "direct" ? model.batch : 1, lazy, mcSamples: lazy || tanh ? (o.mcSamples ?? ODE_DEFAULTS.mcSamples) : 0 }), "weights", model);
+  if (method === "direct" || model.initKind !== "overlaps") checkMemory(bufferBytes({ d, p, k, batch: method === "direct" ? model.batch : 1, lazy, mcSamples: lazy || tanh ? (o.mcSamples ?? ODE_DEFAULTS.mcSamples) : 0 }), "weights", model, weightsBlame(o, model));
+  const seeds = o.seeds ?? 1;
+  if (model.seed + seeds - 1 > Number.MAX_SAFE_INTEGER) {
+    throw new OptionError("seeds", `runs seeds ${model.seed} … ${model.seed} + ${seeds} − 1, past 2^53 − 1 (the largest exact seed): lower \`seed\` or \`seeds\``, seeds);
+  }
+  const outputs = (o.times?.length ?? o.points ?? DEFAULTS.points) + 1;
+  const held = resultBytes(outputs, p, k, seeds);
+  const room = Math.min(availableMemory() / 2, 2 ** 33);
+  if (held > room) {
+    const [name, value] = seeds * (outputs * 16 + 512) > outputs * (16 * (p * p + p * k + 4)) ? ["seeds", seeds] : o.times !== undefined ? ["times", `${o.times.length} times`] : ["points", o.points ?? DEFAULTS.points];
+    throw new OptionError(name, `would make a result of ${(held / 2 ** 30).toFixed(2)} GiB (${outputs} outputs of Q and M, ${seeds} risk curves), more than the ${(room / 2 ** 30).toFixed(1)} GiB allowed (half of this machine's available memory, at most 8 GiB)`, value);
+  }
   return {
     ...model,
     samples: outputSamples(o, pow(d, model.timeExponent)),
     backend: o.backend ?? "wasm-simd",
     method,
-    seeds: o.seeds ?? 1,
+    seeds,
     quantiles: o.quantiles ?? [0.1, 0.5, 0.9],
     lazy,
     mcSamples: lazy || tanh ? (o.mcSamples ?? ODE_DEFAULTS.mcSamples) : 0,

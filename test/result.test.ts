@@ -33,7 +33,7 @@ describe("sgd-phase schema", () => {
     expect(run.code).toBe(0);
     const schema = JSON.parse(run.stdout);
     expect(schema.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
-    expect(Object.keys(schema.properties).sort()).toEqual(["M", "P", "Q", "R", "a", "divergence", "ensemble", "meta", "params", "risk", "riskStandardError", "samples", "status", "t"]);
+    expect(Object.keys(schema.properties).sort()).toEqual(["M", "P", "Q", "R", "a", "divergence", "ensemble", "interruption", "meta", "params", "risk", "riskStandardError", "samples", "status", "t"]);
     expect(schema.properties.risk.description).toMatch(/Δ\/2 is NOT included/);
   });
 });

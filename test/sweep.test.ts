@@ -64,15 +64,24 @@ describe("sweep", () => {
     expect(readLines(out).length).toBe(5);
   });
 
-  it("records a failing point with its error instead of dropping it", async () => {
-    const lines = await sweep({ kind: "simulate", points: [{ d: 50, tMax: 1, points: 2 }, { d: 0 }] }, { workers: 0 });
+  it("records a point that fails while running with its error instead of dropping it", async () => {
+    // an initial condition that is not positive semi-definite is found when the run factors it
+    const lines = await sweep({ kind: "simulate", points: [{ d: 50, tMax: 1, points: 2 }, { d: 50, p: 1, k: 1, init: { Q0: [[1]], M0: [[2]], P: [[1]] } }] }, { workers: 0 });
     expect(lines[0].result).toBeDefined();
-    expect(lines[1].error).toMatch(/`d` must be a positive integer/);
+    expect(lines[1].error).toMatch(/positive semi-definite/);
+  });
+
+  it("refuses a point with a bad option before any work, naming it as written in the spec", async () => {
+    await expect(sweep({ kind: "simulate", points: [{ d: 50, tMax: 1, points: 2 }, { d: 0 }] }, { workers: 0 })).rejects.toThrow(/`spec.points\[1\].d` must be a positive integer/);
+    await expect(sweep({ kind: "simulate", grid: { d: [50, -1] } }, { workers: 0 })).rejects.toThrow(/`spec.grid.d` must be a positive integer/);
+    await expect(sweep({ kind: "simulate", points: [1, 2] as never })).rejects.toThrow(/`spec.points\[0\]` must be an object/);
+    await expect(sweep({ kind: "simulate", points: "abc" as never })).rejects.toThrow(/`spec.points` must be an array/);
+    await expect(sweep({ kind: "phase", points: [{ d: 50, kappa: 0, delta: 0, tend: 5 }] })).rejects.toThrow(/`spec.points\[0\].tend` is not an option/);
   });
 
   it("refuses a spec without points or with an unknown kind", async () => {
     await expect(sweep({ kind: "simulate" })).rejects.toBeInstanceOf(OptionError);
-    await expect(sweep({ kind: "train" as never, points: [{}] })).rejects.toThrow(/`kind` must be one of/);
-    await expect(sweep({ kind: "ode", grid: { d: [] } })).rejects.toThrow(/`grid.d` must be a non-empty array/);
+    await expect(sweep({ kind: "train" as never, points: [{}] })).rejects.toThrow(/`spec.kind` must be one of/);
+    await expect(sweep({ kind: "ode", grid: { d: [] } })).rejects.toThrow(/`spec.grid.d` must be a non-empty array/);
   });
 });

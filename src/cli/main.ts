@@ -11,6 +11,12 @@ import { phaseDiagramCommand } from "./commands/phase-diagram.js";
 import { scalingCommand } from "./commands/scaling.js";
 import { reproduceCommand } from "./commands/reproduce.js";
 import { overviewCommand } from "./commands/overview.js";
+import { installInterruptHandlers } from "./interrupt.js";
+import { getHeapStatistics } from "node:v8";
+import { setHeapLimit } from "../validate.js";
+
+installInterruptHandlers();
+setHeapLimit(getHeapStatistics().heap_size_limit);
 
 const program = new Command()
   .name("sgd-phase")

@@ -1,7 +1,8 @@
 // see: STYLE.md §8 — flag parsing shared by the commands: numbers, lists, JSON files, and error messages
 // that name the flag the user typed. The rules themselves live in src/validate.ts.
-import { readFile, writeFile, mkdir } from "node:fs/promises";
-import { dirname, extname } from "node:path";
+import { readFile } from "node:fs/promises";
+import { extname } from "node:path";
+import { checkWritable, FileError, refuseOverwritingInputs, writeAtomic } from "../files.js";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import cliProgress from "cli-progress";
 import { ACTIVATIONS, OptionError, formatValue, type SimulateOptions } from "../validate.js";
@@ -43,10 +44,9 @@ export async function readJson(file: string, flag: string): Promise<unknown> {
   }
 }
 
-/** Writes `text` to `file`, creating its directory. */
-export async function writeText(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, text);
+/** Writes `text` (or its chunks) to `file` atomically (src/files.ts), creating its directory. */
+export async function writeText(file: string, text: string | Iterable<string>, option = "--out"): Promise<void> {
+  await writeAtomic(file, text, option);
 }
 
 /**
@@ -55,7 +55,12 @@ export async function writeText(file: string, text: string): Promise<void> {
  */
 export function fail(command: Command, error: unknown): never {
   if (error instanceof OptionError) {
-    const name = /^init\b/.test(error.option) ? `\`${error.option}\` (from --init)` : `\`${flagOf(error.option)}\``;
+    // a field of an input file keeps its path (init.Q0[1], spec.points[3].d); an API option becomes its flag
+    const name = /^init\b/.test(error.option)
+      ? `\`${error.option}\` (from --init)`
+      : /^spec\b/.test(error.option)
+        ? `\`${error.option}\` (from --spec)`
+        : `\`${flagOf(error.option)}\``;
     command.error(`error: invalid option. ${name} ${error.rule}. Value: \`${formatValue(error.value)}\`.`);
   }
   command.error(`error: ${(error as Error).message}`);
@@ -126,21 +131,51 @@ export async function modelOptions(flags: ModelFlags): Promise<Record<string, un
   return options;
 }
 
-/** Writers of result files by extension. */
-export type Writers<R> = Record<string, (result: R) => string>;
+/** The input files named by the model flags (--init), which no output may overwrite. */
+export function inputsOf(flags: ModelFlags): { option: string; file: string }[] {
+  return flags.init === undefined ? [] : [{ option: "--init", file: flags.init }];
+}
 
-/** Fails before any work when an --out file has no writer. */
-export function checkOutputs<R>(files: string[] | undefined, writers: Writers<R>): void {
+/** Writers of result files by extension: the text, whole or in chunks (large results stream). */
+export type Writers<R> = Record<string, (result: R) => string | Iterable<string>>;
+
+/**
+ * Fails before any work when an --out file has no writer, cannot be written (its directory cannot be created,
+ * it is not a writable regular file), is named twice, or is one of the inputs (`inputs`: flag and file, e.g.
+ * --init). `extra`: further output files with their flag (e.g. --save-init), checked the same way.
+ */
+export async function checkOutputs<R>(files: string[] | undefined, writers: Writers<R>, inputs: { option: string; file: string }[] = [], extra: { option: string; file: string }[] = []): Promise<void> {
   for (const file of files ?? []) {
     if (!(extname(file) in writers)) throw new Error(`--out ${file}: unknown extension (use ${Object.keys(writers).join(" or ")}).`);
   }
+  const outputs = [...(files ?? []).map((file) => ({ option: "--out", file })), ...extra];
+  for (const [i, out] of outputs.entries()) {
+    for (const other of outputs.slice(i + 1)) {
+      if (other.file === out.file) throw new FileError(other.option, other.file, `is named twice as an output (${out.option} too)`);
+    }
+    await checkWritable(out.file, out.option);
+  }
+  await refuseOverwritingInputs(outputs, inputs);
 }
 
-/** Writes the result to each --out file and says so on stderr with a one-line summary. */
+/**
+ * Writes the result to each --out file (atomically: a failed write leaves any previous file as it was) and says
+ * so on stderr with a one-line summary. Every file is attempted; the first failure is rethrown after the others.
+ */
 export async function writeOutputs<R>(files: string[], writers: Writers<R>, result: R, extra: string[], summary: string): Promise<void> {
-  for (const file of files) await writeText(file, writers[extname(file)](result));
-  const written = [...files, ...extra];
+  const failures: unknown[] = [];
+  const written: string[] = [];
+  for (const file of files) {
+    try {
+      await writeText(file, writers[extname(file)](result));
+      written.push(file);
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  written.push(...extra);
   if (written.length > 0) process.stderr.write(`written: ${written.join(", ")} (${summary})\n`);
+  if (failures.length > 0) throw failures[0];
 }
 
 /** A run on a terminal shows a progress bar once it has lasted this long (ms). */

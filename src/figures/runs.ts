@@ -95,7 +95,7 @@ export function odeCurve(o: OdeSummary, label: string, role: "limit ODE" | "fini
 
 /** Runs simulations on worker threads (sweep); throws if one fails. */
 export async function runSims(points: SimulateOptions[], workers: number | undefined): Promise<SimulationSummary[]> {
-  const lines = await sweep({ kind: "simulate", points: points as Record<string, unknown>[] }, { workers });
+  const lines = await sweep({ kind: "simulate", points: points as Record<string, unknown>[] }, { workers, specNames: false });
   return lines.map((l) => {
     if (!l.result) throw new Error(`a simulation failed: ${l.error}`);
     return l.result as SimulationSummary;
@@ -104,7 +104,7 @@ export async function runSims(points: SimulateOptions[], workers: number | undef
 
 /** Runs ODE integrations on worker threads (sweep); throws if one fails. */
 export async function runOdes(points: OdeOptions[], workers: number | undefined): Promise<OdeSummary[]> {
-  const lines = await sweep({ kind: "ode", points: points as Record<string, unknown>[] }, { workers });
+  const lines = await sweep({ kind: "ode", points: points as Record<string, unknown>[] }, { workers, specNames: false });
   return lines.map((l) => {
     if (!l.result) throw new Error(`an ODE integration failed: ${l.error}`);
     return l.result as OdeSummary;

@@ -2,12 +2,13 @@
 import { Command, Option } from "commander";
 import { compare, comparisonCsv, DEFAULT_SEEDS, type Comparison, type CompareOptions } from "../../compare.js";
 import { DEFAULTS, SIM_METHODS } from "../../validate.js";
-import { divergedSeeds, toJson } from "../../export.js";
+import { divergedSeeds, toJsonChunks } from "../../export.js";
 import { EXIT_DIVERGED } from "./simulate.js";
-import { addModelOptions, checkOutputs, fail, modelOptions, parseNumber, progress, writeOutputs, type ModelFlags, type Writers } from "../options.js";
+import { exitCodeOf, interruptSignal, interruption } from "../interrupt.js";
+import { addModelOptions, checkOutputs, fail, inputsOf, modelOptions, parseNumber, progress, writeOutputs, type ModelFlags, type Writers } from "../options.js";
 import { addSolverOptions, SOLVER_KEYS } from "./ode.js";
 
-const WRITERS: Writers<Comparison> = { ".json": toJson, ".csv": comparisonCsv };
+const WRITERS: Writers<Comparison> = { ".json": (r) => toJsonChunks(r), ".csv": comparisonCsv };
 
 type Flags = ModelFlags & Pick<CompareOptions, "seeds" | "method" | "mode" | "integrator" | "rtol" | "atol" | "psi" | "mcSamples" | "mcSeed">;
 
@@ -32,17 +33,19 @@ export function compareCommand(): Command {
 }
 
 async function runCompare(flags: Flags): Promise<number> {
-  checkOutputs(flags.out, WRITERS);
+  await checkOutputs(flags.out, WRITERS, inputsOf(flags));
   const options = (await modelOptions(flags)) as CompareOptions;
   for (const key of ["seeds", "method", ...SOLVER_KEYS] as const) {
     if (flags[key] !== undefined) (options as Record<string, unknown>)[key] = flags[key];
   }
   const bar = progress(flags, "compare |{bar}| {percentage}% | {value}/{total} samples (all seeds) | ETA {eta_formatted}");
-  const c = await compare({ ...options, onProgress: (p) => bar.update(p.samples, p.totalSamples, {}) }).finally(() => bar.stop());
+  const c = await compare({ ...options, signal: interruptSignal(), onProgress: (p) => bar.update(p.samples, p.totalSamples, {}) }).finally(() => bar.stop());
   for (const warning of warnings(c)) process.stderr.write(`warning: ${warning}\n`);
   if (flags.out === undefined) process.stdout.write(comparisonTable(c));
   const q = c.params.simulation;
   await writeOutputs(flags.out ?? [], WRITERS, c, [], `${q.region} region, d = ${q.d}, p = ${q.p}, k = ${q.k}: ODE (${c.params.ode.mode}) and ${c.params.seeds.length} seeds`);
+  const signal = interruption();
+  if (signal) return exitCodeOf(signal);
   return warnings(c).length > 0 ? EXIT_DIVERGED : 0;
 }
 

@@ -4,11 +4,12 @@ import { solveOde } from "../../ode.js";
 import type { OdeResult } from "../../result.js";
 import { BACKENDS } from "../../engine.js";
 import { DEFAULTS, ODE_DEFAULTS, ODE_INTEGRATORS, ODE_MODES, PSI_METHODS, type OdeOptions } from "../../validate.js";
-import { toCsv, toJson, toOdeTable } from "../../export.js";
-import { addModelOptions, checkOutputs, fail, modelOptions, parseNumber, progress, writeOutputs, type ModelFlags, type Writers } from "../options.js";
+import { toCsv, toJsonChunks, toOdeTable } from "../../export.js";
+import { exitCodeOf, interruptSignal, interruption } from "../interrupt.js";
+import { addModelOptions, checkOutputs, fail, inputsOf, modelOptions, parseNumber, progress, writeOutputs, type ModelFlags, type Writers } from "../options.js";
 import { EXIT_DIVERGED } from "./simulate.js";
 
-const WRITERS: Writers<OdeResult> = { ".json": toJson, ".csv": toCsv };
+const WRITERS: Writers<OdeResult> = { ".json": (r) => toJsonChunks(r), ".csv": toCsv };
 
 type Flags = ModelFlags & Pick<OdeOptions, "mode" | "integrator" | "rtol" | "atol" | "step" | "backend" | "psi" | "mcSamples" | "mcSeed">;
 
@@ -48,7 +49,7 @@ export function odeCommand(): Command {
 }
 
 async function runOde(flags: Flags): Promise<number> {
-  checkOutputs(flags.out, WRITERS);
+  await checkOutputs(flags.out, WRITERS, inputsOf(flags));
   const options = (await modelOptions(flags)) as OdeOptions;
   for (const key of [...SOLVER_KEYS, "step", "backend"] as const) {
     if (flags[key] !== undefined) (options as Record<string, unknown>)[key] = flags[key];
@@ -56,11 +57,14 @@ async function runOde(flags: Flags): Promise<number> {
   const bar = progress(flags, "ODE |{bar}| {percentage}% | t = {t} | {steps} steps");
   const result = await solveOde({
     ...options,
+    signal: interruptSignal(),
     onProgress: (p) => bar.update(Math.min(p.t, p.tEnd), p.tEnd, { t: Number(p.t.toPrecision(4)), steps: p.steps }),
   }).finally(() => bar.stop());
   if (result.failure) process.stderr.write(`warning: the integration stopped at t = ${result.failure.t}: ${result.failure.reason}; the output stops there.\n`);
   if (flags.out === undefined) process.stdout.write(toOdeTable(result));
   const q = result.params;
   await writeOutputs(flags.out ?? [], WRITERS, result, [], `ODE, ${q.region} region, ${q.mode}, p = ${q.p}, k = ${q.k}, Δ = ${q.noise}: t = ${result.t.at(-1)}, final excess risk ${result.risk.at(-1)?.toExponential(4)}`);
+  const signal = interruption();
+  if (signal) return exitCodeOf(signal);
   return result.status === "ok" ? 0 : EXIT_DIVERGED;
 }

@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { scaling, type ScalingOptions } from "../../scaling.js";
 import { toJson } from "../../export.js";
+import { checkWritable } from "../../files.js";
 import { addExtensionOptions, fail, parseNumber, parseNumberList, writeText } from "../options.js";
 
 type Flags = Omit<ScalingOptions, "onProgress"> & { out?: string };
@@ -29,6 +30,7 @@ export function scalingCommand(): Command {
         const { out, ...options } = flags;
         const defaults = { p: options.kappa === undefined ? 1 : undefined, k: 1, gamma0: 1, delta: 0.5, noise: 0.01, tMax: 100 };
         const merged = { ...Object.fromEntries(Object.entries(defaults).filter(([, v]) => v !== undefined)), ...options } as ScalingOptions;
+        if (out) await checkWritable(out, "--out");
         const result = await scaling(merged);
         const lines = result.points.map((q) => `  d = ${q.d}: R∞ = ${q.rInf.toExponential(4)} ± ${q.se.toExponential(1)} (${q.seeds} seeds)`);
         const { slope, slopeError, reducedChi2 } = result.fit;

@@ -4,10 +4,11 @@ import { simulate } from "../../simulate.js";
 import type { SimulationResult } from "../../result.js";
 import { BACKENDS } from "../../engine.js";
 import { DEFAULTS, SIM_METHODS, type SimulateOptions } from "../../validate.js";
-import { divergedSeeds, initialOverlaps, toCsv, toJson, toTable } from "../../export.js";
-import { addModelOptions, checkOutputs, fail, modelOptions, parseNumber, parseNumberList, progress, writeOutputs, writeText, type ModelFlags, type Writers } from "../options.js";
+import { divergedSeeds, initialOverlaps, toCsv, toJson, toJsonChunks, toTable } from "../../export.js";
+import { exitCodeOf, interruptSignal, interruption } from "../interrupt.js";
+import { addModelOptions, checkOutputs, fail, inputsOf, modelOptions, parseNumber, parseNumberList, progress, writeOutputs, writeText, type ModelFlags, type Writers } from "../options.js";
 
-const WRITERS: Writers<SimulationResult> = { ".json": toJson, ".csv": toCsv };
+const WRITERS: Writers<SimulationResult> = { ".json": (r) => toJsonChunks(r), ".csv": toCsv };
 /** Exit code of a run that diverged (its output is still written). */
 export const EXIT_DIVERGED = 3;
 
@@ -37,7 +38,7 @@ export function simulateCommand(): Command {
 }
 
 async function runSimulate(flags: Flags): Promise<number> {
-  checkOutputs(flags.out, WRITERS);
+  await checkOutputs(flags.out, WRITERS, inputsOf(flags), flags.saveInit === undefined ? [] : [{ option: "--save-init", file: flags.saveInit }]);
   const options = (await modelOptions(flags)) as SimulateOptions;
   for (const key of ["backend", "method", "seeds", "quantiles", "lazy", "mcSamples", "mcSeed"] as const) {
     if (flags[key] !== undefined) (options as Record<string, unknown>)[key] = flags[key];
@@ -45,10 +46,10 @@ async function runSimulate(flags: Flags): Promise<number> {
   const bar = progress(flags, "SGD |{bar}| {percentage}% | {value}/{total} samples | t = {t} | ETA {eta_formatted}");
   const result = await simulate({
     ...options,
+    signal: interruptSignal(),
     onProgress: (p) => bar.update(p.samples, p.totalSamples, { t: Number(p.t.toPrecision(4)) }),
   }).finally(() => bar.stop());
 
-  if (flags.saveInit !== undefined) await writeText(flags.saveInit, toJson(initialOverlaps(result)));
   if (result.status === "diverged") {
     const dv = result.divergence!;
     process.stderr.write(`warning: SGD diverged after ${dv.samples} samples (t = ${dv.t}): ${dv.reason}; the output stops there.\n`);
@@ -58,7 +59,16 @@ async function runSimulate(flags: Flags): Promise<number> {
     process.stderr.write(`warning: ${divergedSeeds(result.ensemble!)}; the ensemble's mean and quantiles leave each out from where it stopped (see runs).\n`);
   }
   if (flags.out === undefined) process.stdout.write(toTable(result));
-  await writeOutputs(flags.out ?? [], WRITERS, result, flags.saveInit === undefined ? [] : [flags.saveInit], describe(result));
+  // --out and --save-init are written independently: one failing does not stop the other
+  let saveInitError: unknown;
+  if (flags.saveInit !== undefined) await writeText(flags.saveInit, toJson(initialOverlaps(result)), "--save-init").catch((error) => (saveInitError = error));
+  await writeOutputs(flags.out ?? [], WRITERS, result, flags.saveInit === undefined || saveInitError ? [] : [flags.saveInit], describe(result));
+  if (saveInitError) throw saveInitError;
+  const signal = interruption();
+  if (signal) {
+    process.stderr.write(`interrupted after ${result.interruption?.samples ?? result.samples.at(-1)} samples: the outputs hold the run up to t = ${result.t.at(-1)} (status "interrupted")\n`);
+    return exitCodeOf(signal);
+  }
   return result.status === "diverged" || ensembleDiverged ? EXIT_DIVERGED : 0;
 }
 

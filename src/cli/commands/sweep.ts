@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { sweep, type SweepSpec } from "../../sweep.js";
 import { fail, parseNumber, progress, readJson } from "../options.js";
+import { refuseOverwritingInputs } from "../../files.js";
 
 interface Flags {
   spec: string;
@@ -23,6 +24,7 @@ export function sweepCommand(): Command {
     .action(async (flags: Flags, command: Command) => {
       try {
         const spec = (await readJson(flags.spec, "--spec")) as SweepSpec;
+        await refuseOverwritingInputs([{ option: "--out", file: flags.out }], [{ option: "--spec", file: flags.spec }]);
         const bar = progress(flags, "sweep |{bar}| {value}/{total} points | ETA {eta_formatted}");
         const started = performance.now();
         let skipped = 0;
