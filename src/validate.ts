@@ -281,6 +281,14 @@ export function resolveOde(options: OdeOptions | undefined): ResolvedOde {
   }
   const mcSamples = psi === "monte-carlo" ? (o.mcSamples ?? ODE_DEFAULTS.mcSamples) : 0;
   if (mcSamples > 0) checkMemory(bufferBytes({ d: 0, p, k, outputs, trainA: model.gammaA > 0, mcSamples }), "ODE state, Jacobian, Monte-Carlo samples", model, ["mcSamples", mcSamples]);
+  // BDF's finite-difference Jacobian is n evaluations of ψ in one uninterruptible call
+  if (integrator === "bdf") {
+    const r = p + k;
+    const psiWork = mcSamples > 0 ? mcSamples * r * r : ((p * (p + 1)) / 2) * ((r * (r + 1)) / 2);
+    if (n * psiWork > MAX_MC_RISK_WORK) {
+      throw new OptionError(o.integrator !== undefined ? "integrator" : o.kappa !== undefined ? "kappa" : "p", `"bdf" with p = ${p}: each Jacobian is ${n} evaluations of ψ (~${(n * psiWork).toExponential(1)} operations, minutes without a pause); use integrator "dopri5"`, o.integrator ?? o.kappa ?? p);
+    }
+  }
   // Euler's fixed step: a bounded number of steps
   if (integrator === "euler") {
     const tEnd = o.times?.at(-1) ?? o.tMax ?? DEFAULTS.tMax;
@@ -718,6 +726,12 @@ function layerOf(name: string, value: number | number[] | undefined, n: number, 
   return [...value];
 }
 
+/** Most units p + k of the exact chain: a step is one r×r Cholesky factorisation (~1 s at r = 2048). */
+export const MAX_CHAIN_UNITS = 2048;
+
+/** Most work (samples × r²) of one output's Monte-Carlo risk, done in one uninterruptible call (~10 s). */
+export const MAX_MC_RISK_WORK = 2e10;
+
 /** Most steps of the fixed-step Euler integrator (~1 s per 10^6 steps at p = 8: 10^9 is a quarter of an hour). */
 export const MAX_EULER_STEPS = 1e9;
 
@@ -796,6 +810,15 @@ export function resolveSimulate(options: SimulateOptions | undefined): Resolved 
     for (const name of ["mcSamples", "mcSeed"] as const) if (o[name] !== undefined) throw new OptionError(name, "is an option of lazy training (`lazy: true`) and tanh units only (their Monte-Carlo risk)", o[name]);
   }
   const method = lazy ? "direct" : o.method === "direct" || o.method === "chain" ? o.method : cheaperMethod(d, p, k, model.batch);
+  // one chain step factors the (p+k)² overlaps and cannot be interrupted: keep it under ~1 s
+  if (method === "chain" && p + k > MAX_CHAIN_UNITS) {
+    throw new OptionError("method", `"chain" with p + k = ${p + k} > ${MAX_CHAIN_UNITS}: each step factors a ${p + k}×${p + k} matrix (~${((COST_PER_UNIT.chain * (p + k) ** 3) / 6e9).toFixed(0)} s a step); use "direct" or "auto"`, o.method);
+  }
+  // the Monte-Carlo risk (tanh and user-given units, lazy training) costs mcSamples·r² per output, in one call
+  const mcRisk = lazy || tanh ? (o.mcSamples ?? ODE_DEFAULTS.mcSamples) : 0;
+  if (mcRisk * (p + k) ** 2 > MAX_MC_RISK_WORK) {
+    throw new OptionError(o.mcSamples !== undefined ? "mcSamples" : o.kappa !== undefined ? "kappa" : "p", `makes each output's Monte-Carlo risk cost ${mcRisk} samples × (p + k)² = ${(mcRisk * (p + k) ** 2).toExponential(1)} operations, more than ${MAX_MC_RISK_WORK.toExponential(0)} (~10 s): fewer samples or units`, o.mcSamples ?? (o.kappa ?? p));
+  }
   // the chain starts from the overlaps of the simulator's initial weights unless it is given overlaps
   if (method === "direct" || model.initKind !== "overlaps") checkMemory(bufferBytes({ d, p, k, batch: method === "direct" ? model.batch : 1, lazy, mcSamples: lazy || tanh ? (o.mcSamples ?? ODE_DEFAULTS.mcSamples) : 0 }), "weights", model, weightsBlame(o, model));
   const seeds = o.seeds ?? 1;
