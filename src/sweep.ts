@@ -6,10 +6,11 @@
 import { availableParallelism } from "node:os";
 import { createHash } from "node:crypto";
 import { appendFile, open, rename, truncate } from "node:fs/promises";
-import { checkWritable, FileError, lockFile, readIfExists } from "./files.js";
+import { checkWritable, FileError, lockFile, readIfExists, writeAtomic } from "./files.js";
 import { Piscina } from "piscina";
 import { compileBuild, type WasmBuild } from "./wasm.js";
 import { runJob, validateJob, type JobKind, type JobResult } from "./tasks.js";
+import { partition, pointCost, type Shard } from "./shard.js";
 import { OptionError } from "./validate.js";
 
 /** A sweep: what each point runs, the options they share, and the points (a grid, a list, or both). */
@@ -48,6 +49,8 @@ export interface SweepOptions {
    * "backup" (renamed to `out`.previous, replacing an older one; for the files a command owns, e.g. phase-diagram's)
    */
   existing?: "refuse" | "backup";
+  /** run only this part of the points (src/shard.ts: the same partition on every machine); `out` is its part file */
+  shard?: Shard;
   /** worker threads (default: the machine's available parallelism); 0 runs in this thread */
   workers?: number;
   /** name a bad option as a field of the spec (spec.points[3].d; default true): false when the spec is built
@@ -183,7 +186,10 @@ export async function sweep(spec: SweepSpec, options: SweepOptions = {}): Promis
   if (options.specNames === false) points.forEach((point) => validateJob(spec.kind, point));
   else validateSpec(spec, points);
   const hash = specHash(spec);
-  const jobs = points.map((point, index) => ({ spec: hash, index, key: canonicalJson({ kind: spec.kind, ...point }), kind: spec.kind, options: point }));
+  const all = points.map((point, index) => ({ spec: hash, index, key: canonicalJson({ kind: spec.kind, ...point }), kind: spec.kind, options: point }));
+  const shard = options.shard;
+  const parts = shard ? partition(points.map((point) => pointCost(spec.kind, point)), shard.count) : undefined;
+  const jobs = parts ? all.filter((job) => parts[job.index] === shard!.index) : all;
   let previous = new Map<string, SweepLine>();
   let release: (() => void) | undefined;
   if (options.out) {
@@ -209,9 +215,10 @@ export async function sweep(spec: SweepSpec, options: SweepOptions = {}): Promis
     }
   }
   const lines: SweepLine[] = new Array(jobs.length);
+  const slot = new Map(jobs.map((job, i) => [job.index, i]));
   const todo = jobs.filter((job) => {
     const old = previous.get(job.key);
-    if (old) lines[job.index] = { ...old, index: job.index };
+    if (old) lines[slot.get(job.index)!] = { ...old, index: job.index };
     return !old;
   });
   const skipped = jobs.length - todo.length;
@@ -235,7 +242,7 @@ export async function sweep(spec: SweepSpec, options: SweepOptions = {}): Promis
         } catch (error) {
           line = { ...job, error: (error as Error).message };
         }
-        lines[job.index] = line;
+        lines[slot.get(job.index)!] = line;
         if (options.out) {
           const text = `${JSON.stringify(line)}\n`;
           writing = writing.then(() => appendFile(options.out!, text));
@@ -250,4 +257,53 @@ export async function sweep(spec: SweepSpec, options: SweepOptions = {}): Promis
     release?.();
   }
   return lines;
+}
+
+/** A merged sweep: its lines in the order of the spec's points. */
+export interface Merged {
+  lines: SweepLine[];
+  parts: string[];
+}
+
+/**
+ * Joins the part files of a sharded sweep (or any files of one spec) into `out`, written atomically with the
+ * lines in the order of the spec's points. Refuses, naming the file and line: a line of another spec, a part
+ * whose last line is cut (its task was killed mid-write: resume it), a point in two lines; and lists by key the
+ * points that are missing (their part has not finished: rerun it with --resume).
+ */
+export async function mergeSweep(spec: SweepSpec, parts: string[], out: string): Promise<Merged> {
+  const points = expandSpec(spec);
+  const hash = specHash(spec);
+  const keys = points.map((point) => canonicalJson({ kind: spec.kind, ...point }));
+  const byKey = new Map<string, { line: SweepLine; where: string }>();
+  if (parts.length === 0) throw new FileError("--parts", "(none)", "no part files were given or found");
+  for (const file of parts) {
+    const text = await readIfExists(file);
+    if (text === undefined) throw new FileError("--parts", file, "does not exist");
+    if (text.length > 0 && !text.endsWith("\n")) {
+      throw new FileError("--parts", file, `its last line is cut (no newline at the end): its task was stopped mid-write; rerun it with --resume, which cuts the line off and finishes the part`);
+    }
+    text.split("\n").forEach((raw, i) => {
+      if (raw.trim() === "") return;
+      let line: SweepLine;
+      try {
+        line = JSON.parse(raw) as SweepLine;
+      } catch {
+        throw new FileError("--parts", file, `line ${i + 1} is not valid JSON`);
+      }
+      if (line.spec !== hash) throw new FileError("--parts", file, `line ${i + 1} belongs to another spec (spec hash ${line.spec}; this spec's is ${hash})`);
+      if (line.result === undefined && line.error === undefined) return;
+      const seen = byKey.get(line.key);
+      if (seen) throw new FileError("--parts", file, `line ${i + 1} repeats point ${line.index} (${line.key}), already in ${seen.where}`);
+      byKey.set(line.key, { line, where: `${file} line ${i + 1}` });
+    });
+  }
+  const missing = keys.map((key, index) => ({ key, index })).filter(({ key }) => !byKey.has(key));
+  if (missing.length > 0) {
+    const list = missing.slice(0, 20).map((m) => `  point ${m.index}: ${m.key}`).join("\n");
+    throw new FileError("--out", out, `not written: ${missing.length} of ${keys.length} points are in none of the parts:\n${list}${missing.length > 20 ? `\n  … and ${missing.length - 20} more` : ""}`);
+  }
+  const lines = keys.map((key, index) => ({ ...byKey.get(key)!.line, index }));
+  await writeAtomic(out, lines.map((line) => `${JSON.stringify(line)}\n`));
+  return { lines, parts };
 }

@@ -60,7 +60,9 @@ export function fail(command: Command, error: unknown): never {
       ? `\`${error.option}\` (from --init)`
       : /^spec\b/.test(error.option)
         ? `\`${error.option}\` (from --spec)`
-        : `\`${flagOf(error.option)}\``;
+        : /^[A-Z_/]+$/.test(error.option)
+          ? `\`${error.option}\` (environment)`
+          : `\`${flagOf(error.option)}\``;
     command.error(`error: invalid option. ${name} ${error.rule}. Value: \`${formatValue(error.value)}\`.`);
   }
   command.error(`error: ${(error as Error).message}`);

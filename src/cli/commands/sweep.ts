@@ -3,10 +3,12 @@ import { Command } from "commander";
 import { sweep, type SweepSpec } from "../../sweep.js";
 import { fail, parseNumber, progress, readJson } from "../options.js";
 import { refuseOverwritingInputs } from "../../files.js";
+import { parseShard, partFile, shardFromEnvironment } from "../../shard.js";
 
 interface Flags {
   spec: string;
   out: string;
+  shard?: string;
   resume?: boolean;
   workers?: number;
   progress?: boolean;
@@ -18,19 +20,24 @@ export function sweepCommand(): Command {
     .requiredOption("--spec <file>", "the sweep, JSON")
     .requiredOption("--out <file>", "JSON-lines file, appended to as points finish")
     .option("--resume", "keep the points already in --out and run only the others")
+    .option("--shard <i/n>", "run only part i of n (0 ≤ i < n; balanced by estimated cost, the same on every machine) into out.part-i-of-n.jsonl; default from SLURM_ARRAY_TASK_ID/COUNT in a Slurm job array")
     .option("--workers <n>", "worker threads (default: available parallelism; 0: this thread)", parseNumber)
     .option("--progress", "always show progress on stderr")
     .option("--no-progress", "never show progress")
     .action(async (flags: Flags, command: Command) => {
       try {
         const spec = (await readJson(flags.spec, "--spec")) as SweepSpec;
-        await refuseOverwritingInputs([{ option: "--out", file: flags.out }], [{ option: "--spec", file: flags.spec }]);
+        const shard = flags.shard !== undefined ? parseShard(flags.shard) : shardFromEnvironment();
+        if (shard && flags.shard === undefined) process.stderr.write(`part ${shard.index} of ${shard.count} (from the job array's environment)\n`);
+        const out = shard ? partFile(flags.out, shard) : flags.out;
+        await refuseOverwritingInputs([{ option: "--out", file: out }], [{ option: "--spec", file: flags.spec }]);
         const bar = progress(flags, "sweep |{bar}| {value}/{total} points | ETA {eta_formatted}");
         const started = performance.now();
         let skipped = 0;
         const lines = await sweep(spec, {
-          out: flags.out,
+          out,
           resume: flags.resume,
+          shard,
           workers: flags.workers,
           onStart: (s) => {
             skipped = s.skipped;
@@ -40,7 +47,7 @@ export function sweepCommand(): Command {
         }).finally(() => bar.stop());
         const failed = lines.filter((l) => l.error !== undefined).length;
         process.stderr.write(
-          `${lines.length} points (${skipped} kept from ${flags.out}, ${failed} failed) in ${((performance.now() - started) / 1000).toFixed(1)} s; written: ${flags.out}\n`,
+          `${lines.length} points${shard ? ` (part ${shard.index} of ${shard.count})` : ""} (${skipped} kept from ${out}, ${failed} failed) in ${((performance.now() - started) / 1000).toFixed(1)} s; written: ${out}\n`,
         );
         if (failed > 0) process.exitCode = 3;
       } catch (error) {
