@@ -4,11 +4,14 @@ import { sweep, type SweepSpec } from "../../sweep.js";
 import { fail, parseNumber, progress, readJson } from "../options.js";
 import { refuseOverwritingInputs } from "../../files.js";
 import { parseShard, partFile, shardFromEnvironment } from "../../shard.js";
+import { parseDuration, planSweep, planText } from "../../plan.js";
 
 interface Flags {
   spec: string;
   out: string;
   shard?: string;
+  plan?: boolean;
+  target?: string;
   resume?: boolean;
   workers?: number;
   progress?: boolean;
@@ -18,8 +21,10 @@ export function sweepCommand(): Command {
   return new Command("sweep")
     .description('run a grid or list of points ({ "kind": "simulate" | "ode" | "phase", "base", "grid", "points" }) on all cores; one JSON line per finished point')
     .requiredOption("--spec <file>", "the sweep, JSON")
-    .requiredOption("--out <file>", "JSON-lines file, appended to as points finish")
+    .option("--out <file>", "JSON-lines file, appended to as points finish (required unless --plan)")
     .option("--resume", "keep the points already in --out and run only the others")
+    .option("--plan", "print each point's method, samples and estimated time, the total in core-hours (and with --target the parts to use), and run nothing")
+    .option("--target <duration>", "with --plan: the wall time wanted per part (30m, 2h, 1d): the number of parts to use")
     .option("--shard <i/n>", "run only part i of n (0 ≤ i < n; balanced by estimated cost, the same on every machine) into out.part-i-of-n.jsonl; default from SLURM_ARRAY_TASK_ID/COUNT in a Slurm job array")
     .option("--workers <n>", "worker threads (default: available parallelism; 0: this thread)", parseNumber)
     .option("--progress", "always show progress on stderr")
@@ -27,6 +32,12 @@ export function sweepCommand(): Command {
     .action(async (flags: Flags, command: Command) => {
       try {
         const spec = (await readJson(flags.spec, "--spec")) as SweepSpec;
+        if (flags.plan) {
+          process.stdout.write(planText(await planSweep(spec, { targetSeconds: flags.target === undefined ? undefined : parseDuration(flags.target) })));
+          return;
+        }
+        if (flags.target !== undefined) throw new Error("--target goes with --plan");
+        if (flags.out === undefined) throw new Error("required option '--out <file>' not specified (the sweep's JSON-lines file)");
         const shard = flags.shard !== undefined ? parseShard(flags.shard) : shardFromEnvironment();
         if (shard && flags.shard === undefined) process.stderr.write(`part ${shard.index} of ${shard.count} (from the job array's environment)\n`);
         const out = shard ? partFile(flags.out, shard) : flags.out;
