@@ -5,7 +5,7 @@
 // is never truncated or rewritten: a fresh sweep refuses an existing file, a resume appends to it.
 import { availableParallelism } from "node:os";
 import { createHash } from "node:crypto";
-import { appendFile, open, rename, truncate } from "node:fs/promises";
+import { open, rename, truncate } from "node:fs/promises";
 import { checkWritable, FileError, lockFile, readIfExists, writeAtomic } from "./files.js";
 import { Piscina } from "piscina";
 import { compileBuild, type WasmBuild } from "./wasm.js";
@@ -49,6 +49,11 @@ export interface SweepOptions {
    * "backup" (renamed to `out`.previous, replacing an older one; for the files a command owns, e.g. phase-diagram's)
    */
   existing?: "refuse" | "backup";
+  /**
+   * once aborted, no further point starts, running ones are stopped (their worker threads ended) and left to
+   * do, the lines of finished points are all on disk, and sweep resolves with those (SIGTERM of a Slurm task)
+   */
+  signal?: AbortSignal;
   /** run only this part of the points (src/shard.ts: the same partition on every machine); `out` is its part file */
   shard?: Shard;
   /** worker threads (default: the machine's available parallelism); 0 runs in this thread */
@@ -231,21 +236,30 @@ export async function sweep(spec: SweepSpec, options: SweepOptions = {}): Promis
     const modules = Object.fromEntries(await Promise.all(BUILDS.map(async (b) => [b, await compileBuild(b)] as const)));
     pool = new Piscina({ filename: WORKER.href, minThreads: Math.min(workers, todo.length), maxThreads: Math.min(workers, todo.length), workerData: { modules } });
   }
+  const signal = options.signal;
+  // one handle for the run: each line is appended and flushed to disk (datasync) before the next (shared filesystems)
+  const handle = options.out ? await open(options.out, "a") : undefined;
   try {
     let writing = Promise.resolve();
     await Promise.all(
       todo.map(async (job) => {
+        if (signal?.aborted) return;
         let line: SweepLine;
         try {
-          const result = pool ? ((await pool.run({ kind: job.kind, options: job.options })) as JobResult) : await runJob(job.kind, job.options);
+          const result = pool ? ((await pool.run({ kind: job.kind, options: job.options }, { signal })) as JobResult) : await runJob(job.kind, job.options);
           line = { ...job, result };
         } catch (error) {
+          // stopped by the signal: not a failure of the point, which stays to do
+          if (signal?.aborted) return;
           line = { ...job, error: (error as Error).message };
         }
         lines[slot.get(job.index)!] = line;
-        if (options.out) {
+        if (handle) {
           const text = `${JSON.stringify(line)}\n`;
-          writing = writing.then(() => appendFile(options.out!, text));
+          writing = writing.then(async () => {
+            await handle.write(text);
+            await handle.datasync();
+          });
           await writing;
         }
         done++;
@@ -253,10 +267,12 @@ export async function sweep(spec: SweepSpec, options: SweepOptions = {}): Promis
       }),
     );
   } finally {
+    await handle?.close();
     await pool?.destroy();
     release?.();
   }
-  return lines;
+  // interrupted: the finished points only
+  return signal?.aborted ? lines.filter((line) => line !== undefined) : lines;
 }
 
 /** A merged sweep: its lines in the order of the spec's points. */

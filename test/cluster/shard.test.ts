@@ -86,3 +86,33 @@ describe("shards", () => {
     expect(readFileSync(out, "utf8").trim().split("\n").length).toBe(9);
   });
 });
+
+describe("a task stopped by SIGTERM (Slurm's warning before a kill)", () => {
+  it("ends with every finished point on disk as a whole line and exit 143; --resume runs the rest, none twice", async () => {
+    const { spawn } = await import("node:child_process");
+    const { repoPath } = await import("../helpers.js");
+    const d = dir();
+    const slow: SweepSpec = { kind: "simulate", base: { d: 400, p: 8, k: 4, tMax: 300, points: 3, method: "direct" }, grid: { seed: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] } };
+    const specFile = join(d, "spec.json");
+    writeFileSync(specFile, JSON.stringify(slow));
+    const out = join(d, "s.jsonl");
+    const child = spawn(process.execPath, [repoPath("dist/cli/main.js"), "sweep", "--spec", specFile, "--out", out, "--workers", "2"]);
+    let stderr = "";
+    child.stderr.on("data", (b) => (stderr += b));
+    await new Promise((r) => setTimeout(r, 3000));
+    child.kill("SIGTERM");
+    const code = await new Promise((r) => child.on("exit", (c) => r(c)));
+    expect(code).toBe(143);
+    expect(stderr).toMatch(/SIGTERM: stopped with \d+ points on disk/);
+    const text = readFileSync(out, "utf8");
+    expect(text === "" || text.endsWith("\n")).toBe(true);
+    const first = text.split("\n").filter(Boolean).map((l) => JSON.parse(l) as SweepLine);
+    expect(first.every((l) => l.result !== undefined)).toBe(true); // nothing recorded as failed by the stop
+    expect(first.length).toBeLessThan(12);
+    const rest = await cli(["sweep", "--spec", specFile, "--out", out, "--resume", "--workers", "2"]);
+    expect(rest.code).toBe(0);
+    const all = readFileSync(out, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as SweepLine);
+    expect(all.length).toBe(12);
+    expect(new Set(all.map((l) => l.key)).size).toBe(12);
+  }, 120_000);
+});

@@ -5,6 +5,7 @@ import { fail, parseNumber, progress, readJson } from "../options.js";
 import { refuseOverwritingInputs } from "../../files.js";
 import { parseShard, partFile, shardFromEnvironment } from "../../shard.js";
 import { parseDuration, planSweep, planText } from "../../plan.js";
+import { exitCodeOf, interruptSignal, interruption } from "../interrupt.js";
 
 interface Flags {
   spec: string;
@@ -49,6 +50,7 @@ export function sweepCommand(): Command {
           out,
           resume: flags.resume,
           shard,
+          signal: interruptSignal(),
           workers: flags.workers,
           onStart: (s) => {
             skipped = s.skipped;
@@ -60,7 +62,11 @@ export function sweepCommand(): Command {
         process.stderr.write(
           `${lines.length} points${shard ? ` (part ${shard.index} of ${shard.count})` : ""} (${skipped} kept from ${out}, ${failed} failed) in ${((performance.now() - started) / 1000).toFixed(1)} s; written: ${out}\n`,
         );
-        if (failed > 0) process.exitCode = 3;
+        const stopped = interruption();
+        if (stopped) {
+          process.stderr.write(`${stopped}: stopped with ${lines.length} points on disk in ${out}; --resume runs the others\n`);
+          process.exitCode = exitCodeOf(stopped);
+        } else if (failed > 0) process.exitCode = 3;
       } catch (error) {
         fail(command, error);
       }
