@@ -62,9 +62,9 @@ export interface SweepOptions {
    * by a command from its own options (phase-diagram, reproduce), whose errors name those options */
   specNames?: boolean;
   /** called once the points to run are known: `skipped` of the `total` were kept from `out` (resume) */
-  onStart?: (start: { total: number; skipped: number }) => void;
+  onStart?: (start: { total: number; skipped: number; workTotal: number; workSkipped: number }) => void;
   /** called after each finished point */
-  onProgress?: (progress: { done: number; total: number; skipped: number; line: SweepLine }) => void;
+  onProgress?: (progress: { done: number; total: number; skipped: number; line: SweepLine; workDone: number; workTotal: number }) => void;
 }
 
 /** JSON with object keys sorted at every level: equal options give equal keys. */
@@ -193,7 +193,9 @@ export async function sweep(spec: SweepSpec, options: SweepOptions = {}): Promis
   const hash = specHash(spec);
   const all = points.map((point, index) => ({ spec: hash, index, key: canonicalJson({ kind: spec.kind, ...point }), kind: spec.kind, options: point }));
   const shard = options.shard;
-  const parts = shard ? partition(points.map((point) => pointCost(spec.kind, point)), shard.count) : undefined;
+  // the fixed cost model of every point (shard.ts): balances the parts and weighs the progress
+  const costs = points.map((point) => pointCost(spec.kind, point));
+  const parts = shard ? partition(costs, shard.count) : undefined;
   const jobs = parts ? all.filter((job) => parts[job.index] === shard!.index) : all;
   let previous = new Map<string, SweepLine>();
   let release: (() => void) | undefined;
@@ -228,7 +230,9 @@ export async function sweep(spec: SweepSpec, options: SweepOptions = {}): Promis
   });
   const skipped = jobs.length - todo.length;
   let done = skipped;
-  options.onStart?.({ total: jobs.length, skipped });
+  const workTotal = jobs.reduce((s, job) => s + costs[job.index], 0);
+  let workDone = workTotal - todo.reduce((s, job) => s + costs[job.index], 0);
+  options.onStart?.({ total: jobs.length, skipped, workTotal, workSkipped: workDone });
   const workers = options.workers ?? availableParallelism();
   checkWorkers(workers);
   let pool: Piscina | undefined;
@@ -263,7 +267,8 @@ export async function sweep(spec: SweepSpec, options: SweepOptions = {}): Promis
           await writing;
         }
         done++;
-        options.onProgress?.({ done, total: jobs.length, skipped, line });
+        workDone += costs[job.index];
+        options.onProgress?.({ done, total: jobs.length, skipped, line, workDone, workTotal });
       }),
     );
   } finally {

@@ -48,3 +48,21 @@ describe("the cost plan", () => {
     expect(statSync(cache).mtimeMs).toBe(written);
   });
 });
+
+describe("sweep progress in a log file (stderr not a terminal)", () => {
+  it("--progress writes a line per finished point with the share of the estimated work and an ETA", async () => {
+    const d = mkdtempSync(join(tmpdir(), "sgd-phase-progress-"));
+    writeFileSync(join(d, "spec.json"), JSON.stringify({ kind: "simulate", base: { d: 30, p: 2, k: 1, tMax: 1, points: 2 }, grid: { d: [20, 200] } }));
+    const run = await cli(["sweep", "--spec", join(d, "spec.json"), "--out", join(d, "o.jsonl"), "--workers", "0", "--progress"]);
+    expect(run.code).toBe(0);
+    const lines = run.stderr.split("\n").filter((l) => l.startsWith("sweep: "));
+    expect(lines.length).toBe(3);
+    expect(lines[0]).toMatch(/^sweep: 0\/2 points, 0% of the estimated work, \d+ s elapsed, ETA \?$/);
+    // the d = 200 point is ~10 × the work of the d = 20 one: after one point the share says which ran
+    const share = Number(/(\d+)% of the estimated work/.exec(lines[1])![1]);
+    expect(share === 9 || share === 91 || (share > 5 && share < 95)).toBe(true);
+    expect(lines[2]).toMatch(/^sweep: 2\/2 points, 100% of the estimated work, \d+ s elapsed, ETA 0 s$/);
+    const quiet = await cli(["sweep", "--spec", join(d, "spec.json"), "--out", join(d, "q.jsonl"), "--workers", "0"]);
+    expect(quiet.stderr.split("\n").filter((l) => l.startsWith("sweep: "))).toEqual([]); // short runs log nothing
+  });
+});
