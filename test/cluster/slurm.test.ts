@@ -1,0 +1,58 @@
+// Issue 14: `sgd-phase slurm` writes a sweep as a job array (part i of n per task, resuming its part file,
+// requeueable, warned by SIGTERM) and its merge as an afterok job; --submit hands them to sbatch in that order.
+// Here sbatch is a stand-in script that records its arguments (the real single-node cluster test is to come).
+import { describe, expect, it } from "vitest";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cli } from "../helpers.js";
+
+const spec = { kind: "simulate", base: { d: 20, p: 2, k: 1, tMax: 1, points: 2 }, grid: { seed: [0, 1, 2, 3, 4] } };
+
+function setUp() {
+  const d = mkdtempSync(join(tmpdir(), "sgd-phase-slurm-"));
+  writeFileSync(join(d, "spec.json"), JSON.stringify(spec));
+  return d;
+}
+
+describe("sgd-phase slurm", () => {
+  it("writes the array and the merge scripts (dry run)", async () => {
+    const d = setUp();
+    const run = await cli(["slurm", "--spec", join(d, "spec.json"), "--out", join(d, "res", "s.jsonl"), "--tasks", "3", "--partition", "cpu", "--time", "02:00:00", "--cpus-per-task", "2", "--sbatch", "--qos=long"]);
+    expect(run.code).toBe(0);
+    const array = readFileSync(join(d, "res", "slurm", "array.sbatch"), "utf8");
+    expect(array).toContain("#SBATCH --array=0-2");
+    expect(array).toContain("#SBATCH --requeue");
+    expect(array).toMatch(/#SBATCH --signal=B:TERM@\d+/);
+    for (const line of ["--partition=cpu", "--time=02:00:00", "--cpus-per-task=2", "--qos=long"]) expect(array).toContain(`#SBATCH ${line}`);
+    expect(array).toMatch(/exec .* sweep --spec '.*spec.json' --out '.*s.jsonl' --shard "\$SLURM_ARRAY_TASK_ID\/3" --resume --workers/);
+    const merge = readFileSync(join(d, "res", "slurm", "merge.sbatch"), "utf8");
+    expect(merge).toMatch(/exec .* merge --spec '.*spec.json' --out '.*s.jsonl'/);
+    expect(merge).not.toContain("--array");
+    expect(run.stdout).toContain(array);
+  });
+
+  it("--submit: the array first, then the merge with --dependency=afterok:<array job>", async () => {
+    const d = setUp();
+    const bin = join(d, "bin");
+    const log = join(d, "sbatch.log");
+    (await import("node:fs")).mkdirSync(bin);
+    writeFileSync(join(bin, "sbatch"), `#!/bin/sh\necho "$@" >> '${log}'\nn=$(wc -l < '${log}')\necho "$((1000 + n));cluster"\n`);
+    chmodSync(join(bin, "sbatch"), 0o755);
+    const run = await cli(["slurm", "--spec", join(d, "spec.json"), "--out", join(d, "s.jsonl"), "--tasks", "2", "--submit"], { env: { PATH: `${bin}:${process.env.PATH}` } });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/submitted: array job 1001 \(2 tasks\), merge job 1002/);
+    const calls = readFileSync(log, "utf8").trim().split("\n");
+    expect(calls[0]).toMatch(/^--parsable .*array.sbatch$/);
+    expect(calls[1]).toMatch(/^--parsable --dependency=afterok:1001 .*merge.sbatch$/);
+  });
+
+  it("the tasks follow the cost plan for --target, one per point at most", async () => {
+    const d = setUp();
+    const run = await cli(["slurm", "--spec", join(d, "spec.json"), "--out", join(d, "s.jsonl"), "--target", "1h"], { env: { XDG_CACHE_HOME: join(d, "cache") } });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/plan: 5 points, [\d.]+ core-hours: 1 task for 1h each/);
+    const bad = await cli(["slurm", "--spec", join(d, "spec.json"), "--out", join(d, "s.jsonl"), "--tasks", "6"]);
+    expect(bad.stderr).toMatch(/--tasks must be an integer in \[1, 5\]/);
+  });
+});
