@@ -188,3 +188,21 @@ export function riskOfState(engine: Engine, ptr: number): number {
   if (layout.trainA) for (let j = 0; j < p; j++) f64[layout.a / 8 + j] = f64[at++];
   return engine.riskCompute();
 }
+
+/**
+ * For a run that may be stopped by `signal` (simulate, solveOde): called between chunks of Wasm work, it lets the
+ * event loop run every 50 ms (so the signal's abort, or a SIGINT handler, can happen during the run) and says
+ * whether the signal is aborted. Without a signal it does nothing and says false.
+ */
+export function stopCheck(signal: AbortSignal | undefined): () => Promise<boolean> {
+  if (!signal) return async () => false;
+  let yielded = performance.now();
+  return async () => {
+    if (performance.now() - yielded > 50) {
+      // setImmediate in Node, a macrotask in browsers
+      await new Promise<void>((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
+      yielded = performance.now();
+    }
+    return signal.aborted;
+  };
+}

@@ -2,7 +2,7 @@
 // dQ/dt = a1·(G^Q + G^Qᵀ) + a2·Φ, with P fixed; ψ in assembly/drift.ts, integrators in assembly/integrate.ts.
 // d input dimension, p student and k teacher hidden units, Q (p×p), M (p×k), P (k×k), t the region's clock.
 import { Activation, Method, Slot, Status, Stream } from "./layout.js";
-import { createEngine, drawSamples, riskOfState, setSlot, slotValue, writeTables, type Engine } from "./engine.js";
+import { createEngine, drawSamples, riskOfState, setSlot, slotValue, stopCheck, writeTables, type Engine } from "./engine.js";
 import { stateSize } from "./memory.js";
 import { prepareInit, writeInitialWeights } from "./init.js";
 import { extensionParams, OptionError, resolveOde, TABLE, type OdeOptions, type ResolvedOde } from "./validate.js";
@@ -100,19 +100,13 @@ async function integrate(
   let status = Status.RUNNING;
   const tEnd = times[times.length - 1];
   let interrupted = false;
-  let yielded = performance.now();
+  const stopped = stopCheck(signal);
   while (status === Status.RUNNING) {
     status = engine.odeRun(STEPS_PER_CALL);
     onProgress?.({ t: slotValue(engine, Slot.T), tEnd, steps: slotValue(engine, Slot.NSTEPS) });
-    if (signal && status === Status.RUNNING) {
-      if (performance.now() - yielded > 50) {
-        await new Promise<void>((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
-        yielded = performance.now();
-      }
-      if (signal.aborted) {
-        interrupted = true;
-        break;
-      }
+    if (status === Status.RUNNING && (await stopped())) {
+      interrupted = true;
+      break;
     }
   }
   const reached = slotValue(engine, Slot.OUT_NEXT);

@@ -19,7 +19,7 @@ import { classifyPhase, PHASE_OF_REGION, THRESHOLDS, type Exponent, type LadderS
 import { regionOf, timeExponentOf, type Region } from "./regions.js";
 export { classifyPhase, MEASURED_PHASES, PHASE_OF_REGION, THRESHOLDS } from "./phase-classify.js";
 export type { Exponent, LadderStep, MeasuredPhaseName, PhaseEvidence } from "./phase-classify.js";
-import { checkOptions, COST_PER_UNIT, OptionError, OPTION_RULES, type OptionRule, type SimulateOptions } from "./validate.js";
+import { checkOptions, EXTENSION_OPTION_RULES, cheaperMethod, costOfStep, OptionError, OPTION_RULES, type OptionRule, type SimulateOptions } from "./validate.js";
 import { fitPowerLaw } from "./scaling.js";
 import { pow } from "./detmath.js";
 import type { WasmBuild } from "./wasm.js";
@@ -95,10 +95,8 @@ export interface MeasuredPhase {
 
 /** Estimated seconds per SGD sample for (d, p, k): the cheaper method's COST_PER_UNIT model, times costScale. */
 export function secondsPerSample(d: number, p: number, k: number, costScale = 1): { seconds: number; method: "direct" | "chain" } {
-  const r = p + k;
-  const direct = COST_PER_UNIT.direct * (2 * p + k + 8) * d;
-  const chain = COST_PER_UNIT.chain * ((r * r * r) / 6 + 30 * r + p * p);
-  return direct > chain ? { seconds: chain * 1e-9 * costScale, method: "chain" } : { seconds: direct * 1e-9 * costScale, method: "direct" };
+  const method = cheaperMethod(d, p, k);
+  return { seconds: costOfStep(d, p, k, method) * 1e-9 * costScale, method };
 }
 
 /** Outputs of a risk run: 24 log-spaced, a third of the horizon, t = 0. */
@@ -198,14 +196,7 @@ const MEASURE_RULES: Record<keyof MeasurePointOptions, OptionRule> = {
   trendThreshold: OPTION_RULES.positive,
   top: OPTION_RULES.number,
   costScale: OPTION_RULES.positive,
-  backend: OPTION_RULES.any,
-  batch: OPTION_RULES.positiveInteger,
-  weightDecay: OPTION_RULES.any,
-  aTeacher: OPTION_RULES.any,
-  aInit: OPTION_RULES.any,
-  gammaA: OPTION_RULES.any,
-  activation: OPTION_RULES.any,
-  activationTeacher: OPTION_RULES.any,
+  ...EXTENSION_OPTION_RULES,
 };
 
 /** The defaults merged with the given options, checked (ranges); throws the first OptionError. */
@@ -228,18 +219,17 @@ function measureParameters(options: MeasurePointOptions): Required<Omit<MeasureP
   return o;
 }
 
-/** Checks measurePhase's options without running it: throws the first OptionError. */
-export function checkMeasureOptions(options: MeasurePointOptions): void {
+/** Checks measurePhase's options without running it (throws the first OptionError); returns them with the defaults. */
+export function checkMeasureOptions(options: MeasurePointOptions): ReturnType<typeof measureParameters> {
   checkOptions(options, MEASURE_RULES);
   for (const name of ["kappa", "delta"] as const) if (options[name] === undefined) throw new OptionError(name, "is required", undefined);
-  measureParameters(options);
+  return measureParameters(options);
 }
 
 /** Measures one (κ, δ) point across its ladder of d and classifies it (README: the measured phase diagram). */
 export async function measurePhase(options: MeasurePointOptions): Promise<MeasuredPhase> {
   const started = performance.now();
-  checkMeasureOptions(options);
-  const o = measureParameters(options);
+  const o = checkMeasureOptions(options);
   const { kappa, delta, k, gamma0, noise, tEnd } = o;
   const s = kappa + delta;
   const region = regionOf(kappa, delta);

@@ -4,7 +4,7 @@
 import { simulate } from "./simulate.js";
 import { solveOde } from "./ode.js";
 import { regionOf, timeExponentOf, type Region } from "./regions.js";
-import { checkOptions, OptionError, OPTION_RULES, type ActivationName, type OptionRule } from "./validate.js";
+import { checkOptions, EXTENSION_OPTION_RULES, OptionError, OPTION_RULES, type ActivationName, type OptionRule } from "./validate.js";
 import type { WasmBuild } from "./wasm.js";
 import { pow } from "./detmath.js";
 
@@ -112,14 +112,7 @@ const PHASE_RULES: Record<keyof PhasePointOptions, OptionRule> = {
   points: ["must be an integer ≥ 2", (v) => Number.isSafeInteger(v) && (v as number) >= 2],
   ode: OPTION_RULES.boolean,
   odeMaxP: OPTION_RULES.positiveInteger,
-  backend: OPTION_RULES.any,
-  batch: OPTION_RULES.positiveInteger,
-  weightDecay: OPTION_RULES.any,
-  aTeacher: OPTION_RULES.any,
-  aInit: OPTION_RULES.any,
-  gammaA: OPTION_RULES.any,
-  activation: OPTION_RULES.any,
-  activationTeacher: OPTION_RULES.any,
+  ...EXTENSION_OPTION_RULES,
 };
 
 /** Checks phasePoint's options without running it (unknown keys, types and ranges): throws an OptionError. */
@@ -134,13 +127,6 @@ export function checkPhasePoint(o: PhasePointOptions): void {
 export async function phasePoint(o: PhasePointOptions): Promise<PhasePoint> {
   const started = performance.now();
   checkPhasePoint(o);
-  for (const [name, rule, ok] of [
-    ["d", "must be a positive integer", Number.isInteger(o.d) && o.d > 0],
-    ["kappa", "must be a finite number ≥ 0", Number.isFinite(o.kappa) && o.kappa >= 0],
-    ["delta", "must be a finite number", Number.isFinite(o.delta)],
-  ] as const) {
-    if (!ok) throw new OptionError(name, rule, o[name]);
-  }
   const d = o.d;
   const k = o.k ?? PHASE_DEFAULTS.k;
   const gamma0 = o.gamma0 ?? PHASE_DEFAULTS.gamma0;
@@ -150,9 +136,6 @@ export async function phasePoint(o: PhasePointOptions): Promise<PhasePoint> {
   const samplesFixed = Math.min(o.samplesFixed ?? PHASE_DEFAULTS.samplesFixed, budget);
   const points = o.points ?? PHASE_DEFAULTS.points;
   const batch = o.batch ?? 1;
-  if (!(tEnd > 0)) throw new OptionError("tEnd", "must be a finite number > 0", tEnd);
-  if (!Number.isInteger(budget) || budget < 1) throw new OptionError("budget", "must be a positive integer", budget);
-  if (!Number.isInteger(batch) || batch < 1 || batch > budget) throw new OptionError("batch", `must be an integer in [1, budget = ${budget}]`, batch);
   // the run counts steps of B samples: the budget and the fixed n in steps
   const stepBudget = Math.floor(budget / batch);
   const stepsFixed = Math.max(1, Math.round(samplesFixed / batch));

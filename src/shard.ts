@@ -2,7 +2,7 @@
 // tasks of a Slurm job array run independently, each into its own part file, and `merge` joins them back. The
 // partition depends on the spec alone (a fixed cost model, never a measured time), so every task computes the
 // same one. Node only.
-import { OptionError, resolveOde, resolveSimulate, COST_PER_UNIT, type OdeOptions, type SimulateOptions } from "./validate.js";
+import { cheaperMethod, costOfStep, OptionError, resolveOde, resolveSimulate, type OdeOptions, type SimulateOptions } from "./validate.js";
 import { PHASE_DEFAULTS } from "./phase.js";
 import { MEASURE_DEFAULTS } from "./phase-measure.js";
 import type { JobKind } from "./tasks.js";
@@ -44,19 +44,14 @@ export function shardFromEnvironment(env: NodeJS.ProcessEnv = process.env): Shar
 }
 
 /**
- * The estimated cost of one point (ns), from the fixed cost model of validate.ts (COST_PER_UNIT per unit of work
- * of a direct or chain sample) — the same on every machine, good enough to balance parts. ODEs count ψ's
+ * The estimated cost of one point (ns), from the fixed cost model of validate.ts (costOfStep) — the same on every machine, good enough to balance parts. ODEs count ψ's
  * p(p+1)/2·r(r+1)/2 integrals for ~10³ evaluations; measured points their time budget.
  */
 export function pointCost(kind: JobKind, options: Record<string, unknown>): number {
-  const perSample = (d: number, p: number, k: number, method: "direct" | "chain", batch = 1) => {
-    const r = p + k;
-    return method === "direct" ? COST_PER_UNIT.direct * batch * (2 * p + k + 8) * d : COST_PER_UNIT.chain * ((r * r * r) / 6 + batch * 30 * r);
-  };
   switch (kind) {
     case "simulate": {
       const r = resolveSimulate(options as SimulateOptions);
-      return r.samples[r.samples.length - 1] * r.seeds * perSample(r.d, r.p, r.k, r.method, r.batch) + 1e6;
+      return r.samples[r.samples.length - 1] * r.seeds * costOfStep(r.d, r.p, r.k, r.method, r.batch) + 1e6;
     }
     case "ode": {
       const r = resolveOde(options as OdeOptions);
@@ -67,7 +62,7 @@ export function pointCost(kind: JobKind, options: Record<string, unknown>): numb
       const d = Number(options.d);
       const p = Math.max(1, Math.round(d ** Number(options.kappa ?? 0)));
       const k = Number(options.k ?? PHASE_DEFAULTS.k);
-      return Number(options.budget ?? PHASE_DEFAULTS.budget) * Math.min(perSample(d, p, k, "direct"), perSample(d, p, k, "chain")) + 1e6;
+      return Number(options.budget ?? PHASE_DEFAULTS.budget) * costOfStep(d, p, k, cheaperMethod(d, p, k)) + 1e6;
     }
     case "measure":
       // the clock test and the risk test each spend up to their budget

@@ -3,7 +3,7 @@
 // d input dimension, p student hidden units, k teacher hidden units, gamma learning rate, t = ν·δt,
 // Q (p×p), M (p×k), P (k×k) overlaps.
 import { Slot, Status, Stream } from "./layout.js";
-import { createEngine, drawSamples, setSlot, slotValue, writeTables, type Engine } from "./engine.js";
+import { createEngine, drawSamples, setSlot, slotValue, stopCheck, writeTables, type Engine } from "./engine.js";
 import { prepareInit, writeInitialWeights } from "./init.js";
 import { extensionParams, OptionError, resolveSimulate, TABLE, type Resolved, type SimulateOptions } from "./validate.js";
 import type { SimulationParams, SimulationResult } from "./result.js";
@@ -152,13 +152,6 @@ async function initialOmega(r: Resolved, factor: Float64Array | undefined): Prom
   return omega;
 }
 
-/** Time between two yields to the event loop of a run with a signal (ms): a signal handler runs within it. */
-const YIELD_EVERY_MS = 50;
-
-/** Lets the event loop run (a signal's abort, a SIGINT handler): setImmediate in Node, a macrotask elsewhere. */
-const yieldToEventLoop = (): Promise<void> =>
-  new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
-
 /** One seed from the stepper's current (initial) state. */
 async function run(
   stepper: Stepper,
@@ -222,7 +215,7 @@ async function run(
     throw new OptionError("init", "gives non-finite overlaps Q = WWᵀ/d, M = WW*ᵀ/d, P = W*W*ᵀ/d or risk (entries too large)", r.init);
   }
   let ok = true;
-  let yielded = performance.now();
+  const stopped = stopCheck(signal);
   for (const target of r.samples) {
     if (!ok) break;
     while (done < target) {
@@ -234,11 +227,7 @@ async function run(
         ok = false;
         break;
       }
-      if (signal && performance.now() - yielded > YIELD_EVERY_MS) {
-        await yieldToEventLoop();
-        yielded = performance.now();
-      }
-      if (signal?.aborted) {
+      if (await stopped()) {
         result.status = "interrupted";
         result.interruption = { samples: done * B, t: timeOf(done) };
         return result;

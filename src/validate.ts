@@ -450,6 +450,18 @@ export const OPTION_RULES = {
   any: ["", () => true],
 } satisfies Record<string, OptionRule>;
 
+/** The model's extensions and the backend, as phasePoint and measurePhase pass them on (simulate checks their values). */
+export const EXTENSION_OPTION_RULES = {
+  backend: OPTION_RULES.any,
+  batch: OPTION_RULES.positiveInteger,
+  weightDecay: OPTION_RULES.any,
+  aTeacher: OPTION_RULES.any,
+  aInit: OPTION_RULES.any,
+  gammaA: OPTION_RULES.any,
+  activation: OPTION_RULES.any,
+  activationTeacher: OPTION_RULES.any,
+} satisfies Record<string, OptionRule>;
+
 /**
  * Checks an options object against `rules` (option → rule): an unknown key, or a given value that breaks its
  * rule, throws an OptionError naming the option (undefined values are "not given" and pass).
@@ -854,8 +866,16 @@ export const COST_PER_UNIT = { direct: 0.2, chain: 0.9 } as const;
  * the r×r overlaps and the r activations, scalar), r = p + k, at the measured COST_PER_UNIT of each.
  */
 export function cheaperMethod(d: number, p: number, k: number, batch = 1): "direct" | "chain" {
+  return costOfStep(d, p, k, "direct", batch) > costOfStep(d, p, k, "chain", batch) ? "chain" : "direct";
+}
+
+/**
+ * The cost model of one SGD step of B samples (ns at COST_PER_UNIT): direct (2p + k + 8)·d·B units, chain
+ * r³/6 + 30·r·B + B²·p² (r = p + k). cheaperMethod, the sweeps' cost plan and the measured ladders all use it.
+ */
+export function costOfStep(d: number, p: number, k: number, method: "direct" | "chain", batch = 1): number {
   const r = p + k;
-  return COST_PER_UNIT.direct * batch * (2 * p + k + 8) * d > COST_PER_UNIT.chain * ((r * r * r) / 6 + batch * 30 * r + batch * batch * p * p) ? "chain" : "direct";
+  return method === "direct" ? COST_PER_UNIT.direct * batch * (2 * p + k + 8) * d : COST_PER_UNIT.chain * ((r * r * r) / 6 + batch * 30 * r + batch * batch * p * p);
 }
 
 /** Output sample counts ν_j = round(t_j/δt): the explicit `times`, or `points` log-spaced in [tMin, tMax]. */
