@@ -3,7 +3,8 @@
 // sweep, then one JSON, one CSV, the measured diagram beside the risk map, and the agreement with the theory.
 import { join } from "node:path";
 import { checkWritable, writeAtomic } from "./files.js";
-import { sweep, type SweepLine } from "./sweep.js";
+import { sweep, type SweepLine, type SweepSpec } from "./sweep.js";
+import type { JobSweep } from "./job.js";
 import { axis } from "./phase.js";
 import { MEASURE_DEFAULTS, type MeasuredPhase, type MeasurePointOptions } from "./phase-measure.js";
 import { measuredDiagramSpec } from "./phase-figure.js";
@@ -126,20 +127,34 @@ function csvRow(p: MeasuredPhase, spacing: number): (string | number | boolean)[
   return CSV_COLUMNS.map((c) => row[c]);
 }
 
-/** Runs the measured phase diagram (README: defaults) and writes its files; resolves with every point and the agreement. */
-export async function phaseDiagram(options: PhaseDiagramOptions = {}): Promise<PhaseDiagram> {
-  const started = performance.now();
-  const { outDir = join("out", "phase-diagram"), resume = false, workers, onProgress, kappa, delta, ...pointOptions } = options;
+/** The options resolved: axes, the points' options with their defaults, the sweep and its file. */
+function diagramSpec(options: PhaseDiagramOptions) {
+  const { outDir = join("out", "phase-diagram"), resume: _r, workers: _w, onProgress: _p, kappa, delta, ...pointOptions } = options;
   const kappas = axis(kappa ?? DIAGRAM_DEFAULTS.kappa);
   const deltas = axis(delta ?? DIAGRAM_DEFAULTS.delta);
   const base = { ...MEASURE_DEFAULTS, ...Object.fromEntries(Object.entries(pointOptions).filter(([, v]) => v !== undefined)) };
+  const spec: SweepSpec = { kind: "measure", base, grid: { kappa: kappas, delta: deltas } };
+  return { outDir, kappas, deltas, base, spec, out: join(outDir, "phase-diagram.jsonl") };
+}
+
+/** The diagram as a sweep-shaped job (src/job.ts): its one sweep, the measured points, and their file. */
+export function phaseDiagramSweeps(options: PhaseDiagramOptions = {}): JobSweep[] {
+  const { spec, out } = diagramSpec(options);
+  return [{ spec, out }];
+}
+
+/** Runs the measured phase diagram (README: defaults) and writes its files; resolves with every point and the agreement. */
+export async function phaseDiagram(options: PhaseDiagramOptions = {}): Promise<PhaseDiagram> {
+  const started = performance.now();
+  const { resume = false, workers, onProgress } = options;
+  const { outDir, kappas, deltas, base, spec, out } = diagramSpec(options);
   // the output directory is usable, before any work
   await checkWritable(join(outDir, "phase-diagram.json"), "--out-dir");
   const costScale = base.costScale;
   const lines = await sweep(
-    { kind: "measure", base, grid: { kappa: kappas, delta: deltas } },
+    spec,
     {
-      out: join(outDir, "phase-diagram.jsonl"),
+      out,
       resume,
       existing: "backup",
       specNames: false,

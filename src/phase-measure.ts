@@ -112,7 +112,7 @@ const MAX_WEIGHT_BYTES = 512 * 2 ** 20;
  * one-step runs of the clock test cost little: that ladder goes on doubling past the risk ladder, while the
  * weights fit in memory and a quarter of the budget. Returns both ladders and why the risk ladder stopped.
  */
-export function planLadder(o: { kappa: number; k: number; timeExponent: number; tEnd: number; seeds: number; jumpSeeds: number; budgetSeconds: number; dMin: number; dMax: number; costScale: number }): { dims: number[]; jumpDims: number[]; note: string } {
+export function planLadder(o: { kappa: number; k: number; timeExponent: number; tEnd: number; seeds: number; jumpSeeds: number; budgetSeconds: number; dMin: number; dMax: number; costScale: number }): { dims: number[]; jumpDims: number[]; note: string; seconds: number } {
   const studentsAt = (d: number) => Math.max(1, Math.round(pow(d, o.kappa)));
   const plan = (factor: number) => {
     const dims: number[] = [];
@@ -136,7 +136,7 @@ export function planLadder(o: { kappa: number; k: number; timeExponent: number; 
       spent += cost;
       dims.push(d);
     }
-    return { dims, note };
+    return { dims, note, spent };
   };
   let risk = plan(2);
   for (const factor of [Math.SQRT2, 2 ** 0.25]) if (risk.dims.length < 3) risk = plan(factor);
@@ -151,8 +151,19 @@ export function planLadder(o: { kappa: number; k: number; timeExponent: number; 
     spent += cost;
     jumpDims.push(d);
   }
-  return { dims: risk.dims, jumpDims, note: risk.note };
+  return { dims: risk.dims, jumpDims, note: risk.note, seconds: risk.spent + spent };
 }
+
+/** The ladders a measured point will plan (what a sweep's plan prices on its own machine: src/plan.ts). */
+export function plannedLadders(o: ReturnType<typeof checkMeasureOptions>): { dims: number[]; jumpDims: number[]; timeExponent: number; studentsAt: (d: number) => number } {
+  const region = regionOf(o.kappa, o.delta);
+  const timeExponent = timeExponentOf(region, o.kappa, o.delta) ?? 1;
+  const { dims, jumpDims } = planLadder({ kappa: o.kappa, k: o.k, timeExponent, tEnd: o.tEnd, seeds: o.seeds, jumpSeeds: o.jumpSeeds, budgetSeconds: o.budgetSeconds, dMin: o.dMin, dMax: o.dMax, costScale: o.costScale });
+  return { dims, jumpDims, timeExponent, studentsAt: (d) => Math.max(1, Math.round(pow(d, o.kappa))) };
+}
+
+/** Q and M at each of the risk runs' ≈ RISK_OUTPUTS outputs: p·(p + k)·d multiply-adds each, in model ns. */
+export const outputCost = (d: number, p: number, k: number) => RISK_OUTPUTS * p * (p + k) * d * 0.3;
 
 /** The machine's speed against the cost model: measured/model time of a short chain run (≈ 0.1 s). */
 export async function calibrateCost(): Promise<number> {

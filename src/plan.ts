@@ -1,14 +1,17 @@
 // see: README.md (clusters) — what a sweep will cost before it runs: per point its method, samples and
 // estimated seconds, the total in core-hours, and the number of parts for a target wall time. The estimates are
-// the fixed cost model of shard.ts times this machine's speed against it (calibrateCost, measured once and
-// cached per machine and version). Node only.
+// the cost model of validate.ts (costOfStep) brought to this machine by its calibration (calibrateMachine:
+// marginal costs of the direct and chain steps, measured once and cached per machine and version); a measured
+// point counts the ladders it will plan. Node only.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { homedir, hostname } from "node:os";
 import { join } from "node:path";
-import { calibrateCost } from "./phase-measure.js";
+import { checkMeasureOptions, outputCost, plannedLadders, type MeasurePointOptions } from "./phase-measure.js";
+import { simulate } from "./simulate.js";
 import { expandSpec, validateSpec, type SweepSpec } from "./sweep.js";
 import { pointCost } from "./shard.js";
-import { resolveSimulate, OptionError, type SimulateOptions } from "./validate.js";
+import { cheaperMethod, costOfStep, resolveSimulate, OptionError, type SimulateOptions } from "./validate.js";
+import { validateJob, type JobKind } from "./tasks.js";
 import { VERSION } from "./version.js";
 
 export interface PlanRow {
@@ -25,36 +28,113 @@ export interface Plan {
   rows: PlanRow[];
   seconds: number;
   coreHours: number;
-  /** this machine's time per unit of the cost model, relative to COST_PER_UNIT */
-  costScale: number;
+  /** this machine against the cost model */
+  calibration: Calibration;
   /** parts for the target wall time (one core each), when a target is given */
   shards?: number;
   targetSeconds?: number;
 }
 
-/** The cache of this machine's cost scale: ~/.cache/sgd-phase/calibration.json, keyed by host and version. */
+/** The cache of this machine's calibration: ~/.cache/sgd-phase/calibration.json, keyed by host and version. */
 function cacheFile(): string {
   return join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "sgd-phase", "calibration.json");
 }
 
-/** This machine's cost scale (calibrateCost), measured once (~0.2 s) and cached per host and version. */
-export async function machineCostScale(): Promise<number> {
-  const key = `${hostname()} ${VERSION}`;
-  let cache: Record<string, { costScale: number; measuredAt: string }> = {};
+/**
+ * This machine against the cost model (costOfStep, in ns at COST_PER_UNIT): a direct step takes `direct` × its
+ * model time, a chain step `chainFixed` ns + `chain` × its model time (the chain's fixed cost per step matters
+ * at small p + k). Measured as marginal costs (two run lengths each, so that setting up a run does not count).
+ */
+export interface Calibration {
+  direct: number;
+  chain: number;
+  chainFixed: number;
+}
+
+/** Seconds per sample of a run of n samples beyond a short one (its set-up cancels out). */
+async function marginal(options: { d: number; p: number; k: number; method: "direct" | "chain" }, n: number): Promise<number> {
+  const time = async (samples: number) => {
+    const started = performance.now();
+    await simulate({ ...options, times: [samples / options.d] });
+    return (performance.now() - started) / 1000;
+  };
+  await time(n / 10); // warm-up
+  const rounds: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const short = await time(n / 10);
+    const long = await time(n);
+    rounds.push(Math.max(long - short, 1e-9) / (0.9 * n));
+  }
+  return rounds.sort((a, b) => a - b)[1]; // the median of three: a busy machine's outliers aside
+}
+
+/** Measures this machine's calibration (~1.5 s): the direct step at d = 1000, p = 8, k = 4; the chain at p + k = 2 and 12. */
+export async function calibrateMachine(): Promise<Calibration> {
+  const d = 1000;
+  const direct = (await marginal({ d, p: 8, k: 4, method: "direct" }, 40000)) / (costOfStep(d, 8, 4, "direct") * 1e-9);
+  const small = (await marginal({ d, p: 1, k: 1, method: "chain" }, 400000)) * 1e9;
+  const large = (await marginal({ d, p: 8, k: 4, method: "chain" }, 100000)) * 1e9;
+  const [u1, u2] = [costOfStep(d, 1, 1, "chain"), costOfStep(d, 8, 4, "chain")];
+  const chain = Math.max((large - small) / (u2 - u1), 0.05);
+  return { direct, chain, chainFixed: Math.max(small - chain * u1, 0) };
+}
+
+/** A uniform calibration: every model time × `scale` (tests, or a machine described by one number). */
+export const uniformCalibration = (scale: number): Calibration => ({ direct: scale, chain: scale, chainFixed: 0 });
+
+/** This machine's calibration (calibrateMachine), measured once and cached per host and version. */
+export async function machineCalibration(): Promise<Calibration> {
+  const key = `${hostname()} ${VERSION} marginal`;
+  let cache: Record<string, Calibration & { measuredAt: string }> = {};
   try {
     cache = JSON.parse(await readFile(cacheFile(), "utf8"));
-    if (cache[key] && cache[key].costScale > 0) return cache[key].costScale;
+    const c = cache[key];
+    if (c && c.direct > 0 && c.chain > 0 && c.chainFixed >= 0) return { direct: c.direct, chain: c.chain, chainFixed: c.chainFixed };
   } catch {
     // none yet, or unreadable: measure
   }
-  const costScale = await calibrateCost();
+  const calibration = await calibrateMachine();
   try {
     await mkdir(join(cacheFile(), ".."), { recursive: true });
-    await writeFile(cacheFile(), `${JSON.stringify({ ...cache, [key]: { costScale, measuredAt: new Date().toISOString() } }, null, 1)}\n`);
+    await writeFile(cacheFile(), `${JSON.stringify({ ...cache, [key]: { ...calibration, measuredAt: new Date().toISOString() } }, null, 1)}\n`);
   } catch {
     // a read-only home: the estimate is still made, only not cached
   }
-  return costScale;
+  return calibration;
+}
+
+/** The estimated seconds of one point on a machine of calibration `c`. */
+export function pointSeconds(kind: JobKind, point: Record<string, unknown>, c: Calibration): number {
+  switch (kind) {
+    case "simulate": {
+      const r = resolveSimulate(point as SimulateOptions);
+      const model = costOfStep(r.d, r.p, r.k, r.method, r.batch);
+      const perStep = r.method === "direct" ? c.direct * model : c.chainFixed + c.chain * model;
+      return (r.samples[r.samples.length - 1] * r.seeds * perStep + 1e6 * c.direct) / 1e9;
+    }
+    case "measure": {
+      // the ladders the point will plan (fixed by its options), priced on this machine: the risk runs (seeds ×
+      // tEnd·d^θ samples each, and Q, M at their outputs), and the clock test's one-step runs
+      const o = checkMeasureOptions(point as unknown as MeasurePointOptions);
+      const { dims, jumpDims, timeExponent, studentsAt } = plannedLadders(o);
+      const step = (d: number, p: number) => {
+        const method = cheaperMethod(d, p, o.k);
+        const model = costOfStep(d, p, o.k, method);
+        return method === "direct" ? c.direct * model : c.chainFixed + c.chain * model;
+      };
+      let ns = 0;
+      for (const d of dims) ns += o.seeds * (o.tEnd * d ** timeExponent * step(d, studentsAt(d)) + c.direct * outputCost(d, studentsAt(d), o.k) + 1e6);
+      for (const d of jumpDims) {
+        const p = studentsAt(d);
+        // one call of jumpSeeds one-step runs: the weights once, then per seed a step, Q and M twice, ~0.1 ms
+        ns += c.direct * ((p + o.k) * d * 10 + (p + o.k) ** 2 * d + o.jumpSeeds * 2 * p * (p + o.k) * d * 0.3) + o.jumpSeeds * (step(d, p) + 1e5) + 1e6;
+      }
+      return ns / 1e9;
+    }
+    default:
+      // ODEs (ψ's integrals, scalar like the chain) and phase points: the fixed model
+      return (pointCost(kind, point) * (kind === "ode" ? c.chain : c.direct)) / 1e9;
+  }
 }
 
 /** Parses a wall time: "90s", "45m", "2h", "1d" or seconds as a number. */
@@ -64,13 +144,23 @@ export function parseDuration(text: string): number {
   return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? "s") as "s"];
 }
 
+export interface PlanOptions {
+  targetSeconds?: number;
+  /** the machine (default: this one's, measured once and cached) */
+  calibration?: Calibration;
+  /** a uniform calibration (uniformCalibration) */
+  costScale?: number;
+  specNames?: boolean;
+}
+
 /** The plan of a sweep (nothing runs): every point's estimate, the total, and the parts for `targetSeconds`. */
-export async function planSweep(spec: SweepSpec, options: { targetSeconds?: number; costScale?: number } = {}): Promise<Plan> {
+export async function planSweep(spec: SweepSpec, options: PlanOptions = {}): Promise<Plan> {
   const points = expandSpec(spec);
-  validateSpec(spec, points);
-  const costScale = options.costScale ?? (await machineCostScale());
+  if (options.specNames === false) points.forEach((point) => validateJob(spec.kind, point));
+  else validateSpec(spec, points);
+  const calibration = options.calibration ?? (options.costScale !== undefined ? uniformCalibration(options.costScale) : await machineCalibration());
   const rows = points.map((point, index) => {
-    const seconds = (pointCost(spec.kind, point) * costScale) / 1e9;
+    const seconds = pointSeconds(spec.kind, point, calibration);
     if (spec.kind === "simulate") {
       const r = resolveSimulate(point as SimulateOptions);
       return { index, kind: spec.kind, method: r.method, samples: r.samples[r.samples.length - 1] * r.batch * r.seeds, seconds };
@@ -78,11 +168,26 @@ export async function planSweep(spec: SweepSpec, options: { targetSeconds?: numb
     return { index, kind: spec.kind, method: spec.kind, samples: null, seconds };
   });
   const seconds = rows.reduce((s, r) => s + r.seconds, 0);
-  const plan: Plan = { rows, seconds, coreHours: seconds / 3600, costScale };
+  const plan: Plan = { rows, seconds, coreHours: seconds / 3600, calibration };
   if (options.targetSeconds !== undefined) {
     plan.targetSeconds = options.targetSeconds;
     // the longest point bounds the wall time whatever the split
     plan.shards = Math.max(1, Math.min(points.length, Math.ceil(seconds / options.targetSeconds)));
+  }
+  return plan;
+}
+
+/** The plan of a job made of several sweeps (src/job.ts): their points numbered one after the other, one total,
+ * and the parts for `targetSeconds` (at most one per point). */
+export async function planSweeps(specs: SweepSpec[], options: PlanOptions = {}): Promise<Plan> {
+  const calibration = options.calibration ?? (options.costScale !== undefined ? uniformCalibration(options.costScale) : await machineCalibration());
+  const plans = await Promise.all(specs.map((spec) => planSweep(spec, { ...options, targetSeconds: undefined, calibration })));
+  const rows = plans.flatMap((p) => p.rows).map((r, index) => ({ ...r, index }));
+  const seconds = rows.reduce((s, r) => s + r.seconds, 0);
+  const plan: Plan = { rows, seconds, coreHours: seconds / 3600, calibration };
+  if (options.targetSeconds !== undefined) {
+    plan.targetSeconds = options.targetSeconds;
+    plan.shards = Math.max(1, Math.min(rows.length, Math.ceil(seconds / options.targetSeconds)));
   }
   return plan;
 }
@@ -97,9 +202,9 @@ export function planText(plan: Plan): string {
     else lines.push(`${String(r.index).padStart(5)}  ${r.kind.padEnd(8)}  ${r.method.padEnd(7)}  ${(r.samples === null ? "—" : r.samples.toExponential(2)).padEnd(11)}  ${fmt(r.seconds)}`);
   }
   const longest = Math.max(...plan.rows.map((r) => r.seconds));
-  lines.push(`total: ${plan.rows.length} points, ${fmt(plan.seconds)} on one core = ${plan.coreHours.toFixed(3)} core-hours (this machine: ${plan.costScale.toFixed(2)} × the cost model; the longest point ${fmt(longest)})`);
+  lines.push(`total: ${plan.rows.length} points, ${fmt(plan.seconds)} on one core = ${plan.coreHours.toFixed(3)} core-hours (this machine: direct ${plan.calibration.direct.toFixed(2)} × the cost model, chain ${plan.calibration.chainFixed.toFixed(0)} ns + ${plan.calibration.chain.toFixed(2)} ×; the longest point ${fmt(longest)})`);
   if (plan.shards !== undefined) {
-    lines.push(`for a wall time of ${fmt(plan.targetSeconds!)}: --shard i/${plan.shards} (${plan.shards} parts of ~${fmt(plan.seconds / plan.shards)} each${longest > plan.targetSeconds! ? `; the longest point alone exceeds the target` : ""})`);
+    lines.push(`for a wall time of ${fmt(plan.targetSeconds!)}: --shard i/${plan.shards} (${plan.shards} part${plan.shards === 1 ? "" : "s"} of ~${fmt(plan.seconds / plan.shards)} each${longest > plan.targetSeconds! ? `; the longest point alone exceeds the target` : ""})`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -1,15 +1,17 @@
 // see: README.md (the paper's figures) — `reproduce fig1 … fig9`: plans every wanted figure's jobs, estimates
-// their cost from the methods' cost per sample measured on this machine, runs them all in one pool of
+// their cost by the cost plan (src/plan.ts: the cost model, calibrated on this machine), runs them all in one pool of
 // worker threads (identical jobs of different figures once; with `resume`, the finished ones of an
 // interrupted run are kept), then per figure: its data, its checks of the paper's claims, its picture.
 import { availableParallelism } from "node:os";
 import { checkWritable, writeAtomic } from "./files.js";
 import { join } from "node:path";
-import { simulate } from "./simulate.js";
+import { machineCalibration, pointSeconds, type Calibration } from "./plan.js";
 import { canonicalJson, sweep, type SweepLine } from "./sweep.js";
+import { pointCost } from "./shard.js";
+import type { JobSweep } from "./job.js";
 import { resolveSimulate, type OdeOptions, type SimulateOptions } from "./validate.js";
 import type { OdeSummary, SimulationSummary } from "./tasks.js";
-import { MEASURE_DEFAULTS, type MeasuredPhase, type MeasurePointOptions } from "./phase-measure.js";
+import type { MeasuredPhase } from "./phase-measure.js";
 import { writeFigure } from "./render.js";
 import { FIGURES, FIGURE_IDS } from "./figures/index.js";
 import type { Check, FigureData, FigureDef, FigureSize, Plan, Results } from "./figures/types.js";
@@ -18,21 +20,18 @@ export { FIGURES, FIGURE_IDS };
 export type { Check, FigureData, FigureDef, FigureSize };
 export { runSims, runOdes, simSeries, odeSeries } from "./figures/runs.js";
 
-/** Rough cost of one ODE integration of the figures (p ≤ 8: BDF to t = 10⁴–10⁶ takes 0.05–1 s). */
-const ODE_SECONDS = 0.5;
-
 /** What a run of `reproduce` will cost, before it starts. */
 export interface CostEstimate {
   simulations: number;
   samples: number;
   odes: number;
-  /** core-seconds: Σ samples × measured seconds per sample, plus ODE_SECONDS per ODE */
+  /** core-seconds: the cost plan's estimate of every job (the same as `--plan`'s) */
   coreSeconds: number;
   coreHours: number;
   /** per figure: jobs, samples and core-seconds (jobs shared by figures count for each) */
   figures: Record<string, { simulations: number; samples: number; odes: number; measures: number; coreSeconds: number }>;
-  /** the measured seconds per sample of each kind of job, "method d p k" */
-  perSample: Record<string, number>;
+  /** this machine against the cost model (src/plan.ts) */
+  calibration: Calibration;
 }
 
 export interface ReproduceOptions {
@@ -96,35 +95,15 @@ function collectJobs(plans: [FigureDef, Plan][]): Job[] {
   return [...jobs.values()];
 }
 
-/** Seconds per sample of one kind of simulation job, timed on a short run of it (after one warm-up). */
-async function timePerSample(options: SimulateOptions, dt: number): Promise<number> {
-  const { tMax: _a, tMin: _b, points: _c, times: _d, ...rest } = options;
-  const n = 20000;
-  const probe = { ...rest, seeds: 1, times: [n * dt] };
-  await simulate({ ...probe, times: [Math.min(n, 2000) * dt] });
-  const started = performance.now();
-  await simulate(probe);
-  return (performance.now() - started) / 1000 / n;
-}
-
-/** The cost of every job (samples; seconds from the measured cost per sample of its kind) and the totals. */
+/** The cost of every job (samples; seconds from the cost plan: src/plan.ts, this machine's calibration) and the totals. */
 async function estimate(jobs: Job[], ids: string[]): Promise<CostEstimate> {
-  const perSample: Record<string, number> = {};
+  const calibration = await machineCalibration();
   for (const job of jobs) {
-    if (job.kind === "ode") {
-      job.seconds = ODE_SECONDS;
-      continue;
+    job.seconds = pointSeconds(job.kind, job.options as Record<string, unknown>, calibration);
+    if (job.kind === "simulate") {
+      const r = resolveSimulate(job.options as SimulateOptions);
+      job.samples = r.samples[r.samples.length - 1] * r.batch * r.seeds;
     }
-    if (job.kind === "measure") {
-      // a measured point plans its ladder within its budget of estimated seconds
-      job.seconds = (job.options as MeasurePointOptions).budgetSeconds ?? MEASURE_DEFAULTS.budgetSeconds;
-      continue;
-    }
-    const r = resolveSimulate(job.options as SimulateOptions);
-    const kind = `${r.method} d=${r.d} p=${r.p} k=${r.k}${r.batch > 1 ? ` B=${r.batch}` : ""}`;
-    perSample[kind] ??= await timePerSample(job.options as SimulateOptions, r.dt);
-    job.samples = r.samples[r.samples.length - 1] * r.batch * r.seeds;
-    job.seconds = job.samples * perSample[kind];
   }
   const figures: CostEstimate["figures"] = Object.fromEntries(ids.map((id) => [id, { simulations: 0, samples: 0, odes: 0, measures: 0, coreSeconds: 0 }]));
   for (const job of jobs) {
@@ -147,7 +126,7 @@ async function estimate(jobs: Job[], ids: string[]): Promise<CostEstimate> {
     coreSeconds,
     coreHours: coreSeconds / 3600,
     figures,
-    perSample,
+    calibration,
   };
 }
 
@@ -188,18 +167,47 @@ async function writeFigureFiles(dir: string, figure: FigureDef, data: FigureData
   return [...files, join(dir, "data.json"), join(dir, "data.csv"), join(dir, "checks.json")];
 }
 
+/** The figures of `ids`, their plans and their jobs (identical jobs once), for `options.size` (default quick). */
+async function planFigures(ids: string[], options: ReproduceOptions) {
+  const size = options.size ?? "quick";
+  const figures = figuresOf(ids);
+  const outDir = options.outDir ?? join("out", "reproduce");
+  const plans: [FigureDef, Plan][] = [];
+  for (const f of figures) plans.push([f, await f.plan(size)]);
+  return { size, figures, outDir, plans, jobs: collectJobs(plans) };
+}
+
+/**
+ * The jobs as sweeps, one per kind (ODEs, simulations, measured points), each into <outDir>/runs-<size>-<kind>.jsonl;
+ * heaviest first by the fixed cost model (the pool's last jobs are the short ones), ties by key: the same specs on
+ * every machine, as a split across machines needs.
+ */
+function sweepsOf(jobs: Job[], outDir: string, size: FigureSize): JobSweep[] {
+  const sweeps: JobSweep[] = [];
+  for (const kind of ["ode", "simulate", "measure"] as const) {
+    const mine = jobs
+      .filter((j) => j.kind === kind)
+      .map((j) => ({ j, cost: pointCost(kind, j.options as Record<string, unknown>) }))
+      .sort((a, b) => b.cost - a.cost || (a.j.key < b.j.key ? -1 : a.j.key > b.j.key ? 1 : 0))
+      .map(({ j }) => j);
+    if (mine.length > 0) sweeps.push({ spec: { kind, points: mine.map((j) => j.options as Record<string, unknown>) }, out: join(outDir, `runs-${size}-${kind}.jsonl`) });
+  }
+  return sweeps;
+}
+
+/** `reproduce` as a sweep-shaped job (src/job.ts): its sweeps and their files, for a plan, a part or a merge. */
+export async function reproduceSweeps(ids: string[], options: Pick<ReproduceOptions, "size" | "outDir"> = {}): Promise<JobSweep[]> {
+  const { jobs, outDir, size } = await planFigures(ids, options);
+  return sweepsOf(jobs, outDir, size);
+}
+
 /**
  * Regenerates the figures `ids` (or "all"): estimates the cost (a `full` run above one core-hour needs
  * `yes`), runs every job, then writes each figure's files and checks and returns them with the checks' table.
  */
 export async function reproduce(ids: string[], options: ReproduceOptions = {}): Promise<ReproduceResult> {
   const started = performance.now();
-  const size = options.size ?? "quick";
-  const figures = figuresOf(ids);
-  const outDir = options.outDir ?? join("out", "reproduce");
-  const plans: [FigureDef, Plan][] = [];
-  for (const f of figures) plans.push([f, await f.plan(size)]);
-  const jobs = collectJobs(plans);
+  const { size, figures, outDir, plans, jobs } = await planFigures(ids, options);
   const cost = await estimate(jobs, figures.map((f) => f.id));
   options.onEstimate?.(cost);
   if (size === "full" && cost.coreHours > 1 && !options.yes) {
@@ -209,13 +217,11 @@ export async function reproduce(ids: string[], options: ReproduceOptions = {}): 
   }
   await checkWritable(join(outDir, "checks.json"), "--out-dir");
   const workers = options.workers ?? availableParallelism();
-  // heaviest first: the pool's last jobs are the short ones
-  const order = [...jobs].sort((a, b) => b.seconds - a.seconds);
-  const total = order.length;
-  const work = order.reduce((s, j) => s + j.seconds, 0) || 1;
+  const total = jobs.length;
+  const work = jobs.reduce((s, j) => s + j.seconds, 0) || 1;
   let done = 0;
   let workDone = 0;
-  const byKey = new Map(order.map((j) => [j.key, j]));
+  const byKey = new Map(jobs.map((j) => [j.key, j]));
   const lines = new Map<string, SweepLine>();
   const onLine = ({ line }: { line: SweepLine }) => {
     lines.set(line.key, line);
@@ -225,13 +231,8 @@ export async function reproduce(ids: string[], options: ReproduceOptions = {}): 
     const share = workDone / work;
     options.onProgress?.({ done, total, workDone: share, etaSeconds: share > 0 ? (elapsedSeconds * (1 - share)) / share : NaN, elapsedSeconds });
   };
-  for (const kind of ["ode", "simulate", "measure"] as const) {
-    const mine = order.filter((j) => j.kind === kind);
-    if (mine.length === 0) continue;
-    const ran = await sweep(
-      { kind, points: mine.map((j) => j.options as Record<string, unknown>) },
-      { workers, out: join(outDir, `runs-${size}-${kind}.jsonl`), resume: options.resume, existing: "backup", specNames: false, onProgress: onLine },
-    );
+  for (const { spec, out } of sweepsOf(jobs, outDir, size)) {
+    const ran = await sweep(spec, { workers, out, resume: options.resume, existing: "backup", specNames: false, onProgress: onLine });
     for (const line of ran) lines.set(line.key, line);
   }
   const failures = [...lines.values()].filter((l) => l.error !== undefined);

@@ -65,8 +65,9 @@ export function pointCost(kind: JobKind, options: Record<string, unknown>): numb
       return Number(options.budget ?? PHASE_DEFAULTS.budget) * costOfStep(d, p, k, cheaperMethod(d, p, k)) + 1e6;
     }
     case "measure":
-      // the clock test and the risk test each spend up to their budget
-      return 2e9 * Number(options.budgetSeconds ?? MEASURE_DEFAULTS.budgetSeconds);
+      // the risk ladder spends up to the budget and the clock's one-step ladder up to a quarter of it, in seconds
+      // of a machine at the point's costScale: in units of the cost model, ≤ 1.25·budget / costScale
+      return (1.25e9 * Number(options.budgetSeconds ?? MEASURE_DEFAULTS.budgetSeconds)) / Number(options.costScale ?? MEASURE_DEFAULTS.costScale);
   }
 }
 

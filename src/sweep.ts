@@ -56,6 +56,9 @@ export interface SweepOptions {
   signal?: AbortSignal;
   /** run only this part of the points (src/shard.ts: the same partition on every machine); `out` is its part file */
   shard?: Shard;
+  /** with `shard`: the part of every point, when the partition is a whole job's (src/job.ts: several sweeps split
+   * together) rather than this spec's alone */
+  partOf?: number[];
   /** worker threads (default: the machine's available parallelism); 0 runs in this thread */
   workers?: number;
   /** name a bad option as a field of the spec (spec.points[3].d; default true): false when the spec is built
@@ -195,7 +198,7 @@ export async function sweep(spec: SweepSpec, options: SweepOptions = {}): Promis
   const shard = options.shard;
   // the fixed cost model of every point (shard.ts): balances the parts and weighs the progress
   const costs = points.map((point) => pointCost(spec.kind, point));
-  const parts = shard ? partition(costs, shard.count) : undefined;
+  const parts = shard ? (options.partOf ?? partition(costs, shard.count)) : undefined;
   const jobs = parts ? all.filter((job) => parts[job.index] === shard!.index) : all;
   let previous = new Map<string, SweepLine>();
   let release: (() => void) | undefined;

@@ -92,16 +92,19 @@ describe("a task stopped by SIGTERM (Slurm's warning before a kill)", () => {
     const { spawn } = await import("node:child_process");
     const { repoPath } = await import("../helpers.js");
     const d = dir();
-    const slow: SweepSpec = { kind: "simulate", base: { d: 400, p: 8, k: 4, tMax: 300, points: 3, method: "direct" }, grid: { seed: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] } };
+    const slow: SweepSpec = { kind: "simulate", base: { d: 400, p: 8, k: 4, tMax: 1000, points: 3, method: "direct" }, grid: { seed: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] } };
     const specFile = join(d, "spec.json");
     writeFileSync(specFile, JSON.stringify(slow));
     const out = join(d, "s.jsonl");
     const child = spawn(process.execPath, [repoPath("dist/cli/main.js"), "sweep", "--spec", specFile, "--out", out, "--workers", "2"]);
     let stderr = "";
     child.stderr.on("data", (b) => (stderr += b));
-    await new Promise((r) => setTimeout(r, 3000));
+    const exited = new Promise((r) => child.on("exit", (c) => r(c)));
+    // stopped once a first point is on disk (the others still to do), whatever the machine's speed
+    const { existsSync: exists } = await import("node:fs");
+    while (!(exists(out) && readFileSync(out, "utf8").includes("\n"))) await new Promise((r) => setTimeout(r, 20));
     child.kill("SIGTERM");
-    const code = await new Promise((r) => child.on("exit", (c) => r(c)));
+    const code = await exited;
     expect(code).toBe(143);
     expect(stderr).toMatch(/SIGTERM: stopped with \d+ points on disk/);
     const text = readFileSync(out, "utf8");

@@ -1,6 +1,7 @@
 // Issue 14: `sgd-phase slurm` writes a sweep as a job array (part i of n per task, resuming its part file,
-// requeueable, warned by SIGTERM) and its merge as an afterok job; --submit hands them to sbatch in that order.
-// Here sbatch is a stand-in script that records its arguments (the real single-node cluster test is to come).
+// requeueable, warned by USR1 before its time limit) and its merge as an afterok job; --submit hands them to sbatch
+// in that order. Here sbatch is a stand-in script that records its arguments (on a real single-node Slurm:
+// slurm-real.test.ts).
 import { describe, expect, it } from "vitest";
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,20 +17,33 @@ function setUp() {
 }
 
 describe("sgd-phase slurm", () => {
-  it("writes the array and the merge scripts (dry run)", async () => {
+  it("writes the array and the merge scripts, and prints them", async () => {
     const d = setUp();
     const run = await cli(["slurm", "--spec", join(d, "spec.json"), "--out", join(d, "res", "s.jsonl"), "--tasks", "3", "--partition", "cpu", "--time", "02:00:00", "--cpus-per-task", "2", "--sbatch", "--qos=long"]);
     expect(run.code).toBe(0);
     const array = readFileSync(join(d, "res", "slurm", "array.sbatch"), "utf8");
     expect(array).toContain("#SBATCH --array=0-2");
     expect(array).toContain("#SBATCH --requeue");
-    expect(array).toMatch(/#SBATCH --signal=B:TERM@\d+/);
+    expect(array).toMatch(/#SBATCH --signal=B:USR1@\d+/);
+    expect(array).toContain("#SBATCH --open-mode=append"); // a requeued task's log keeps the earlier runs
     for (const line of ["--partition=cpu", "--time=02:00:00", "--cpus-per-task=2", "--qos=long"]) expect(array).toContain(`#SBATCH ${line}`);
-    expect(array).toMatch(/exec .* sweep --spec '.*spec.json' --out '.*s.jsonl' --shard "\$SLURM_ARRAY_TASK_ID\/3" --resume --workers/);
+    // each task resumes its part files (--shard implies it): a requeued task continues
+    expect(array).toMatch(/ sweep --spec \S*spec.json --out \S*s.jsonl --shard "\$SLURM_ARRAY_TASK_ID\/3" --workers "\$\{SLURM_CPUS_PER_TASK:-1\}" &/);
+    expect(array).toMatch(/scontrol requeue "\$\{SLURM_ARRAY_JOB_ID\}_\$\{SLURM_ARRAY_TASK_ID\}"/);
     const merge = readFileSync(join(d, "res", "slurm", "merge.sbatch"), "utf8");
-    expect(merge).toMatch(/exec .* merge --spec '.*spec.json' --out '.*s.jsonl'/);
+    expect(merge).toMatch(/exec .* sweep --spec \S*spec.json --out \S*s.jsonl --merge/);
     expect(merge).not.toContain("--array");
+    expect(merge).toContain("#SBATCH --kill-on-invalid-dep=yes");
     expect(run.stdout).toContain(array);
+  });
+
+  it("--dry-run prints the scripts and writes nothing", async () => {
+    const d = setUp();
+    const run = await cli(["slurm", "--spec", join(d, "spec.json"), "--out", join(d, "res", "s.jsonl"), "--tasks", "2", "--dry-run"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("#SBATCH --array=0-1");
+    expect(run.stdout).toMatch(/sweep --spec \S+ --out \S+ --merge/);
+    expect((await import("node:fs")).existsSync(join(d, "res"))).toBe(false);
   });
 
   it("--submit: the array first, then the merge with --dependency=afterok:<array job>", async () => {

@@ -125,6 +125,17 @@ describe("results", () => {
     expect(stderr).toMatch(/SIGINT: stopping/);
   });
 
+  it("a SIGTERM delivered twice at once (Slurm's to the job and the batch shell's forward) still stops cleanly", async () => {
+    const d = dir();
+    const child = spawn(process.execPath, [repoPath("dist/cli/main.js"), "simulate", "--d", "500", "--t-max", "1e5", "--points", "40", "--method", "direct", "--out", join(d, "r.json")]);
+    await new Promise((r) => setTimeout(r, 2500));
+    child.kill("SIGTERM");
+    setTimeout(() => child.kill("SIGTERM"), 20);
+    const code = await new Promise((r) => child.on("exit", (c) => r(c)));
+    expect(code).toBe(143);
+    expect(JSON.parse(readFileSync(join(d, "r.json"), "utf8")).status).toBe("interrupted");
+  });
+
   it("an AbortSignal stops simulate and solveOde with status interrupted", async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 300);

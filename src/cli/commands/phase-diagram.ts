@@ -1,11 +1,12 @@
 // see: README.md (the measured phase diagram) — `sgd-phase phase-diagram`: the (κ, δ) plane measured point by
 // point from simulations across d, against the theory's regions.
 import { Command } from "commander";
-import { DIAGRAM_DEFAULTS, phaseDiagram, type PhaseDiagram, type PhaseDiagramOptions } from "../../phase-diagram.js";
+import { DIAGRAM_DEFAULTS, phaseDiagram, phaseDiagramSweeps, type PhaseDiagram, type PhaseDiagramOptions } from "../../phase-diagram.js";
+import { addJobOptions, handleJobFlags, splitJobFlags, type JobFlags } from "../job.js";
 import { MEASURE_DEFAULTS } from "../../phase-measure.js";
 import { addExtensionOptions, fail, parseAxis, parseNumber, progress } from "../options.js";
 
-type Flags = Omit<PhaseDiagramOptions, "onProgress"> & { progress?: boolean };
+type Flags = Omit<PhaseDiagramOptions, "onProgress"> & { progress?: boolean } & JobFlags;
 
 /** The flags of the measured phase diagram (also used by `overview`). */
 export function addPhaseOptions(command: Command): Command {
@@ -33,12 +34,19 @@ export function addPhaseOptions(command: Command): Command {
 }
 
 export function phaseDiagramCommand(): Command {
-  return addPhaseOptions(new Command("phase-diagram").description("measure the phase diagram of SGD over a (κ, δ) grid from simulations across d: JSON, CSV, figure and agreement with the theory"))
-    .option("--out-dir <dir>", "directory of the outputs (default out/phase-diagram)")
-    .option("--resume", "keep the points already measured in <out-dir>/phase-diagram.jsonl")
+  return addJobOptions(
+    addPhaseOptions(new Command("phase-diagram").description("measure the phase diagram of SGD over a (κ, δ) grid from simulations across d: JSON, CSV, figure and agreement with the theory"))
+      .option("--out-dir <dir>", "directory of the outputs (default out/phase-diagram)")
+      .option("--resume", "keep the points already measured in <out-dir>/phase-diagram.jsonl"),
+    "<out-dir>/phase-diagram.jsonl",
+  )
     .action(async (flags: Flags, command: Command) => {
       try {
-        await runPhaseDiagram(flags);
+        const [job, rest] = splitJobFlags(flags);
+        const { progress: show, ...options } = rest;
+        const next = await handleJobFlags(job, async () => phaseDiagramSweeps(options), { command: "phase-diagram", workers: rest.workers, progress: show });
+        if (next === "done") return;
+        await runPhaseDiagram({ ...rest, resume: rest.resume || next === "resume" });
       } catch (error) {
         fail(command, error);
       }
@@ -59,7 +67,7 @@ export function diagramSummary(result: PhaseDiagram): string {
 }
 
 /** Runs the measured phase diagram with a progress bar and prints the agreement and the files; returns the result. */
-export async function runPhaseDiagram(flags: Flags): Promise<PhaseDiagram> {
+export async function runPhaseDiagram(flags: Omit<Flags, keyof JobFlags>): Promise<PhaseDiagram> {
   const { progress: showProgress, ...rest } = flags;
   const bar = progress({ progress: showProgress }, "phase diagram |{bar}| {value}/{total} points | ETA {eta_formatted}");
   const result = await phaseDiagram({ ...rest, onProgress: (p) => bar.update(p.done, p.total, {}) }).finally(() => bar.stop());

@@ -1,9 +1,10 @@
 // see: README.md (the paper's figures) — `sgd-phase reproduce fig1 … fig9 | all [--tiny | --quick | --full]`.
 import { Command } from "commander";
-import { FIGURES, reproduce, type Check, type CostEstimate } from "../../reproduce.js";
+import { FIGURES, reproduce, reproduceSweeps, type Check, type CostEstimate } from "../../reproduce.js";
+import { addJobOptions, handleJobFlags, splitJobFlags, type JobFlags } from "../job.js";
 import { fail, parseNumber } from "../options.js";
 
-interface Flags {
+interface Flags extends JobFlags {
   quick?: boolean;
   full?: boolean;
   tiny?: boolean;
@@ -34,7 +35,7 @@ export function checksTable(checks: Check[], judged: boolean): string {
 }
 
 export function reproduceCommand(): Command {
-  return new Command("reproduce")
+  const command = new Command("reproduce")
     .description(`regenerate the paper's figures into <out-dir>/<figure>/ and check the paper's claims on them:\n${FIGURES.map((f) => `  ${f.id}: ${f.paper}`).join("\n")}`)
     .argument("<figures...>", `figure ids (${FIGURES.map((f) => f.id).join(", ")}) or all`)
     .option("--quick", "every figure's phenomenon in minutes on two cores (default)")
@@ -43,11 +44,15 @@ export function reproduceCommand(): Command {
     .option("--yes", "start a --full run estimated above one core-hour")
     .option("--resume", "keep the finished jobs of an interrupted run of the same size")
     .option("--out-dir <dir>", "where the figure directories and checks.{json,csv} go (default out/reproduce)")
-    .option("--workers <n>", "worker threads (default: available parallelism)", parseNumber)
-    .action(async (figures: string[], flags: Flags, command: Command) => {
+    .option("--workers <n>", "worker threads (default: available parallelism)", parseNumber);
+  return addJobOptions(command, "<out-dir>/runs-<size>-<kind>.jsonl")
+    .action(async (figures: string[], allFlags: Flags, command: Command) => {
       try {
+        const [job, flags] = splitJobFlags(allFlags);
         if ([flags.quick, flags.full, flags.tiny].filter(Boolean).length > 1) throw new Error("give one of --quick, --full, --tiny.");
         const size = flags.full ? "full" : flags.tiny ? "tiny" : "quick";
+        const next = await handleJobFlags(job, () => reproduceSweeps(figures, { size, outDir: flags.outDir }), { command: "reproduce", workers: flags.workers });
+        if (next === "done") return;
         const { availableParallelism } = await import("node:os");
         const workers = flags.workers ?? availableParallelism();
         const tty = process.stderr.isTTY;
@@ -56,8 +61,8 @@ export function reproduceCommand(): Command {
           size,
           outDir: flags.outDir,
           workers: flags.workers,
-          resume: flags.resume,
-          yes: flags.yes,
+          resume: flags.resume || next === "resume",
+          yes: flags.yes || next === "resume",
           onEstimate: (e) => process.stderr.write(estimateText(e, workers)),
           onProgress: (p) => {
             const text = `${p.done}/${p.total} jobs, ${(100 * p.workDone).toFixed(0)}% of the work, ${duration(p.elapsedSeconds)} elapsed, ETA ${Number.isFinite(p.etaSeconds) ? duration(p.etaSeconds) : "?"}`;

@@ -1,14 +1,16 @@
 // see: README.md (finite-size scaling) — `sgd-phase scaling --dims 30,100,300,1000 --delta 0.5 ...`.
 import { Command } from "commander";
-import { scaling, type ScalingOptions } from "../../scaling.js";
+import { scaling, scalingSweeps, type ScalingOptions } from "../../scaling.js";
+import { addJobOptions, handleJobFlags, splitJobFlags, type JobFlags, workProgress } from "../job.js";
+import { exitCodeOf, interruptSignal, interruption } from "../interrupt.js";
 import { toJson } from "../../export.js";
 import { checkWritable } from "../../files.js";
 import { addExtensionOptions, fail, parseNumber, parseNumberList, writeText } from "../options.js";
 
-type Flags = Omit<ScalingOptions, "onProgress"> & { out?: string };
+type Flags = Omit<ScalingOptions, "onProgress" | "signal"> & { out?: string; progress?: boolean } & JobFlags;
 
 export function scalingCommand(): Command {
-  return addExtensionOptions(
+  const command = addExtensionOptions(
     new Command("scaling")
     .description("estimate the plateau R∞(d) over seeds for several d and fit R∞ − floor ∝ d^slope")
     .requiredOption("--dims <list>", "input dimensions, comma-separated (at least two)", parseNumberList)
@@ -25,13 +27,38 @@ export function scalingCommand(): Command {
     .option("--seed <n>", "first seed (default 0)", parseNumber),
   )
     .option("--out <file>", "write the points and the fit (JSON)")
-    .action(async (flags: Flags, command: Command) => {
+    .option("--runs <file>", "JSON-lines file of the simulations, one line per d as it finishes (default with --out: <out>.runs.jsonl)")
+    .option("--resume", "keep the d already in --runs")
+    .option("--workers <n>", "worker threads, one d each (default: available parallelism)", parseNumber)
+    .option("--progress", "a progress line at every finished d")
+    .option("--no-progress", "no progress lines");
+  return addJobOptions(command, "--runs")
+    .action(async (allFlags: Flags, command: Command) => {
       try {
-        const { out, ...options } = flags;
+        const [job, flags] = splitJobFlags(allFlags);
+        const { out, progress: show, ...options } = flags;
         const defaults = { p: options.kappa === undefined ? 1 : undefined, k: 1, gamma0: 1, delta: 0.5, noise: 0.01, tMax: 100 };
         const merged = { ...Object.fromEntries(Object.entries(defaults).filter(([, v]) => v !== undefined)), ...options } as ScalingOptions;
+        merged.runs ??= out === undefined ? undefined : `${out.replace(/\.json$/, "")}.runs.jsonl`;
+        const next = await handleJobFlags(
+          job,
+          async () => {
+            if (merged.runs === undefined && !job.plan) throw new Error("--shard and --merge need --runs (or --out, whose <out>.runs.jsonl is then the runs file)");
+            return scalingSweeps({ ...merged, runs: merged.runs ?? "scaling.runs.jsonl" });
+          },
+          { command: "scaling", workers: merged.workers, progress: show },
+        );
+        if (next === "done") return;
         if (out) await checkWritable(out, "--out");
-        const result = await scaling(merged);
+        const report = workProgress("scaling", show);
+        const result = await scaling({ ...merged, resume: merged.resume || next === "resume", signal: interruptSignal(), onProgress: report }).catch((error) => {
+          const stopped = interruption();
+          if (stopped) {
+            process.stderr.write(`${(error as Error).message}\n`);
+            process.exit(exitCodeOf(stopped));
+          }
+          throw error;
+        });
         const lines = result.points.map((q) => `  d = ${q.d}: R∞ = ${q.rInf.toExponential(4)} ± ${q.se.toExponential(1)} (${q.seeds} seeds)`);
         const { slope, slopeError, reducedChi2 } = result.fit;
         process.stdout.write(`${lines.join("\n")}\nfit: R∞ − ${result.floor} ∝ d^slope, slope = ${slope.toFixed(4)} ± ${slopeError.toFixed(4)} (χ²/dof = ${reducedChi2.toFixed(2)})\n`);

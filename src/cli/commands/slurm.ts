@@ -1,20 +1,22 @@
-// see: README.md (clusters) — `sgd-phase slurm`: a sweep as a Slurm job array (one part per task, each resuming
-// its own part file, requeueable, warned by SIGTERM before its time limit) and its merge as a job that runs only
-// after every task succeeded (afterok). Writes the two scripts; --submit hands them to sbatch.
+// see: README.md (clusters) — `sgd-phase slurm`: a sweep-shaped job (sweep, phase-diagram, reproduce, scaling)
+// as a Slurm job array — one part per task (--shard i/n), each resuming its own part files, requeueable, warned by
+// USR1 before its time limit and then requeued by itself — and its merge (--merge) as a job that runs only after
+// every task succeeded (afterok). Writes the two scripts (--dry-run: prints them only); --submit hands them to sbatch.
 import { Command } from "commander";
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { resolve, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { specHash, expandSpec, validateSpec, type SweepSpec } from "../../sweep.js";
 import { writeAtomic } from "../../files.js";
-import { parseDuration, planSweep } from "../../plan.js";
 import { MAX_SHARDS } from "../../shard.js";
-import { fail, parseNumber, readJson } from "../options.js";
+import type { Plan } from "../../plan.js";
+import { fail, parseNumber } from "../options.js";
 
 interface Flags {
-  spec: string;
-  out: string;
+  spec?: string;
+  out?: string;
+  dir?: string;
   tasks?: number;
   target?: string;
   partition?: string;
@@ -24,73 +26,125 @@ interface Flags {
   account?: string;
   sbatch?: string[];
   submit?: boolean;
+  dryRun?: boolean;
 }
 
-/** Seconds before its time limit at which Slurm warns a task with SIGTERM (it then stops cleanly: sweep). */
+/** The commands that run as a job array: their work is sweeps (src/job.ts). */
+export const ARRAY_COMMANDS = ["sweep", "phase-diagram", "reproduce", "scaling"];
+
+/** Seconds before its time limit at which Slurm warns a task with USR1 (it then stops cleanly and requeues itself). */
 const WARNING_SECONDS = 120;
 
-/** The two scripts: the array (part i of n per task) and the merge. */
-export function slurmScripts(o: { spec: string; out: string; tasks: number; hash: string; node: string; cli: string; cwd: string; lines: string[] }): { array: string; merge: string } {
-  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const logs = join(dirname(o.out), "slurm");
+const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** The two scripts: the array (part i of n per task) and the merge; `job` is the command and its arguments. */
+export function slurmScripts(o: { job: string[]; tasks: number; name: string; node: string; cli: string; cwd: string; dir: string; lines: string[] }): { array: string; merge: string } {
+  const sgd = [o.node, o.cli, ...o.job].map(quote).join(" ");
   const common = [...o.lines.map((l) => `#SBATCH ${l}`)];
   const array = [
     "#!/bin/bash",
-    `#SBATCH --job-name=sgd-phase-${o.hash}`,
+    `#SBATCH --job-name=${o.name}`,
     `#SBATCH --array=0-${o.tasks - 1}`,
     "#SBATCH --requeue",
-    `#SBATCH --signal=B:TERM@${WARNING_SECONDS}`,
-    `#SBATCH --output=${logs}/%A_%a.log`,
+    `#SBATCH --signal=B:USR1@${WARNING_SECONDS}`,
+    `#SBATCH --output=${o.dir}/%A_%a.log`,
+    "#SBATCH --open-mode=append",
     ...common,
-    "# part i of n of the sweep; --resume: a requeued or preempted task continues its own part file",
-    `cd ${q(o.cwd)}`,
-    `exec ${q(o.node)} ${q(o.cli)} sweep --spec ${q(o.spec)} --out ${q(o.out)} --shard "$SLURM_ARRAY_TASK_ID/${o.tasks}" --resume --workers "\${SLURM_CPUS_PER_TASK:-1}"`,
+    "# part i of n of the job (--shard): a requeued or preempted task resumes its own part files.",
+    "# USR1 is Slurm's warning before the time limit: the job stops cleanly (whole lines on disk) and the",
+    "# task requeues itself, so that the merge (afterok) still waits for it. SIGTERM (scancel, preemption,",
+    "# scontrol requeue) stops the job cleanly too, and the task ends as Slurm decides.",
+    `cd ${quote(o.cwd)}`,
+    "requeue=0",
+    `trap 'requeue=1; kill -TERM "$pid" 2>/dev/null' USR1`,
+    `trap 'kill -TERM "$pid" 2>/dev/null' TERM`,
+    `${sgd} --shard "$SLURM_ARRAY_TASK_ID/${o.tasks}" --workers "\${SLURM_CPUS_PER_TASK:-1}" &`,
+    "pid=$!",
+    'while kill -0 "$pid" 2>/dev/null; do wait "$pid"; done',
+    'wait "$pid"; status=$?',
+    'if [ "$requeue" = 1 ] && [ "$status" != 0 ]; then',
+    '  echo "time limit near: part stopped cleanly; requeueing task $SLURM_ARRAY_TASK_ID" >&2',
+    '  scontrol requeue "${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}" && exit 0',
+    "fi",
+    'exit "$status"',
     "",
   ].join("\n");
   const merge = [
     "#!/bin/bash",
-    `#SBATCH --job-name=sgd-phase-${o.hash}-merge`,
-    `#SBATCH --output=${logs}/%j-merge.log`,
+    `#SBATCH --job-name=${o.name}-merge`,
+    `#SBATCH --output=${o.dir}/%j-merge.log`,
+    "#SBATCH --kill-on-invalid-dep=yes",
     ...common.filter((l) => !/--cpus-per-task|--array/.test(l)),
-    "# submitted with --dependency=afterok:<array job>: runs once every task has succeeded",
-    `cd ${q(o.cwd)}`,
-    `exec ${q(o.node)} ${q(o.cli)} merge --spec ${q(o.spec)} --out ${q(o.out)}`,
+    "# submitted with --dependency=afterok:<array job>: runs once every task has succeeded (cancelled if one fails);",
+    "# joins the parts, then finishes as one machine would (its figures, tables and checks)",
+    `cd ${quote(o.cwd)}`,
+    `exec ${sgd} --merge`,
     "",
   ].join("\n");
   return { array, merge };
 }
 
+/** The job's cost plan, from the command itself (`--plan --json`): checks its arguments as it would. */
+async function planOf(cli: string, job: string[], target: string): Promise<Plan> {
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, ...job, "--plan", "--json", "--target", target], { maxBuffer: 1 << 28 });
+    return JSON.parse(stdout) as Plan;
+  } catch (error) {
+    const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim();
+    throw new Error(`the job \`${job.join(" ")}\` does not plan: ${stderr.replace(/^error: /, "")}`);
+  }
+}
+
 export function slurmCommand(): Command {
   return new Command("slurm")
-    .description("write (and with --submit, submit through sbatch) a sweep as a Slurm job array plus its merge as a dependent job (afterok)")
-    .requiredOption("--spec <file>", "the sweep, JSON")
-    .requiredOption("--out <file>", "the merged JSON-lines file (parts: out.part-i-of-n.jsonl; scripts and logs: <dir of out>/slurm/)")
+    .description(
+      `write (and with --submit, submit through sbatch) a job array for a sweep-shaped job (${ARRAY_COMMANDS.join(", ")}) plus its merge as a dependent job (afterok):\n` +
+        "  sgd-phase slurm --spec sweep.json --out runs.jsonl [options]\n  sgd-phase slurm [options] -- reproduce all --full --yes",
+    )
+    .argument("[job...]", `after --: the command and its arguments (${ARRAY_COMMANDS.join(", ")}); or --spec and --out for a sweep`)
+    .option("--spec <file>", "a sweep's spec, JSON (with --out; same as -- sweep --spec FILE --out FILE)")
+    .option("--out <file>", "the sweep's merged JSON-lines file (parts: out.part-i-of-n.jsonl)")
+    .option("--dir <dir>", "where the scripts and the tasks' logs go (default: <dir of --out>/slurm, or out/slurm/<command>-<hash>)")
     .option("--tasks <n>", "array tasks (parts); default from --target and the cost plan", parseNumber)
     .option("--target <duration>", "wall time wanted per task (30m, 2h): the number of tasks from the cost plan (default 1h)")
     .option("--partition <name>", "#SBATCH --partition")
-    .option("--time <limit>", "#SBATCH --time (each task's limit; it is warned by SIGTERM 2 min before and stops cleanly)")
-    .option("--cpus-per-task <n>", "#SBATCH --cpus-per-task: the sweep's worker threads per task", parseNumber)
+    .option("--time <limit>", "#SBATCH --time (each task's limit; warned 2 min before, a task stops cleanly and requeues itself)")
+    .option("--cpus-per-task <n>", "#SBATCH --cpus-per-task: worker threads per task", parseNumber)
     .option("--mem <size>", "#SBATCH --mem")
     .option("--account <name>", "#SBATCH --account")
     .option("--sbatch <lines...>", 'further #SBATCH lines, e.g. "--qos=long"')
     .option("--submit", "submit the array, then the merge with --dependency=afterok:<array job> (default: write and print the scripts only)")
-    .action(async (flags: Flags, command: Command) => {
+    .option("--dry-run", "print the scripts; write nothing, submit nothing")
+    .action(async (jobArgs: string[], flags: Flags, command: Command) => {
       try {
-        const spec = (await readJson(flags.spec, "--spec")) as SweepSpec;
-        const points = expandSpec(spec);
-        validateSpec(spec, points);
+        if (flags.dryRun && flags.submit) throw new Error("--dry-run and --submit: choose one (--dry-run writes and submits nothing)");
+        let job: string[];
+        if (flags.spec !== undefined || flags.out !== undefined) {
+          if (jobArgs.length > 0) throw new Error(`give either --spec and --out (a sweep) or a command after --, not both (got ${jobArgs.join(" ")})`);
+          if (flags.spec === undefined || flags.out === undefined) throw new Error("--spec and --out go together (a sweep's spec and its merged file)");
+          job = ["sweep", "--spec", resolve(flags.spec), "--out", resolve(flags.out)];
+        } else {
+          if (jobArgs.length === 0) throw new Error(`nothing to run: give --spec and --out, or a command after -- (${ARRAY_COMMANDS.join(", ")})`);
+          if (!ARRAY_COMMANDS.includes(jobArgs[0])) throw new Error(`"${jobArgs[0]}" does not run as a job array: the commands that do are ${ARRAY_COMMANDS.join(", ")}`);
+          const own = jobArgs.find((a) => /^--(shard|merge|plan|workers)(=|$)/.test(a));
+          if (own) throw new Error(`the job's arguments must not hold ${own}: each task gets --shard i/n and --workers, the merge --merge`);
+          job = jobArgs;
+        }
+        const cli = fileURLToPath(new URL("../main.js", import.meta.url));
+        const target = flags.target ?? "1h";
+        const plan = await planOf(cli, job, target);
+        const points = plan.rows.length;
         let tasks = flags.tasks;
         if (tasks === undefined) {
-          const plan = await planSweep(spec, { targetSeconds: parseDuration(flags.target ?? "1h") });
           tasks = plan.shards!;
-          process.stderr.write(`plan: ${points.length} points, ${plan.coreHours.toFixed(2)} core-hours: ${tasks} task${tasks === 1 ? "" : "s"} for ${flags.target ?? "1h"} each\n`);
+          process.stderr.write(`plan: ${points} points, ${plan.coreHours.toFixed(2)} core-hours: ${tasks} task${tasks === 1 ? "" : "s"} for ${target} each\n`);
           const longest = Math.max(...plan.rows.map((r) => r.seconds));
           if (longest > plan.targetSeconds!) {
             process.stderr.write(`warning: the longest point alone is estimated at ${(longest / 3600).toFixed(2)} h, past the target: give its task a --time above that (a point is never split)\n`);
           }
         }
-        if (!Number.isInteger(tasks) || tasks < 1 || tasks > Math.min(MAX_SHARDS, points.length)) {
-          throw new Error(`--tasks must be an integer in [1, ${Math.min(MAX_SHARDS, points.length)}] (at most one task per point); got ${tasks}`);
+        if (!Number.isInteger(tasks) || tasks < 1 || tasks > Math.min(MAX_SHARDS, points)) {
+          throw new Error(`--tasks must be an integer in [1, ${Math.min(MAX_SHARDS, points)}] (at most one task per point); got ${tasks}`);
         }
         const lines = [
           ...(flags.partition ? [`--partition=${flags.partition}`] : []),
@@ -100,21 +154,16 @@ export function slurmCommand(): Command {
           ...(flags.account ? [`--account=${flags.account}`] : []),
           ...(flags.sbatch ?? []),
         ];
-        const out = resolve(flags.out);
-        const scripts = slurmScripts({
-          spec: resolve(flags.spec),
-          out,
-          tasks,
-          hash: specHash(spec),
-          node: process.execPath,
-          cli: fileURLToPath(new URL("../main.js", import.meta.url)),
-          cwd: process.cwd(),
-          lines,
-        });
-        const dir = join(dirname(out), "slurm");
+        const hash = createHash("sha256").update(JSON.stringify(job)).digest("hex").slice(0, 8);
+        const dir = resolve(flags.dir ?? (flags.out !== undefined ? join(dirname(resolve(flags.out)), "slurm") : join("out", "slurm", `${job[0]}-${hash}`)));
+        const scripts = slurmScripts({ job, tasks, name: `sgd-phase-${job[0]}-${hash}`, node: process.execPath, cli, cwd: process.cwd(), dir, lines });
         const files = { array: join(dir, "array.sbatch"), merge: join(dir, "merge.sbatch") };
-        await writeAtomic(files.array, scripts.array, "--out");
-        await writeAtomic(files.merge, scripts.merge, "--out");
+        if (flags.dryRun) {
+          process.stdout.write(`# ${files.array}\n${scripts.array}\n# ${files.merge}\n${scripts.merge}`);
+          return;
+        }
+        await writeAtomic(files.array, scripts.array, "--dir");
+        await writeAtomic(files.merge, scripts.merge, "--dir");
         if (!flags.submit) {
           process.stdout.write(`# ${files.array}\n${scripts.array}\n# ${files.merge}\n${scripts.merge}`);
           process.stderr.write(`written: ${files.array}, ${files.merge}; submit with --submit, or: id=$(sbatch --parsable ${files.array}) && sbatch --dependency=afterok:$id ${files.merge}\n`);
@@ -124,7 +173,7 @@ export function slurmCommand(): Command {
         const sbatch = async (args: string[]) => (await run("sbatch", ["--parsable", ...args])).stdout.trim().split(";")[0];
         const arrayId = await sbatch([files.array]);
         const mergeId = await sbatch([`--dependency=afterok:${arrayId}`, files.merge]);
-        process.stdout.write(`submitted: array job ${arrayId} (${tasks} tasks), merge job ${mergeId} (after all tasks succeed) → ${out}\n`);
+        process.stdout.write(`submitted: array job ${arrayId} (${tasks} tasks), merge job ${mergeId} (after all tasks succeed); logs in ${dir}\n`);
       } catch (error) {
         fail(command, error);
       }

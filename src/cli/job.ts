@@ -1,0 +1,110 @@
+// see: README.md (clusters) — the flags every sweep-shaped command shares (sweep, phase-diagram, reproduce,
+// scaling): --plan [--target] [--json] prints the cost plan and runs nothing; --shard i/n (or a Slurm job array's
+// SLURM_ARRAY_TASK_ID/COUNT) runs part i of n into part files beside the job's files; --merge joins the parts and
+// lets the command finish as a one-machine run (src/job.ts).
+import type { Command } from "commander";
+import { mergeJob, runJobPart, type JobSweep } from "../job.js";
+import { parseDuration, planSweeps, planText } from "../plan.js";
+import { parseShard, shardFromEnvironment } from "../shard.js";
+import { exitCodeOf, interruptSignal, interruption } from "./interrupt.js";
+
+export interface JobFlags {
+  plan?: boolean;
+  target?: string;
+  json?: boolean;
+  shard?: string;
+  merge?: boolean;
+}
+
+const JOB_KEYS = ["plan", "target", "json", "shard", "merge"] as const;
+
+/** Adds --plan, --target, --json, --shard and --merge; `files` says where the command's JSON-lines files are. */
+export function addJobOptions(command: Command, files: string): Command {
+  return command
+    .option("--plan", "print each point's method, samples and estimated time and the total in core-hours (with --target: the parts to use); run nothing")
+    .option("--target <duration>", "with --plan: the wall time wanted per part (30m, 2h, 1d): the number of parts")
+    .option("--json", "with --plan: the plan as JSON")
+    .option("--shard <i/n>", `run only part i of n (balanced by estimated cost, the same on every machine) into part files beside ${files} (name.part-i-of-n.jsonl), resumed if present; default from SLURM_ARRAY_TASK_ID/COUNT in a Slurm job array`)
+    .option("--merge", `join the parts of ${files} (all n, checked: none missing, repeated or cut), then finish as one machine would (every point is done)`);
+}
+
+/** The job flags, and the other flags without them. */
+export function splitJobFlags<T extends object>(flags: T): [JobFlags, Omit<T, (typeof JOB_KEYS)[number]>] {
+  const job: JobFlags = {};
+  const rest = { ...flags } as Record<string, unknown>;
+  for (const key of JOB_KEYS) {
+    if (key in rest) (job as Record<string, unknown>)[key] = rest[key];
+    delete rest[key];
+  }
+  return [job, rest as Omit<T, (typeof JOB_KEYS)[number]>];
+}
+
+const duration = (s: number) => (s < 90 ? `${s.toFixed(0)} s` : s < 5400 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(1)} h`);
+
+/**
+ * Progress weighed by the points' estimated costs: on a terminal one line redrawn; otherwise a line every 30 s
+ * (cluster logs are files) and the last one; `always`: a line at every call; `never`: nothing.
+ */
+export function workProgress(label: string, mode: boolean | undefined): (p: { done: number; total: number; workDone: number; workTotal: number; workSkipped?: number }) => void {
+  const started = performance.now();
+  const tty = process.stderr.isTTY === true;
+  let lastLog = 0;
+  let skipped: number | undefined;
+  return ({ done, total, workDone, workTotal, workSkipped }) => {
+    if (mode === false) return;
+    skipped ??= workSkipped ?? 0;
+    const final = done === total;
+    const elapsed = (performance.now() - started) / 1000;
+    const fresh = workDone - skipped;
+    const eta = fresh > 0 ? (elapsed * (workTotal - workDone)) / fresh : NaN;
+    const text = `${label}: ${done}/${total} points, ${(100 * (workTotal > 0 ? workDone / workTotal : 1)).toFixed(0)}% of the estimated work, ${duration(elapsed)} elapsed, ETA ${Number.isFinite(eta) ? duration(eta) : "?"}`;
+    if (tty && mode !== true) process.stderr.write(`\r${text}\x1b[K${final ? "\n" : ""}`);
+    else if (mode === true || elapsed - lastLog >= 30 || (final && elapsed >= 30)) {
+      lastLog = elapsed;
+      process.stderr.write(`${text}\n`);
+    }
+  };
+}
+
+/**
+ * Acts on the job flags: --plan prints the plan ("done"); --shard (or the job array's environment) runs that part
+ * ("done"; exit 130/143 if interrupted, 3 if a point failed); --merge joins the parts ("resume": the command then
+ * runs resumed, every point already done); otherwise "run".
+ */
+export async function handleJobFlags(
+  job: JobFlags,
+  sweeps: () => Promise<JobSweep[]>,
+  o: { command: string; workers?: number; progress?: boolean; /** a user's spec file: errors name its fields */ specNames?: boolean },
+): Promise<"done" | "resume" | "run"> {
+  const specNames = o.specNames ?? false;
+  if (job.target !== undefined && !job.plan) throw new Error("--target goes with --plan");
+  if (job.json && !job.plan) throw new Error("--json goes with --plan");
+  if ([job.plan, job.shard !== undefined, job.merge].filter(Boolean).length > 1) throw new Error("give one of --plan, --shard, --merge");
+  if (job.plan) {
+    const plan = await planSweeps((await sweeps()).map((s) => s.spec), { targetSeconds: job.target === undefined ? undefined : parseDuration(job.target), specNames });
+    process.stdout.write(job.json ? `${JSON.stringify(plan)}\n` : planText(plan));
+    return "done";
+  }
+  if (job.merge) {
+    const merged = await mergeJob(await sweeps());
+    process.stderr.write(`merged: ${merged.points} points from ${merged.parts} parts (${merged.failed} failed) into ${merged.files.join(", ")}\n`);
+    return "resume";
+  }
+  const shard = job.shard !== undefined ? parseShard(job.shard) : shardFromEnvironment();
+  if (!shard) return "run";
+  if (job.shard === undefined) process.stderr.write(`part ${shard.index} of ${shard.count} (from the job array's environment)\n`);
+  const started = performance.now();
+  const report = workProgress(`${o.command} part ${shard.index}/${shard.count}`, o.progress);
+  const part = await runJobPart(await sweeps(), shard, { workers: o.workers, signal: interruptSignal(), specNames, onProgress: report });
+  const failed = part.lines.filter((l) => l.error !== undefined).length;
+  process.stderr.write(`${part.lines.length} points (part ${shard.index} of ${shard.count}, ${failed} failed) in ${((performance.now() - started) / 1000).toFixed(1)} s; written: ${part.files.join(", ")}\n`);
+  const stopped = interruption();
+  if (stopped) {
+    process.stderr.write(`${stopped}: stopped; the same command resumes the part\n`);
+    process.exitCode = exitCodeOf(stopped);
+  } else {
+    if (failed > 0) process.exitCode = 3;
+    process.stderr.write(`when every part is done: the same command with --merge instead of --shard\n`);
+  }
+  return "done";
+}

@@ -1,0 +1,111 @@
+// see: README.md (clusters) — a sweep-shaped job: a command whose work is one or more sweeps, each with its own
+// JSON-lines file (sweep: its spec; phase-diagram: the measured points; reproduce: its ODE, simulation and
+// measure runs; scaling: one simulation per d). The same three steps serve them all: the plan of the whole job,
+// part i of n of it (the points of all its sweeps split together by estimated cost, the same on every machine),
+// and the merge of the parts into the files one machine would have written — after which the command, resumed,
+// finds every point done and writes its figures, tables and checks as a one-machine run does.
+import { readdir } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { FileError } from "./files.js";
+import { expandSpec, mergeSweep, sweep, type SweepLine, type SweepSpec } from "./sweep.js";
+import { partFile, partition, pointCost, type Shard } from "./shard.js";
+
+/** One of a job's sweeps: its spec and the JSON-lines file its points go to. */
+export interface JobSweep {
+  spec: SweepSpec;
+  out: string;
+}
+
+/** The part (0 … count − 1) of every point of every sweep: one partition of the whole job by estimated cost. */
+export function jobPartition(sweeps: JobSweep[], count: number): number[][] {
+  const costs = sweeps.map((s) => expandSpec(s.spec).map((point) => pointCost(s.spec.kind, point)));
+  const joint = partition(costs.flat(), count);
+  let at = 0;
+  return costs.map((c) => {
+    const mine = joint.slice(at, at + c.length);
+    at += c.length;
+    return mine;
+  });
+}
+
+export interface JobPartOptions {
+  workers?: number;
+  signal?: AbortSignal;
+  /** name a bad option as a field of the spec (false: the spec was built by a command from its options) */
+  specNames?: boolean;
+  /** at the start of each sweep (workSkipped: the work kept from its part file) and after each finished point */
+  onProgress?: (progress: { done: number; total: number; workDone: number; workTotal: number; workSkipped?: number }) => void;
+}
+
+/**
+ * Runs part `shard` of a job: in each sweep, the points of that part, into the sweep's part file
+ * (out.part-i-of-n.jsonl), resumed if it exists (a requeued task continues, a finished part runs nothing).
+ * Resolves with the lines of the part and the files written.
+ */
+export async function runJobPart(sweeps: JobSweep[], shard: Shard, options: JobPartOptions = {}): Promise<{ lines: SweepLine[]; files: string[] }> {
+  const partOf = jobPartition(sweeps, shard.count);
+  const mine = partOf.map((parts) => parts.filter((p) => p === shard.index).length);
+  const costs = sweeps.map((s) => expandSpec(s.spec).map((point) => pointCost(s.spec.kind, point)));
+  const workTotal = costs.reduce((sum, c, i) => sum + c.filter((_, j) => partOf[i][j] === shard.index).reduce((a, b) => a + b, 0), 0);
+  const total = mine.reduce((a, b) => a + b, 0);
+  let before = { done: 0, work: 0 };
+  const lines: SweepLine[] = [];
+  const files: string[] = [];
+  for (const [i, s] of sweeps.entries()) {
+    const out = partFile(s.out, shard);
+    const base = before;
+    const ran = await sweep(s.spec, {
+      out,
+      resume: true,
+      shard,
+      partOf: partOf[i],
+      workers: options.workers,
+      signal: options.signal,
+      specNames: options.specNames,
+      onStart: (st) => options.onProgress?.({ done: base.done + st.skipped, total, workDone: base.work + st.workSkipped, workTotal, workSkipped: base.work + st.workSkipped }),
+      onProgress: (p) => options.onProgress?.({ done: base.done + p.done, total, workDone: base.work + p.workDone, workTotal }),
+    });
+    lines.push(...ran);
+    files.push(out);
+    before = { done: base.done + mine[i], work: base.work + costs[i].filter((_, j) => partOf[i][j] === shard.index).reduce((a, b) => a + b, 0) };
+    if (options.signal?.aborted) break;
+  }
+  return { lines, files };
+}
+
+/** The part files of `out` in its directory (out.part-i-of-n.jsonl), checked to be all n parts of one split. */
+export async function findParts(out: string): Promise<string[]> {
+  const dir = dirname(out);
+  const stem = basename(out).replace(/\.jsonl?$/, "");
+  const pattern = new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.part-(\\d+)-of-(\\d+)\\.jsonl?$`);
+  let names: string[];
+  try {
+    names = await readdir(dir === "" ? "." : dir);
+  } catch {
+    names = [];
+  }
+  const found = names.map((f) => [f, pattern.exec(f)] as const).filter(([, m]) => m);
+  if (found.length === 0) throw new FileError("--out", out, `no part files ${stem}.part-i-of-n.jsonl beside it (give them with --parts)`);
+  const counts = new Set(found.map(([, m]) => m![2]));
+  if (counts.size > 1) throw new FileError("--out", out, `its part files belong to splits into ${[...counts].join(" and ")} parts: give the right ones with --parts`);
+  const n = Number([...counts][0]);
+  const have = new Set(found.map(([, m]) => Number(m![1])));
+  const absent = Array.from({ length: n }, (_, i) => i).filter((i) => !have.has(i));
+  if (absent.length > 0) throw new FileError("--out", out, `parts ${absent.join(", ")} of ${n} are missing (${stem}.part-${absent[0]}-of-${n}.jsonl, …): run them, then merge`);
+  return found.map(([f]) => join(dir, f)).sort();
+}
+
+/** Merges every sweep of a job from its part files (mergeSweep: refuses cut, repeated, foreign or missing points). */
+export async function mergeJob(sweeps: JobSweep[]): Promise<{ points: number; failed: number; parts: number; files: string[] }> {
+  let points = 0;
+  let failed = 0;
+  let parts = 0;
+  for (const s of sweeps) {
+    const found = await findParts(s.out);
+    const merged = await mergeSweep(s.spec, found, s.out);
+    points += merged.lines.length;
+    failed += merged.lines.filter((l) => l.error !== undefined).length;
+    parts = Math.max(parts, found.length);
+  }
+  return { points, failed, parts, files: sweeps.map((s) => s.out) };
+}
