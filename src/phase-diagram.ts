@@ -24,7 +24,8 @@ export interface PhaseDiagramOptions extends Omit<MeasurePointOptions, "kappa" |
   /** keep the points already in <outDir>/phase-diagram.jsonl */
   resume?: boolean;
   workers?: number;
-  onProgress?: (progress: { done: number; total: number; point?: MeasuredPhase }) => void;
+  /** at the start (work kept from a resumed file) and after each point: points, and the share of the estimated work */
+  onProgress?: (progress: { done: number; total: number; workDone: number; workTotal: number; workSkipped?: number; point?: MeasuredPhase }) => void;
 }
 
 /** How the measured diagram agrees with the theory's. */
@@ -159,7 +160,8 @@ export async function phaseDiagram(options: PhaseDiagramOptions = {}): Promise<P
       existing: "backup",
       specNames: false,
       workers,
-      onProgress: (p) => onProgress?.({ done: p.done, total: p.total, point: p.line.result as MeasuredPhase | undefined }),
+      onStart: (st) => onProgress?.({ done: st.skipped, total: st.total, workDone: st.workSkipped, workTotal: st.workTotal, workSkipped: st.workSkipped }),
+      onProgress: (p) => onProgress?.({ done: p.done, total: p.total, workDone: p.workDone, workTotal: p.workTotal, point: p.line.result as MeasuredPhase | undefined }),
     },
   );
   const points = lines.map((line: SweepLine) =>

@@ -154,12 +154,13 @@ export function planLadder(o: { kappa: number; k: number; timeExponent: number; 
   return { dims: risk.dims, jumpDims, note: risk.note, seconds: risk.spent + spent };
 }
 
-/** The ladders a measured point will plan (what a sweep's plan prices on its own machine: src/plan.ts). */
-export function plannedLadders(o: ReturnType<typeof checkMeasureOptions>): { dims: number[]; jumpDims: number[]; timeExponent: number; studentsAt: (d: number) => number } {
+/** The ladders a measured point will plan and their estimated seconds at its costScale (fixed by its options:
+ * the sweeps' cost of the point, src/shard.ts; priced on a given machine by src/plan.ts). */
+export function plannedLadders(o: ReturnType<typeof checkMeasureOptions>): { dims: number[]; jumpDims: number[]; seconds: number; timeExponent: number; studentsAt: (d: number) => number } {
   const region = regionOf(o.kappa, o.delta);
   const timeExponent = timeExponentOf(region, o.kappa, o.delta) ?? 1;
-  const { dims, jumpDims } = planLadder({ kappa: o.kappa, k: o.k, timeExponent, tEnd: o.tEnd, seeds: o.seeds, jumpSeeds: o.jumpSeeds, budgetSeconds: o.budgetSeconds, dMin: o.dMin, dMax: o.dMax, costScale: o.costScale });
-  return { dims, jumpDims, timeExponent, studentsAt: (d) => Math.max(1, Math.round(pow(d, o.kappa))) };
+  const { dims, jumpDims, seconds } = planLadder({ kappa: o.kappa, k: o.k, timeExponent, tEnd: o.tEnd, seeds: o.seeds, jumpSeeds: o.jumpSeeds, budgetSeconds: o.budgetSeconds, dMin: o.dMin, dMax: o.dMax, costScale: o.costScale });
+  return { dims, jumpDims, seconds, timeExponent, studentsAt: (d) => Math.max(1, Math.round(pow(d, o.kappa))) };
 }
 
 /** Q and M at each of the risk runs' ≈ RISK_OUTPUTS outputs: p·(p + k)·d multiply-adds each, in model ns. */

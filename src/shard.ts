@@ -4,7 +4,7 @@
 // same one. Node only.
 import { cheaperMethod, costOfStep, OptionError, resolveOde, resolveSimulate, type OdeOptions, type SimulateOptions } from "./validate.js";
 import { PHASE_DEFAULTS } from "./phase.js";
-import { MEASURE_DEFAULTS } from "./phase-measure.js";
+import { checkMeasureOptions, plannedLadders, type MeasurePointOptions } from "./phase-measure.js";
 import type { JobKind } from "./tasks.js";
 
 /** The i-th (0-based) of n parts. */
@@ -45,7 +45,7 @@ export function shardFromEnvironment(env: NodeJS.ProcessEnv = process.env): Shar
 
 /**
  * The estimated cost of one point (ns), from the fixed cost model of validate.ts (costOfStep) — the same on every machine, good enough to balance parts. ODEs count ψ's
- * p(p+1)/2·r(r+1)/2 integrals for ~10³ evaluations; measured points their time budget.
+ * p(p+1)/2·r(r+1)/2 integrals for ~10³ evaluations; measured points the ladders of d they will plan.
  */
 export function pointCost(kind: JobKind, options: Record<string, unknown>): number {
   switch (kind) {
@@ -64,10 +64,11 @@ export function pointCost(kind: JobKind, options: Record<string, unknown>): numb
       const k = Number(options.k ?? PHASE_DEFAULTS.k);
       return Number(options.budget ?? PHASE_DEFAULTS.budget) * costOfStep(d, p, k, cheaperMethod(d, p, k)) + 1e6;
     }
-    case "measure":
-      // the risk ladder spends up to the budget and the clock's one-step ladder up to a quarter of it, in seconds
-      // of a machine at the point's costScale: in units of the cost model, ≤ 1.25·budget / costScale
-      return (1.25e9 * Number(options.budgetSeconds ?? MEASURE_DEFAULTS.budgetSeconds)) / Number(options.costScale ?? MEASURE_DEFAULTS.costScale);
+    case "measure": {
+      // the ladders it will plan (fixed by its options), in seconds of a machine at its costScale: in model ns
+      const o = checkMeasureOptions(options as unknown as MeasurePointOptions);
+      return (plannedLadders(o).seconds * 1e9) / o.costScale + 1e6;
+    }
   }
 }
 

@@ -51,9 +51,13 @@ describe("sweep-shaped jobs: plan, parts and merge", () => {
 
   it("phase-diagram: two parts merged give the same measured points, CSV and agreement", async () => {
     const d = dir();
-    const args = (out: string) => ["phase-diagram", "--kappa", "0", "--delta", "-1.5,-1.25,0.75", "--budget-seconds", "0.5", "--out-dir", join(d, out)];
-    const { merged } = await splitAndWhole(args, "split", "one", 2);
+    const args = (out: string) => ["phase-diagram", "--kappa", "0", "--delta", "-1.5,-1.25,0.75", "--budget-seconds", "0.5", "--out-dir", join(d, out), ...(out === "one" ? ["--progress"] : [])];
+    const { merged, whole } = await splitAndWhole(args, "split", "one", 2);
     expect(merged.stdout).toMatch(/measured phase diagram: 3 points/);
+    // progress: a line per point with --progress, weighed by the points' planned ladders
+    const shares = [...whole.stderr.matchAll(/phase diagram: (\d)\/3 points, (\d+)% of the estimated work/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(shares.map(([n]) => n)).toEqual([0, 1, 2, 3]);
+    expect(shares.at(-1)![1]).toBe(100);
     expect(json(join(d, "split", "phase-diagram.json"))).toEqual(json(join(d, "one", "phase-diagram.json")));
     const csv = (f: string) => readFileSync(f, "utf8").split("\n").map((l) => l.split(",").slice(0, -1).join(",")); // elapsedMs last
     expect(csv(join(d, "split", "phase-diagram.csv"))).toEqual(csv(join(d, "one", "phase-diagram.csv")));

@@ -2,9 +2,9 @@
 // point from simulations across d, against the theory's regions.
 import { Command } from "commander";
 import { DIAGRAM_DEFAULTS, phaseDiagram, phaseDiagramSweeps, type PhaseDiagram, type PhaseDiagramOptions } from "../../phase-diagram.js";
-import { addJobOptions, handleJobFlags, splitJobFlags, type JobFlags } from "../job.js";
+import { addJobOptions, handleJobFlags, splitJobFlags, workProgress, type JobFlags } from "../job.js";
 import { MEASURE_DEFAULTS } from "../../phase-measure.js";
-import { addExtensionOptions, fail, parseAxis, parseNumber, progress } from "../options.js";
+import { addExtensionOptions, fail, parseAxis, parseNumber } from "../options.js";
 
 type Flags = Omit<PhaseDiagramOptions, "onProgress"> & { progress?: boolean } & JobFlags;
 
@@ -29,8 +29,8 @@ export function addPhaseOptions(command: Command): Command {
       .option("--seed <n>", `seed (default ${D.seed})`, parseNumber),
   )
     .option("--workers <n>", "worker threads (default: available parallelism)", parseNumber)
-    .option("--progress", "always show progress on stderr")
-    .option("--no-progress", "never show progress");
+    .option("--progress", "a progress line on stderr at every finished point (default: redrawn on a terminal, every 30 s otherwise)")
+    .option("--no-progress", "no progress lines");
 }
 
 export function phaseDiagramCommand(): Command {
@@ -66,11 +66,12 @@ export function diagramSummary(result: PhaseDiagram): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** Runs the measured phase diagram with a progress bar and prints the agreement and the files; returns the result. */
+/** Runs the measured phase diagram with its progress (weighed by the points' estimated costs: a line redrawn on a
+ * terminal, else one every 30 s) and prints the agreement and the files; returns the result. */
 export async function runPhaseDiagram(flags: Omit<Flags, keyof JobFlags>): Promise<PhaseDiagram> {
   const { progress: showProgress, ...rest } = flags;
-  const bar = progress({ progress: showProgress }, "phase diagram |{bar}| {value}/{total} points | ETA {eta_formatted}");
-  const result = await phaseDiagram({ ...rest, onProgress: (p) => bar.update(p.done, p.total, {}) }).finally(() => bar.stop());
+  const report = workProgress("phase diagram", showProgress);
+  const result = await phaseDiagram({ ...rest, onProgress: report });
   process.stdout.write(diagramSummary(result));
   return result;
 }
