@@ -42,13 +42,14 @@ export interface JobPartOptions {
  * (out.part-i-of-n.jsonl), resumed if it exists (a requeued task continues, a finished part runs nothing).
  * Resolves with the lines of the part and the files written.
  */
-export async function runJobPart(sweeps: JobSweep[], shard: Shard, options: JobPartOptions = {}): Promise<{ lines: SweepLine[]; files: string[] }> {
+export async function runJobPart(sweeps: JobSweep[], shard: Shard, options: JobPartOptions = {}): Promise<{ lines: SweepLine[]; files: string[]; kept: number; total: number }> {
   const partOf = jobPartition(sweeps, shard.count);
   const mine = partOf.map((parts) => parts.filter((p) => p === shard.index).length);
   const costs = sweeps.map((s) => expandSpec(s.spec).map((point) => pointCost(s.spec.kind, point)));
   const workTotal = costs.reduce((sum, c, i) => sum + c.filter((_, j) => partOf[i][j] === shard.index).reduce((a, b) => a + b, 0), 0);
   const total = mine.reduce((a, b) => a + b, 0);
   let before = { done: 0, work: 0 };
+  let kept = 0;
   const lines: SweepLine[] = [];
   const files: string[] = [];
   for (const [i, s] of sweeps.entries()) {
@@ -62,7 +63,10 @@ export async function runJobPart(sweeps: JobSweep[], shard: Shard, options: JobP
       workers: options.workers,
       signal: options.signal,
       specNames: options.specNames,
-      onStart: (st) => options.onProgress?.({ done: base.done + st.skipped, total, workDone: base.work + st.workSkipped, workTotal, workSkipped: base.work + st.workSkipped }),
+      onStart: (st) => {
+        kept += st.skipped;
+        options.onProgress?.({ done: base.done + st.skipped, total, workDone: base.work + st.workSkipped, workTotal, workSkipped: base.work + st.workSkipped });
+      },
       onProgress: (p) => options.onProgress?.({ done: base.done + p.done, total, workDone: base.work + p.workDone, workTotal }),
     });
     lines.push(...ran);
@@ -70,11 +74,11 @@ export async function runJobPart(sweeps: JobSweep[], shard: Shard, options: JobP
     before = { done: base.done + mine[i], work: base.work + costs[i].filter((_, j) => partOf[i][j] === shard.index).reduce((a, b) => a + b, 0) };
     if (options.signal?.aborted) break;
   }
-  return { lines, files };
+  return { lines, files, kept, total };
 }
 
 /** The part files of `out` in its directory (out.part-i-of-n.jsonl), checked to be all n parts of one split. */
-export async function findParts(out: string): Promise<string[]> {
+export async function findParts(out: string, hint = " (give them with --parts)"): Promise<string[]> {
   const dir = dirname(out);
   const stem = basename(out).replace(/\.jsonl?$/, "");
   const pattern = new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.part-(\\d+)-of-(\\d+)\\.jsonl?$`);
@@ -85,9 +89,9 @@ export async function findParts(out: string): Promise<string[]> {
     names = [];
   }
   const found = names.map((f) => [f, pattern.exec(f)] as const).filter(([, m]) => m);
-  if (found.length === 0) throw new FileError("--out", out, `no part files ${stem}.part-i-of-n.jsonl beside it (give them with --parts)`);
+  if (found.length === 0) throw new FileError("--out", out, `no part files ${stem}.part-i-of-n.jsonl beside it${hint}`);
   const counts = new Set(found.map(([, m]) => m![2]));
-  if (counts.size > 1) throw new FileError("--out", out, `its part files belong to splits into ${[...counts].join(" and ")} parts: give the right ones with --parts`);
+  if (counts.size > 1) throw new FileError("--out", out, `its part files belong to splits into ${[...counts].join(" and ")} parts: remove the parts of the split you do not want${hint ? `, or give the right ones with --parts` : ""}`);
   const n = Number([...counts][0]);
   const have = new Set(found.map(([, m]) => Number(m![1])));
   const absent = Array.from({ length: n }, (_, i) => i).filter((i) => !have.has(i));
@@ -95,14 +99,31 @@ export async function findParts(out: string): Promise<string[]> {
   return found.map(([f]) => join(dir, f)).sort();
 }
 
+/** The numbers of parts of the splits whose part files are beside the job's files (none: []). */
+export async function existingSplits(sweeps: JobSweep[]): Promise<number[]> {
+  const counts = new Set<number>();
+  for (const s of sweeps) {
+    const dir = dirname(s.out);
+    const stem = basename(s.out).replace(/\.jsonl?$/, "");
+    const pattern = new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.part-\\d+-of-(\\d+)\\.jsonl?$`);
+    const names = await readdir(dir === "" ? "." : dir).catch(() => [] as string[]);
+    for (const f of names) {
+      const m = pattern.exec(f);
+      if (m) counts.add(Number(m[1]));
+    }
+  }
+  return [...counts].sort((a, b) => a - b);
+}
+
 /** Merges every sweep of a job from its part files (mergeSweep: refuses cut, repeated, foreign or missing points). */
 export async function mergeJob(sweeps: JobSweep[]): Promise<{ points: number; failed: number; parts: number; files: string[] }> {
   let points = 0;
   let failed = 0;
   let parts = 0;
-  for (const s of sweeps) {
-    const found = await findParts(s.out);
-    const merged = await mergeSweep(s.spec, found, s.out);
+  for (const [i, s] of sweeps.entries()) {
+    const found = await findParts(s.out, "");
+    const n = Number(/part-\d+-of-(\d+)\.jsonl?$/.exec(found[0])![1]);
+    const merged = await mergeSweep(s.spec, found, s.out, jobPartition(sweeps, n)[i]);
     points += merged.lines.length;
     failed += merged.lines.filter((l) => l.error !== undefined).length;
     parts = Math.max(parts, found.length);

@@ -202,7 +202,7 @@ export function planText(plan: Plan): string {
     else lines.push(`${String(r.index).padStart(5)}  ${r.kind.padEnd(8)}  ${r.method.padEnd(7)}  ${(r.samples === null ? "—" : r.samples.toExponential(2)).padEnd(11)}  ${fmt(r.seconds)}`);
   }
   const longest = Math.max(...plan.rows.map((r) => r.seconds));
-  lines.push(`total: ${plan.rows.length} points, ${fmt(plan.seconds)} on one core = ${plan.coreHours.toFixed(3)} core-hours (this machine: direct ${plan.calibration.direct.toFixed(2)} × the cost model, chain ${plan.calibration.chainFixed.toFixed(0)} ns + ${plan.calibration.chain.toFixed(2)} ×; the longest point ${fmt(longest)})`);
+  lines.push(`total: ${plan.rows.length} point${plan.rows.length === 1 ? "" : "s"}, ${fmt(plan.seconds)} on one core = ${plan.coreHours.toFixed(3)} core-hours (this machine: direct ${plan.calibration.direct.toFixed(2)} × the cost model, chain ${plan.calibration.chainFixed.toFixed(0)} ns + ${plan.calibration.chain.toFixed(2)} ×; the longest point ${fmt(longest)})`);
   if (plan.shards !== undefined) {
     lines.push(`for a wall time of ${fmt(plan.targetSeconds!)}: --shard i/${plan.shards} (${plan.shards} part${plan.shards === 1 ? "" : "s"} of ~${fmt(plan.seconds / plan.shards)} each${longest > plan.targetSeconds! ? `; the longest point alone exceeds the target` : ""})`);
   }

@@ -5,6 +5,7 @@
 // is never truncated or rewritten: a fresh sweep refuses an existing file, a resume appends to it.
 import { availableParallelism } from "node:os";
 import { createHash } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { open, rename, truncate } from "node:fs/promises";
 import { checkWritable, FileError, lockFile, readIfExists, writeAtomic } from "./files.js";
 import { Piscina } from "piscina";
@@ -244,6 +245,8 @@ export async function sweep(spec: SweepSpec, options: SweepOptions = {}): Promis
     pool = new Piscina({ filename: WORKER.href, minThreads: Math.min(workers, todo.length), maxThreads: Math.min(workers, todo.length), workerData: { modules } });
   }
   const signal = options.signal;
+  // one abort listener per running point (piscina): not a leak
+  if (signal) setMaxListeners(Math.max(10, todo.length + 10), signal);
   // one handle for the run: each line is appended and flushed to disk (datasync) before the next (shared filesystems)
   const handle = options.out ? await open(options.out, "a") : undefined;
   try {
@@ -293,9 +296,9 @@ export interface Merged {
  * Joins the part files of a sharded sweep (or any files of one spec) into `out`, written atomically with the
  * lines in the order of the spec's points. Refuses, naming the file and line: a line of another spec, a part
  * whose last line is cut (its task was killed mid-write: resume it), a point in two lines; and lists by key the
- * points that are missing (their part has not finished: rerun it with --resume).
+ * points that are missing (their part has not finished: rerun it; `partOf`, the job's partition, names the part).
  */
-export async function mergeSweep(spec: SweepSpec, parts: string[], out: string): Promise<Merged> {
+export async function mergeSweep(spec: SweepSpec, parts: string[], out: string, partOf?: number[]): Promise<Merged> {
   const points = expandSpec(spec);
   const hash = specHash(spec);
   const keys = points.map((point) => canonicalJson({ kind: spec.kind, ...point }));
@@ -305,7 +308,7 @@ export async function mergeSweep(spec: SweepSpec, parts: string[], out: string):
     const text = await readIfExists(file);
     if (text === undefined) throw new FileError("--parts", file, "does not exist");
     if (text.length > 0 && !text.endsWith("\n")) {
-      throw new FileError("--parts", file, `its last line is cut (no newline at the end): its task was stopped mid-write; rerun it with --resume, which cuts the line off and finishes the part`);
+      throw new FileError("--parts", file, `its last line is cut (no newline at the end): its task was stopped mid-write; run its part again (--shard i/n resumes it: the cut line is cut off, the rest finished)`);
     }
     text.split("\n").forEach((raw, i) => {
       if (raw.trim() === "") return;
@@ -324,7 +327,8 @@ export async function mergeSweep(spec: SweepSpec, parts: string[], out: string):
   }
   const missing = keys.map((key, index) => ({ key, index })).filter(({ key }) => !byKey.has(key));
   if (missing.length > 0) {
-    const list = missing.slice(0, 20).map((m) => `  point ${m.index}: ${m.key}`).join("\n");
+    const short = (key: string) => (key.length > 160 ? `${key.slice(0, 157)}…` : key);
+    const list = missing.slice(0, 20).map((m) => `  point ${m.index}${partOf ? ` (part ${partOf[m.index]} of ${Math.max(...partOf) + 1}: rerun it)` : ""}: ${short(m.key)}`).join("\n");
     throw new FileError("--out", out, `not written: ${missing.length} of ${keys.length} points are in none of the parts:\n${list}${missing.length > 20 ? `\n  … and ${missing.length - 20} more` : ""}`);
   }
   const lines = keys.map((key, index) => ({ ...byKey.get(key)!.line, index }));

@@ -3,7 +3,7 @@
 // SLURM_ARRAY_TASK_ID/COUNT) runs part i of n into part files beside the job's files; --merge joins the parts and
 // lets the command finish as a one-machine run (src/job.ts).
 import type { Command } from "commander";
-import { mergeJob, runJobPart, type JobSweep } from "../job.js";
+import { existingSplits, mergeJob, runJobPart, type JobSweep } from "../job.js";
 import { parseDuration, planSweeps, planText } from "../plan.js";
 import { parseShard, shardFromEnvironment } from "../shard.js";
 import { exitCodeOf, interruptSignal, interruption } from "./interrupt.js";
@@ -15,6 +15,9 @@ export interface JobFlags {
   shard?: string;
   merge?: boolean;
 }
+
+/** The exit status of a part stopped (SIGINT/SIGTERM) before any point finished in its run: not requeued. */
+export const NO_PROGRESS_EXIT = 124;
 
 const JOB_KEYS = ["plan", "target", "json", "shard", "merge"] as const;
 
@@ -81,13 +84,15 @@ export async function handleJobFlags(
   if (job.json && !job.plan) throw new Error("--json goes with --plan");
   if ([job.plan, job.shard !== undefined, job.merge].filter(Boolean).length > 1) throw new Error("give one of --plan, --shard, --merge");
   if (job.plan) {
-    const plan = await planSweeps((await sweeps()).map((s) => s.spec), { targetSeconds: job.target === undefined ? undefined : parseDuration(job.target), specNames });
-    process.stdout.write(job.json ? `${JSON.stringify(plan)}\n` : planText(plan));
+    const all = await sweeps();
+    const plan = await planSweeps(all.map((s) => s.spec), { targetSeconds: job.target === undefined ? undefined : parseDuration(job.target), specNames });
+    // --json: the plan, the job's files and the splits already begun beside them (sgd-phase slurm resumes those)
+    process.stdout.write(job.json ? `${JSON.stringify({ ...plan, files: all.map((s) => s.out), splits: await existingSplits(all) })}\n` : planText(plan));
     return "done";
   }
   if (job.merge) {
     const merged = await mergeJob(await sweeps());
-    process.stderr.write(`merged: ${merged.points} points from ${merged.parts} parts (${merged.failed} failed) into ${merged.files.join(", ")}\n`);
+    process.stderr.write(`merged: ${merged.points} point${merged.points === 1 ? "" : "s"} from ${merged.parts} part${merged.parts === 1 ? "" : "s"} (${merged.failed} failed) into ${merged.files.join(", ")}\n`);
     return "resume";
   }
   const shard = job.shard !== undefined ? parseShard(job.shard) : shardFromEnvironment();
@@ -97,14 +102,21 @@ export async function handleJobFlags(
   const report = workProgress(`${o.command} part ${shard.index}/${shard.count}`, o.progress);
   const part = await runJobPart(await sweeps(), shard, { workers: o.workers, signal: interruptSignal(), specNames, onProgress: report });
   const failed = part.lines.filter((l) => l.error !== undefined).length;
-  process.stderr.write(`${part.lines.length} points (part ${shard.index} of ${shard.count}, ${failed} failed) in ${((performance.now() - started) / 1000).toFixed(1)} s; written: ${part.files.join(", ")}\n`);
+  const fresh = part.lines.length - part.kept;
+  process.stderr.write(
+    `${part.lines.length} of ${part.total} point${part.total === 1 ? "" : "s"} of part ${shard.index} of ${shard.count} (${part.kept} kept from its files, ${fresh} run now, ${failed} failed) in ${((performance.now() - started) / 1000).toFixed(1)} s; written: ${part.files.join(", ")}\n`,
+  );
   const stopped = interruption();
-  if (stopped) {
+  if (stopped && fresh === 0 && part.lines.length < part.total) {
+    // a Slurm task would requeue itself for ever: say so, and end with a status that does not requeue
+    process.stderr.write(`${stopped}: stopped before any point finished in this run: its points need a longer run (Slurm: a longer --time)\n`);
+    process.exitCode = NO_PROGRESS_EXIT;
+  } else if (stopped) {
     process.stderr.write(`${stopped}: stopped; the same command resumes the part\n`);
     process.exitCode = exitCodeOf(stopped);
   } else {
     if (failed > 0) process.exitCode = 3;
-    process.stderr.write(`when every part is done: the same command with --merge instead of --shard\n`);
+    if (process.env.SLURM_JOB_ID === undefined) process.stderr.write(`when every part is done: the same command with --merge instead of --shard\n`);
   }
   return "done";
 }

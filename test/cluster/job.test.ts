@@ -102,4 +102,32 @@ describe("sweep-shaped jobs: plan, parts and merge", () => {
     expect((await cli(["slurm", "--dry-run", "--", "reproduce", "fig3", "--shard", "0/2"])).stderr).toMatch(/must not hold --shard/);
     expect((await cli(["slurm", "--dry-run", "--", "reproduce", "fig99"])).stderr).toMatch(/does not plan: .*unknown figure "fig99"/);
   }, 60_000);
+
+  it("a part stopped before any of its points finished exits 124 (a Slurm task is then not requeued for ever)", async () => {
+    const { spawn } = await import("node:child_process");
+    const { repoPath } = await import("../helpers.js");
+    const { writeFileSync } = await import("node:fs");
+    const d = dir();
+    writeFileSync(join(d, "spec.json"), JSON.stringify({ kind: "simulate", points: [{ d: 500, p: 8, k: 4, tMax: 1e5, points: 2, method: "direct" }, { d: 20, tMax: 1, points: 2 }] }));
+    const child = spawn(process.execPath, [repoPath("dist/cli/main.js"), "sweep", "--spec", join(d, "spec.json"), "--out", join(d, "s.jsonl"), "--shard", "0/2", "--workers", "1"]);
+    let stderr = "";
+    child.stderr.on("data", (b) => (stderr += b));
+    const exited = new Promise((r) => child.on("exit", (c) => r(c)));
+    await new Promise((r) => setTimeout(r, 2000));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(124);
+    expect(stderr).toMatch(/stopped before any point finished in this run: its points need a longer run/);
+  }, 60_000);
+
+  it("a merge with a point missing names the part to rerun", async () => {
+    const d = dir();
+    const args = ["scaling", "--dims", "30,60,90", "--seeds", "2", "--t-max", "5", "--runs", join(d, "r.jsonl")];
+    for (const i of [0, 1]) expect((await cli([...args, "--shard", `${i}/2`, "--workers", "0"])).code).toBe(0);
+    const part = join(d, "r.part-1-of-2.jsonl");
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(part, readFileSync(part, "utf8").split("\n").filter(Boolean).slice(1).map((l) => `${l}\n`).join(""));
+    const merge = await cli([...args, "--merge"]);
+    expect(merge.code).not.toBe(0);
+    expect(merge.stderr).toMatch(/1 of 3 points are in none of the parts:\n {2}point \d \(part 1 of 2: rerun it\)/);
+  }, 60_000);
 });

@@ -65,8 +65,36 @@ describe("sgd-phase slurm", () => {
     const d = setUp();
     const run = await cli(["slurm", "--spec", join(d, "spec.json"), "--out", join(d, "s.jsonl"), "--target", "1h"], { env: { XDG_CACHE_HOME: join(d, "cache") } });
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/plan: 5 points, [\d.]+ core-hours: 1 task for 1h each/);
+    expect(run.stderr).toMatch(/plan: 5 points, [\d.]+ core-hours: 1 task of ~[\d.]+ s on 1 CPU each; the longest point/);
     const bad = await cli(["slurm", "--spec", join(d, "spec.json"), "--out", join(d, "s.jsonl"), "--tasks", "6"]);
     expect(bad.stderr).toMatch(/--tasks must be an integer in \[1, 5\]/);
+  });
+
+  it("checks its Slurm options, warns when a point cannot finish within --time, and adds --setup lines", async () => {
+    const d = setUp();
+    const base = ["slurm", "--spec", join(d, "spec.json"), "--out", join(d, "s.jsonl"), "--dry-run"];
+    expect((await cli([...base, "--time", "abc"])).stderr).toMatch(/--time must be a Slurm time limit .* got "abc"/);
+    expect((await cli([...base, "--mem", "lots"])).stderr).toMatch(/--mem must be a size such as 4000, 4G or 500M; got "lots"/);
+    expect((await cli([...base, "--sbatch", "qos=long"])).stderr).toMatch(/--sbatch takes an sbatch option such as --qos=long; got "qos=long"/);
+    expect((await cli([...base, "--cpus-per-task", "0"])).stderr).toMatch(/--cpus-per-task must be a positive integer; got 0/);
+    const heavy = join(d, "heavy.json");
+    writeFileSync(heavy, JSON.stringify({ kind: "simulate", points: [{ d: 1000, p: 8, k: 4, tMax: 1e5, points: 2, method: "direct" }] }));
+    const warned = await cli(["slurm", "--spec", heavy, "--out", join(d, "h.jsonl"), "--time", "5", "--dry-run", "--setup", "module load nodejs", "--sbatch", "--qos=long", "--sbatch=--nice=5"]);
+    expect(warned.code, warned.stderr).toBe(0);
+    expect(warned.stderr).toMatch(/warning: the longest point alone is estimated at .* past --time 5 less the 120 s warning/);
+    expect(warned.stdout).toMatch(/cd \S+\nmodule load nodejs\nrequeue=0/);
+    for (const line of ["#SBATCH --qos=long", "#SBATCH --nice=5"]) expect(warned.stdout).toContain(line);
+  });
+
+  it("a split already begun is resumed with its number of parts; another --tasks is refused", async () => {
+    const d = setUp();
+    const out = join(d, "s.jsonl");
+    expect((await cli(["sweep", "--spec", join(d, "spec.json"), "--out", out, "--shard", "0/3", "--workers", "0"])).code).toBe(0);
+    const again = await cli(["slurm", "--spec", join(d, "spec.json"), "--out", out, "--dry-run"]);
+    expect(again.stderr).toMatch(/resuming the split into 3 parts/);
+    expect(again.stdout).toContain("#SBATCH --array=0-2");
+    const other = await cli(["slurm", "--spec", join(d, "spec.json"), "--out", out, "--tasks", "2", "--dry-run"]);
+    expect(other.code).not.toBe(0);
+    expect(other.stderr).toMatch(/--tasks 2: the parts beside .* belong to a split into 3; use --tasks 3/);
   });
 });

@@ -59,7 +59,7 @@ export function diagramSummary(result: PhaseDiagram): string {
   const failed = result.points.filter((p) => "error" in p).length;
   const lines = [
     `measured phase diagram: ${result.points.length} points in ${(result.meta.elapsedMs / 1000).toFixed(1)} s${failed ? `, ${failed} failed` : ""}`,
-    `  agreement with the theory: ${a.agree}/${a.offBoundary} points off the boundaries (${(100 * a.share).toFixed(0)}%), ${a.undetermined} undetermined; ${a.onBoundary} on a boundary (within ${a.spacing} of κ + δ = 0 or −½), counted apart`,
+    `  agreement with the theory: ${a.agree}/${a.offBoundary} points off the boundaries${a.offBoundary > 0 ? ` (${(100 * a.share).toFixed(0)}%)` : ""}, ${a.undetermined} undetermined; ${a.onBoundary} on a boundary (within ${a.spacing} of κ + δ = 0 or −½), counted apart`,
     ...a.disagree.map((d) => `  disagrees: (κ, δ) = (${d.kappa}, ${d.delta}), theory ${d.region}, measured ${d.phase}: ${d.reason}`),
     `  files: ${result.files.join(", ")}`,
   ];

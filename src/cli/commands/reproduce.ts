@@ -1,7 +1,7 @@
 // see: README.md (the paper's figures) — `sgd-phase reproduce fig1 … fig9 | all [--tiny | --quick | --full]`.
 import { Command } from "commander";
 import { FIGURES, reproduce, reproduceSweeps, type Check, type CostEstimate } from "../../reproduce.js";
-import { addJobOptions, handleJobFlags, splitJobFlags, type JobFlags } from "../job.js";
+import { addJobOptions, handleJobFlags, splitJobFlags, workProgress, type JobFlags } from "../job.js";
 import { fail, parseNumber } from "../options.js";
 
 interface Flags extends JobFlags {
@@ -12,6 +12,7 @@ interface Flags extends JobFlags {
   resume?: boolean;
   outDir?: string;
   workers?: number;
+  progress?: boolean;
 }
 
 const duration = (s: number) => (s < 90 ? `${s.toFixed(0)} s` : s < 5400 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(1)} h`);
@@ -44,19 +45,20 @@ export function reproduceCommand(): Command {
     .option("--yes", "start a --full run estimated above one core-hour")
     .option("--resume", "keep the finished jobs of an interrupted run of the same size")
     .option("--out-dir <dir>", "where the figure directories and checks.{json,csv} go (default out/reproduce)")
-    .option("--workers <n>", "worker threads (default: available parallelism)", parseNumber);
+    .option("--workers <n>", "worker threads (default: available parallelism)", parseNumber)
+    .option("--progress", "a progress line on stderr at every finished job (default: redrawn on a terminal, every 30 s otherwise)")
+    .option("--no-progress", "no progress lines");
   return addJobOptions(command, "<out-dir>/runs-<size>-<kind>.jsonl")
     .action(async (figures: string[], allFlags: Flags, command: Command) => {
       try {
         const [job, flags] = splitJobFlags(allFlags);
         if ([flags.quick, flags.full, flags.tiny].filter(Boolean).length > 1) throw new Error("give one of --quick, --full, --tiny.");
         const size = flags.full ? "full" : flags.tiny ? "tiny" : "quick";
-        const next = await handleJobFlags(job, () => reproduceSweeps(figures, { size, outDir: flags.outDir }), { command: "reproduce", workers: flags.workers });
+        const next = await handleJobFlags(job, () => reproduceSweeps(figures, { size, outDir: flags.outDir }), { command: "reproduce", workers: flags.workers, progress: flags.progress });
         if (next === "done") return;
         const { availableParallelism } = await import("node:os");
         const workers = flags.workers ?? availableParallelism();
-        const tty = process.stderr.isTTY;
-        let lastLog = 0;
+        const report = workProgress("reproduce", flags.progress);
         const result = await reproduce(figures, {
           size,
           outDir: flags.outDir,
@@ -64,14 +66,7 @@ export function reproduceCommand(): Command {
           resume: flags.resume || next === "resume",
           yes: flags.yes || next === "resume",
           onEstimate: (e) => process.stderr.write(estimateText(e, workers)),
-          onProgress: (p) => {
-            const text = `${p.done}/${p.total} jobs, ${(100 * p.workDone).toFixed(0)}% of the work, ${duration(p.elapsedSeconds)} elapsed, ETA ${Number.isFinite(p.etaSeconds) ? duration(p.etaSeconds) : "?"}`;
-            if (tty) process.stderr.write(`\r${text}\x1b[K${p.done === p.total ? "\n" : ""}`);
-            else if (p.elapsedSeconds - lastLog >= 30 || p.done === p.total) {
-              lastLog = p.elapsedSeconds;
-              process.stderr.write(`${text}\n`);
-            }
-          },
+          onProgress: (p) => report({ done: p.done, total: p.total, workDone: p.workDone, workTotal: 1 }),
           onFigure: (id, _seconds, files, checks, warnings) => {
             const failed = checks.filter((c) => !c.pass).length;
             process.stdout.write(`${id} (${size}): ${checks.length} checks${checks.length ? `, ${failed ? `${failed} failed` : "all pass"}` : ""} → ${files[0].replace(/\/[^/]*$/, "/")}\n`);

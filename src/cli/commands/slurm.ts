@@ -12,6 +12,7 @@ import { writeAtomic } from "../../files.js";
 import { MAX_SHARDS } from "../../shard.js";
 import type { Plan } from "../../plan.js";
 import { fail, parseNumber } from "../options.js";
+import { parseDuration } from "../../plan.js";
 
 interface Flags {
   spec?: string;
@@ -25,9 +26,24 @@ interface Flags {
   mem?: string;
   account?: string;
   sbatch?: string[];
+  setup?: string[];
+  node?: string;
   submit?: boolean;
   dryRun?: boolean;
 }
+
+/** Slurm's time formats (MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS) in seconds; throws naming --time. */
+export function slurmSeconds(text: string): number {
+  const m = /^(?:(\d+)-)?(\d+)(?::(\d+))?(?::(\d+))?$/.exec(text.trim());
+  if (!m) throw new Error(`--time must be a Slurm time limit (MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS); got "${text}"`);
+  const [days, a, b, c] = [m[1], m[2], m[3], m[4]].map((v) => (v === undefined ? undefined : Number(v)));
+  if (days !== undefined) return days * 86400 + a! * 3600 + (b ?? 0) * 60 + (c ?? 0);
+  if (c !== undefined) return a! * 3600 + b! * 60 + c;
+  if (b !== undefined) return a! * 60 + b;
+  return a! * 60;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** The commands that run as a job array: their work is sweeps (src/job.ts). */
 export const ARRAY_COMMANDS = ["sweep", "phase-diagram", "reproduce", "scaling"];
@@ -38,7 +54,8 @@ const WARNING_SECONDS = 120;
 const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /** The two scripts: the array (part i of n per task) and the merge; `job` is the command and its arguments. */
-export function slurmScripts(o: { job: string[]; tasks: number; name: string; node: string; cli: string; cwd: string; dir: string; lines: string[] }): { array: string; merge: string } {
+export function slurmScripts(o: { job: string[]; tasks: number; name: string; node: string; cli: string; cwd: string; dir: string; lines: string[]; setup?: string[] }): { array: string; merge: string } {
+  const setup = o.setup ?? [];
   const sgd = [o.node, o.cli, ...o.job].map(quote).join(" ");
   const common = [...o.lines.map((l) => `#SBATCH ${l}`)];
   const array = [
@@ -55,6 +72,7 @@ export function slurmScripts(o: { job: string[]; tasks: number; name: string; no
     "# task requeues itself, so that the merge (afterok) still waits for it. SIGTERM (scancel, preemption,",
     "# scontrol requeue) stops the job cleanly too, and the task ends as Slurm decides.",
     `cd ${quote(o.cwd)}`,
+    ...setup,
     "requeue=0",
     `trap 'requeue=1; kill -TERM "$pid" 2>/dev/null' USR1`,
     `trap 'kill -TERM "$pid" 2>/dev/null' TERM`,
@@ -62,7 +80,9 @@ export function slurmScripts(o: { job: string[]; tasks: number; name: string; no
     "pid=$!",
     'while kill -0 "$pid" 2>/dev/null; do wait "$pid"; done',
     'wait "$pid"; status=$?',
-    'if [ "$requeue" = 1 ] && [ "$status" != 0 ]; then',
+    "# 143: stopped cleanly after finishing points (requeued, it goes on); 124: no point finished in this run",
+    "# (its points need a longer --time: requeued, it would start over for ever)",
+    'if [ "$requeue" = 1 ] && [ "$status" = 143 ]; then',
     '  echo "time limit near: part stopped cleanly; requeueing task $SLURM_ARRAY_TASK_ID" >&2',
     '  scontrol requeue "${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}" && exit 0',
     "fi",
@@ -78,6 +98,7 @@ export function slurmScripts(o: { job: string[]; tasks: number; name: string; no
     "# submitted with --dependency=afterok:<array job>: runs once every task has succeeded (cancelled if one fails);",
     "# joins the parts, then finishes as one machine would (its figures, tables and checks)",
     `cd ${quote(o.cwd)}`,
+    ...setup,
     `exec ${sgd} --merge`,
     "",
   ].join("\n");
@@ -85,10 +106,10 @@ export function slurmScripts(o: { job: string[]; tasks: number; name: string; no
 }
 
 /** The job's cost plan, from the command itself (`--plan --json`): checks its arguments as it would. */
-async function planOf(cli: string, job: string[], target: string): Promise<Plan> {
+async function planOf(cli: string, job: string[], target: string): Promise<Plan & { files: string[]; splits: number[] }> {
   try {
     const { stdout } = await promisify(execFile)(process.execPath, [cli, ...job, "--plan", "--json", "--target", target], { maxBuffer: 1 << 28 });
-    return JSON.parse(stdout) as Plan;
+    return JSON.parse(stdout) as Plan & { files: string[]; splits: number[] };
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim();
     throw new Error(`the job \`${job.join(" ")}\` does not plan: ${stderr.replace(/^error: /, "")}`);
@@ -104,15 +125,17 @@ export function slurmCommand(): Command {
     .argument("[job...]", `after --: the command and its arguments (${ARRAY_COMMANDS.join(", ")}); or --spec and --out for a sweep`)
     .option("--spec <file>", "a sweep's spec, JSON (with --out; same as -- sweep --spec FILE --out FILE)")
     .option("--out <file>", "the sweep's merged JSON-lines file (parts: out.part-i-of-n.jsonl)")
-    .option("--dir <dir>", "where the scripts and the tasks' logs go (default: <dir of --out>/slurm, or out/slurm/<command>-<hash>)")
-    .option("--tasks <n>", "array tasks (parts); default from --target and the cost plan", parseNumber)
-    .option("--target <duration>", "wall time wanted per task (30m, 2h): the number of tasks from the cost plan (default 1h)")
+    .option("--dir <dir>", "where the scripts and the tasks' logs go (default: a folder slurm beside the job's JSON-lines files, e.g. out/reproduce/slurm)")
+    .option("--tasks <n>", "array tasks (parts); default: the split already begun beside the job's files, else from --target and the cost plan", parseNumber)
+    .option("--target <duration>", "wall time wanted per task (30m, 2h) with its --cpus-per-task workers: the number of tasks from the cost plan (default 1h)")
     .option("--partition <name>", "#SBATCH --partition")
     .option("--time <limit>", "#SBATCH --time (each task's limit; warned 2 min before, a task stops cleanly and requeues itself)")
     .option("--cpus-per-task <n>", "#SBATCH --cpus-per-task: worker threads per task", parseNumber)
     .option("--mem <size>", "#SBATCH --mem")
     .option("--account <name>", "#SBATCH --account")
-    .option("--sbatch <lines...>", 'further #SBATCH lines, e.g. "--qos=long"')
+    .option("--sbatch <option>", 'a further #SBATCH line, e.g. --sbatch=--qos=long (repeat for more)', collect)
+    .option("--setup <line>", 'a shell line run before sgd-phase in every job, e.g. --setup "module load nodejs" (repeat for more)', collect)
+    .option("--node <path>", "the node executable on the compute nodes (default: this one's)")
     .option("--submit", "submit the array, then the merge with --dependency=afterok:<array job> (default: write and print the scripts only)")
     .option("--dry-run", "print the scripts; write nothing, submit nothing")
     .action(async (jobArgs: string[], flags: Flags, command: Command) => {
@@ -131,20 +154,36 @@ export function slurmCommand(): Command {
           job = jobArgs;
         }
         const cli = fileURLToPath(new URL("../main.js", import.meta.url));
+        const cpus = flags.cpusPerTask ?? 1;
+        if (!Number.isInteger(cpus) || cpus < 1) throw new Error(`--cpus-per-task must be a positive integer; got ${flags.cpusPerTask}`);
+        if (flags.mem !== undefined && !/^\d+(\.\d+)?[KMGT]?$/i.test(flags.mem)) throw new Error(`--mem must be a size such as 4000, 4G or 500M; got "${flags.mem}"`);
+        for (const line of flags.sbatch ?? []) if (!line.startsWith("-")) throw new Error(`--sbatch takes an sbatch option such as --qos=long; got "${line}"`);
+        const limit = flags.time === undefined ? undefined : slurmSeconds(flags.time);
         const target = flags.target ?? "1h";
+        const targetSeconds = parseDuration(target);
         const plan = await planOf(cli, job, target);
         const points = plan.rows.length;
+        const longest = Math.max(...plan.rows.map((r) => r.seconds));
+        const fmt = (sec: number) => (sec < 90 ? `${sec.toFixed(1)} s` : sec < 5400 ? `${(sec / 60).toFixed(1)} min` : `${(sec / 3600).toFixed(2)} h`);
+        const splits = plan.splits ?? [];
+        if (splits.length > 1) throw new Error(`part files of splits into ${splits.join(" and ")} parts lie beside ${plan.files.join(", ")}: remove those of the split you do not want`);
         let tasks = flags.tasks;
-        if (tasks === undefined) {
-          tasks = plan.shards!;
-          process.stderr.write(`plan: ${points} points, ${plan.coreHours.toFixed(2)} core-hours: ${tasks} task${tasks === 1 ? "" : "s"} for ${target} each\n`);
-          const longest = Math.max(...plan.rows.map((r) => r.seconds));
-          if (longest > plan.targetSeconds!) {
-            process.stderr.write(`warning: the longest point alone is estimated at ${(longest / 3600).toFixed(2)} h, past the target: give its task a --time above that (a point is never split)\n`);
-          }
+        if (tasks === undefined && splits.length === 1) {
+          tasks = splits[0];
+          process.stderr.write(`resuming the split into ${tasks} parts begun beside ${plan.files[0]} (its finished points are kept)\n`);
+        } else if (tasks !== undefined && splits.length === 1 && splits[0] !== tasks) {
+          throw new Error(`--tasks ${tasks}: the parts beside ${plan.files[0]} belong to a split into ${splits[0]}; use --tasks ${splits[0]} to resume it, or remove its part files to start another split`);
         }
+        // each task runs its points on --cpus-per-task workers
+        tasks ??= Math.max(1, Math.min(points, Math.ceil(plan.seconds / (targetSeconds * cpus))));
         if (!Number.isInteger(tasks) || tasks < 1 || tasks > Math.min(MAX_SHARDS, points)) {
           throw new Error(`--tasks must be an integer in [1, ${Math.min(MAX_SHARDS, points)}] (at most one task per point); got ${tasks}`);
+        }
+        process.stderr.write(`plan: ${points} points, ${plan.coreHours.toFixed(2)} core-hours: ${tasks} task${tasks === 1 ? "" : "s"} of ~${fmt(plan.seconds / tasks / cpus)} on ${cpus} CPU${cpus === 1 ? "" : "s"} each; the longest point ${fmt(longest)}\n`);
+        if (limit !== undefined && longest > limit - WARNING_SECONDS) {
+          process.stderr.write(`warning: the longest point alone is estimated at ${fmt(longest)}, past --time ${flags.time} less the ${WARNING_SECONDS} s warning: a point is never split, so that task would stop without finishing it (exit 124, not requeued); give a longer --time\n`);
+        } else if (limit === undefined && longest > targetSeconds) {
+          process.stderr.write(`warning: the longest point alone is estimated at ${fmt(longest)}, past the target ${target}: give the tasks a --time above that (a point is never split)\n`);
         }
         const lines = [
           ...(flags.partition ? [`--partition=${flags.partition}`] : []),
@@ -155,8 +194,8 @@ export function slurmCommand(): Command {
           ...(flags.sbatch ?? []),
         ];
         const hash = createHash("sha256").update(JSON.stringify(job)).digest("hex").slice(0, 8);
-        const dir = resolve(flags.dir ?? (flags.out !== undefined ? join(dirname(resolve(flags.out)), "slurm") : join("out", "slurm", `${job[0]}-${hash}`)));
-        const scripts = slurmScripts({ job, tasks, name: `sgd-phase-${job[0]}-${hash}`, node: process.execPath, cli, cwd: process.cwd(), dir, lines });
+        const dir = resolve(flags.dir ?? join(dirname(resolve(plan.files[0])), "slurm"));
+        const scripts = slurmScripts({ job, tasks, name: `sgd-phase-${job[0]}-${hash}`, node: flags.node ?? process.execPath, cli, cwd: process.cwd(), dir, lines, setup: flags.setup });
         const files = { array: join(dir, "array.sbatch"), merge: join(dir, "merge.sbatch") };
         if (flags.dryRun) {
           process.stdout.write(`# ${files.array}\n${scripts.array}\n# ${files.merge}\n${scripts.merge}`);
