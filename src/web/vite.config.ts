@@ -1,5 +1,5 @@
 // see: README.md (browser) — builds the explorer page (src/web) into dist/web: a static site whose workers
-// and Wasm builds are hashed assets. `npm run serve` previews it on 127.0.0.1.
+// and Wasm builds are hashed assets. `npm run serve` (sgd-phase serve) serves it on 127.0.0.1.
 import { fileURLToPath } from "node:url";
 import { createLogger, defineConfig } from "vite";
 
@@ -17,7 +17,7 @@ const repo = fileURLToPath(new URL("../..", import.meta.url));
 export default defineConfig({
   root,
   base: "./",
-  // quiet builds; `npm run serve` (vite preview) prints the page's address
+  // quiet builds; `vite preview` (this config) prints the page's address
   logLevel: process.argv.includes("preview") ? "info" : "warn",
   customLogger: logger,
   build: { outDir: `${repo}dist/web`, emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 2000 },
