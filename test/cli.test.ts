@@ -182,4 +182,13 @@ describe("sgd-phase ode and compare", () => {
     expect(rows.length).toBe(6);
     expect(rows.slice(1).every((r) => r.split(",").every((v) => Number.isFinite(Number(v))))).toBe(true);
   });
+
+  it("compare's table: one token per column name (as whitespace-separated readers split it), the method and seeds in its head", async () => {
+    const run = await cli(["compare", "--d", "200", "--p", "4", "--k", "2", "--noise", "1e-3", "--t-max", "5", "--points", "4", "--seeds", "3", "--seed", "5", "--method", "direct"]);
+    expect(run.code).toBe(0);
+    const [head, header, ...rows] = run.stdout.trim().split("\n");
+    expect(head).toMatch(/; SGD direct, 3 seeds \(5 … 7\)$/);
+    expect(header.trim().split(/\s+/)).toEqual(["t", "samples", "ode", "sim_mean", "sim_se", "sim_q10", "sim_q90"]);
+    for (const row of rows) expect(row.trim().split(/\s+/)).toHaveLength(7);
+  });
 });

@@ -24,7 +24,7 @@ setHeapLimit(getHeapStatistics().heap_size_limit);
 const program = new Command()
   .name("sgd-phase")
   .description(
-    "One-pass SGD in two-layer teacher–student networks at finite d, and the phase diagram of its\n" +
+    "One-pass SGD in two-layer teacher–student networks at finite d, and the phase diagram of its " +
       "width p ~ d^κ and learning rate γ ~ d^(−δ) (Veiga et al., NeurIPS 2022, arXiv:2202.00293).",
   )
   .version(VERSION)

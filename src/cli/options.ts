@@ -108,8 +108,8 @@ export function addModelOptions(command: Command, defaults: { d: number; p: numb
  */
 export function addExtensionOptions(command: Command): Command {
   return command
-    .option("--batch <n>", "mini-batch size B: each step averages B fresh samples; t counts steps, samples and budgets count samples, the ODE's variance term is divided by B (default 1)", parseNumber)
-    .option("--weight-decay <x>", "weight decay λ ≥ 0: w ← (1 − γλ/(p d)) w + … per step; in the ODE −2a1λQ, −a1λM (default 0)", parseNumber)
+    .option("--batch <n>", "mini-batch size B: each step averages B fresh samples; t counts steps, samples and budgets count samples (ode, compare: the variance term is divided by B) (default 1)", parseNumber)
+    .option("--weight-decay <x>", "weight decay λ ≥ 0: w ← (1 − γλ/(p d)) w + … per step (ode, compare: the terms −2a1λQ, −a1λM) (default 0)", parseNumber)
     .option("--a-teacher <list>", "the teacher's second layer a*: one number or k, comma-separated (default 1)", parseNumberList)
     .option("--a-init <list>", "the student's second layer at t = 0: one number or p, comma-separated (default 1)", parseNumberList)
     .option("--gamma-a <x>", "learning-rate factor of the student's second layer: γ_a = gammaA·γ/d (default 0: a fixed)", parseNumber)

@@ -58,6 +58,13 @@ function warnings(c: Comparison): string[] {
   return out;
 }
 
+/** "10 seeds (0 … 9)", "seed 5", "3 seeds (4, 7, 9)". */
+function seedsText(seeds: number[]): string {
+  if (seeds.length === 1) return `seed ${seeds[0]}`;
+  const consecutive = seeds.every((v, i) => i === 0 || v === seeds[i - 1] + 1);
+  return `${seeds.length} seeds (${consecutive ? `${seeds[0]} … ${seeds[seeds.length - 1]}` : seeds.join(", ")})`;
+}
+
 function comparisonTable(c: Comparison): string {
   const q = c.params.simulation;
   const o = c.params.ode;
@@ -65,8 +72,11 @@ function comparisonTable(c: Comparison): string {
   const fmt = (v: number | undefined) => (v === undefined ? "—" : v.toExponential(4));
   const head =
     `# ${q.region} region (κ = ${q.kappa}, δ = ${q.delta}), d = ${q.d}, p = ${q.p}, k = ${q.k}, γ = ${q.gamma}, Δ = ${q.noise}; ` +
-    `ODE ${o.mode} (a1 = ${Number(o.a1.toPrecision(6))}, a2 = ${Number(o.a2.toPrecision(6))}), ${c.params.seeds.length} simulation seeds`;
-  const header = ["t", "samples", "ode", "sim mean", "± se", "q10", "q90"];
+    `ODE ${o.mode} (a1 = ${Number(o.a1.toPrecision(6))}, a2 = ${Number(o.a2.toPrecision(6))}); SGD ${q.method}, ${seedsText(c.params.seeds)}`;
+  // one token per column name (whitespace-separated readers), as in the CSV
+  const levels = s.quantiles.levels;
+  const name = (level: number) => `sim_q${Math.round(level * 1000) / 10}`;
+  const header = ["t", "samples", "ode", "sim_mean", "sim_se", name(levels[0]), name(levels[levels.length - 1])];
   const [q10, q90] = [s.quantiles.values[0], s.quantiles.values[s.quantiles.values.length - 1]];
   const rows = c.t.map((t, j) => [String(Number(t.toPrecision(6))), String(c.samples[j]), fmt(c.ode.risk[j]), fmt(s.mean[j]), fmt(s.se[j]), fmt(q10[j]), fmt(q90[j])]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
