@@ -16,9 +16,13 @@ export interface JobSweep {
   out: string;
 }
 
+/** The fixed cost (src/shard.ts) of every point of every sweep. */
+function jobCosts(sweeps: JobSweep[]): number[][] {
+  return sweeps.map((s) => expandSpec(s.spec).map((point) => pointCost(s.spec.kind, point)));
+}
+
 /** The part (0 … count − 1) of every point of every sweep: one partition of the whole job by estimated cost. */
-export function jobPartition(sweeps: JobSweep[], count: number): number[][] {
-  const costs = sweeps.map((s) => expandSpec(s.spec).map((point) => pointCost(s.spec.kind, point)));
+export function jobPartition(sweeps: JobSweep[], count: number, costs = jobCosts(sweeps)): number[][] {
   const joint = partition(costs.flat(), count);
   let at = 0;
   return costs.map((c) => {
@@ -43,10 +47,12 @@ export interface JobPartOptions {
  * Resolves with the lines of the part and the files written.
  */
 export async function runJobPart(sweeps: JobSweep[], shard: Shard, options: JobPartOptions = {}): Promise<{ lines: SweepLine[]; files: string[]; kept: number; total: number }> {
-  const partOf = jobPartition(sweeps, shard.count);
+  const costs = jobCosts(sweeps);
+  const partOf = jobPartition(sweeps, shard.count, costs);
+  // per sweep: this part's points and their work
   const mine = partOf.map((parts) => parts.filter((p) => p === shard.index).length);
-  const costs = sweeps.map((s) => expandSpec(s.spec).map((point) => pointCost(s.spec.kind, point)));
-  const workTotal = costs.reduce((sum, c, i) => sum + c.filter((_, j) => partOf[i][j] === shard.index).reduce((a, b) => a + b, 0), 0);
+  const work = costs.map((c, i) => c.reduce((sum, cost, j) => sum + (partOf[i][j] === shard.index ? cost : 0), 0));
+  const workTotal = work.reduce((a, b) => a + b, 0);
   const total = mine.reduce((a, b) => a + b, 0);
   let before = { done: 0, work: 0 };
   let kept = 0;
@@ -71,47 +77,42 @@ export async function runJobPart(sweeps: JobSweep[], shard: Shard, options: JobP
     });
     lines.push(...ran);
     files.push(out);
-    before = { done: base.done + mine[i], work: base.work + costs[i].filter((_, j) => partOf[i][j] === shard.index).reduce((a, b) => a + b, 0) };
+    before = { done: base.done + mine[i], work: base.work + work[i] };
     if (options.signal?.aborted) break;
   }
   return { lines, files, kept, total };
 }
 
-/** The part files of `out` in its directory (out.part-i-of-n.jsonl), checked to be all n parts of one split. */
-export async function findParts(out: string, hint = " (give them with --parts)"): Promise<string[]> {
+/** The part files beside `out` (out.part-i-of-n.jsonl) with their i and n, any split. */
+async function partsBeside(out: string): Promise<{ file: string; index: number; count: number }[]> {
   const dir = dirname(out);
   const stem = basename(out).replace(/\.jsonl?$/, "");
   const pattern = new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.part-(\\d+)-of-(\\d+)\\.jsonl?$`);
-  let names: string[];
-  try {
-    names = await readdir(dir === "" ? "." : dir);
-  } catch {
-    names = [];
-  }
-  const found = names.map((f) => [f, pattern.exec(f)] as const).filter(([, m]) => m);
+  const names = await readdir(dir === "" ? "." : dir).catch(() => [] as string[]);
+  return names.flatMap((f) => {
+    const m = pattern.exec(f);
+    return m ? [{ file: join(dir, f), index: Number(m[1]), count: Number(m[2]) }] : [];
+  });
+}
+
+/** The part files of `out` in its directory (out.part-i-of-n.jsonl), checked to be all n parts of one split. */
+export async function findParts(out: string, hint = " (give them with --parts)"): Promise<string[]> {
+  const stem = basename(out).replace(/\.jsonl?$/, "");
+  const found = await partsBeside(out);
   if (found.length === 0) throw new FileError("--out", out, `no part files ${stem}.part-i-of-n.jsonl beside it${hint}`);
-  const counts = new Set(found.map(([, m]) => m![2]));
-  if (counts.size > 1) throw new FileError("--out", out, `its part files belong to splits into ${[...counts].join(" and ")} parts: remove the parts of the split you do not want${hint ? `, or give the right ones with --parts` : ""}`);
-  const n = Number([...counts][0]);
-  const have = new Set(found.map(([, m]) => Number(m![1])));
+  const counts = [...new Set(found.map((f) => f.count))];
+  if (counts.length > 1) throw new FileError("--out", out, `its part files belong to splits into ${counts.join(" and ")} parts: remove the parts of the split you do not want${hint ? `, or give the right ones with --parts` : ""}`);
+  const n = counts[0];
+  const have = new Set(found.map((f) => f.index));
   const absent = Array.from({ length: n }, (_, i) => i).filter((i) => !have.has(i));
   if (absent.length > 0) throw new FileError("--out", out, `parts ${absent.join(", ")} of ${n} are missing (${stem}.part-${absent[0]}-of-${n}.jsonl, …): run them, then merge`);
-  return found.map(([f]) => join(dir, f)).sort();
+  return found.map((f) => f.file).sort();
 }
 
 /** The numbers of parts of the splits whose part files are beside the job's files (none: []). */
 export async function existingSplits(sweeps: JobSweep[]): Promise<number[]> {
   const counts = new Set<number>();
-  for (const s of sweeps) {
-    const dir = dirname(s.out);
-    const stem = basename(s.out).replace(/\.jsonl?$/, "");
-    const pattern = new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.part-\\d+-of-(\\d+)\\.jsonl?$`);
-    const names = await readdir(dir === "" ? "." : dir).catch(() => [] as string[]);
-    for (const f of names) {
-      const m = pattern.exec(f);
-      if (m) counts.add(Number(m[1]));
-    }
-  }
+  for (const s of sweeps) for (const f of await partsBeside(s.out)) counts.add(f.count);
   return [...counts].sort((a, b) => a - b);
 }
 
@@ -120,10 +121,13 @@ export async function mergeJob(sweeps: JobSweep[]): Promise<{ points: number; fa
   let points = 0;
   let failed = 0;
   let parts = 0;
+  const costs = jobCosts(sweeps);
+  const partitions = new Map<number, number[][]>(); // by the number of parts found (one, for a whole split)
   for (const [i, s] of sweeps.entries()) {
     const found = await findParts(s.out, "");
     const n = Number(/part-\d+-of-(\d+)\.jsonl?$/.exec(found[0])![1]);
-    const merged = await mergeSweep(s.spec, found, s.out, jobPartition(sweeps, n)[i]);
+    if (!partitions.has(n)) partitions.set(n, jobPartition(sweeps, n, costs));
+    const merged = await mergeSweep(s.spec, found, s.out, partitions.get(n)![i]);
     points += merged.lines.length;
     failed += merged.lines.filter((l) => l.error !== undefined).length;
     parts = Math.max(parts, found.length);

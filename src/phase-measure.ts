@@ -107,6 +107,22 @@ const weightBytes = (d: number, p: number, k: number) => 8 * (p + k) * d;
 const MAX_WEIGHT_BYTES = 512 * 2 ** 20;
 
 /**
+ * The work of the risk runs at one d, in the cost model: SGD steps (each priced by costOfStep of the cheaper
+ * method) and the rest in model ns — Q, M at each of the ≈ 26 outputs (p·(p + k)·d each: it matters for wide
+ * students). planLadder prices it for the ladders, src/plan.ts on a given machine.
+ */
+export function riskRunWork(d: number, p: number, o: { k: number; tEnd: number; timeExponent: number; seeds: number }): { steps: number; other: number } {
+  return { steps: o.seeds * o.tEnd * pow(d, o.timeExponent), other: o.seeds * RISK_OUTPUTS * p * (p + o.k) * d * 0.3 };
+}
+
+/** The work of the clock test's one-step runs at one d: per seed the step and Q, M at two outputs (p·r·d each);
+ * once the weights (and the chain's overlaps). */
+export function jumpRunWork(d: number, p: number, o: { k: number; jumpSeeds: number }): { steps: number; other: number } {
+  const r = p + o.k;
+  return { steps: o.jumpSeeds, other: r * d * 10 + r * r * d + o.jumpSeeds * 2 * p * r * d * 0.3 };
+}
+
+/**
  * The ladders of input dimensions. The risk runs: d = dMin·f^i up to dMax while their estimated cost (seeds ×
  * tEnd·d^θ' samples) stays within the budget, with f = 2, else √2, else 2^¼ — the coarsest giving three d. The
  * one-step runs of the clock test cost little: that ladder goes on doubling past the risk ladder, while the
@@ -123,8 +139,8 @@ export function planLadder(o: { kappa: number; k: number; timeExponent: number; 
       if (d > o.dMax) break;
       if (dims.includes(d)) continue;
       const p = studentsAt(d);
-      // the samples, and Q, M at each of the ≈ 26 outputs (p·(p + k)·d each: it matters for wide students)
-      const cost = o.seeds * (o.tEnd * pow(d, o.timeExponent) * secondsPerSample(d, p, o.k, o.costScale).seconds + RISK_OUTPUTS * p * (p + o.k) * d * 0.3e-9 * o.costScale);
+      const w = riskRunWork(d, p, o);
+      const cost = w.steps * secondsPerSample(d, p, o.k, o.costScale).seconds + w.other * 1e-9 * o.costScale;
       if (weightBytes(d, p, o.k) > MAX_WEIGHT_BYTES) {
         note = `d = ${d} needs p = ${p} students of d weights (${(weightBytes(d, p, o.k) / 2 ** 20).toFixed(0)} MB)`;
         break;
@@ -144,9 +160,8 @@ export function planLadder(o: { kappa: number; k: number; timeExponent: number; 
   let spent = 0;
   for (let d = (jumpDims.at(-1) ?? o.dMin / 2) * 2; d <= o.dMax; d *= 2) {
     const p = studentsAt(d);
-    const r = p + o.k;
-    // per seed: the step and Q, M at two outputs (p·r·d each); once: the weights (and the chain's overlaps)
-    const cost = ((p + o.k) * d * 10 + r * r * d + o.jumpSeeds * 2 * p * r * d * 0.3) * 1e-9 * o.costScale + o.jumpSeeds * secondsPerSample(d, p, o.k, o.costScale).seconds;
+    const w = jumpRunWork(d, p, o);
+    const cost = w.other * 1e-9 * o.costScale + w.steps * secondsPerSample(d, p, o.k, o.costScale).seconds;
     if (weightBytes(d, p, o.k) > MAX_WEIGHT_BYTES || spent + cost > o.budgetSeconds / 4) break;
     spent += cost;
     jumpDims.push(d);
@@ -156,15 +171,12 @@ export function planLadder(o: { kappa: number; k: number; timeExponent: number; 
 
 /** The ladders a measured point will plan and their estimated seconds at its costScale (fixed by its options:
  * the sweeps' cost of the point, src/shard.ts; priced on a given machine by src/plan.ts). */
-export function plannedLadders(o: ReturnType<typeof checkMeasureOptions>): { dims: number[]; jumpDims: number[]; seconds: number; timeExponent: number; studentsAt: (d: number) => number } {
+export function plannedLadders(o: ReturnType<typeof checkMeasureOptions>): { dims: number[]; jumpDims: number[]; note: string; seconds: number; timeExponent: number; studentsAt: (d: number) => number } {
   const region = regionOf(o.kappa, o.delta);
   const timeExponent = timeExponentOf(region, o.kappa, o.delta) ?? 1;
-  const { dims, jumpDims, seconds } = planLadder({ kappa: o.kappa, k: o.k, timeExponent, tEnd: o.tEnd, seeds: o.seeds, jumpSeeds: o.jumpSeeds, budgetSeconds: o.budgetSeconds, dMin: o.dMin, dMax: o.dMax, costScale: o.costScale });
-  return { dims, jumpDims, seconds, timeExponent, studentsAt: (d) => Math.max(1, Math.round(pow(d, o.kappa))) };
+  const ladders = planLadder({ kappa: o.kappa, k: o.k, timeExponent, tEnd: o.tEnd, seeds: o.seeds, jumpSeeds: o.jumpSeeds, budgetSeconds: o.budgetSeconds, dMin: o.dMin, dMax: o.dMax, costScale: o.costScale });
+  return { ...ladders, timeExponent, studentsAt: (d) => Math.max(1, Math.round(pow(d, o.kappa))) };
 }
-
-/** Q and M at each of the risk runs' ≈ RISK_OUTPUTS outputs: p·(p + k)·d multiply-adds each, in model ns. */
-export const outputCost = (d: number, p: number, k: number) => RISK_OUTPUTS * p * (p + k) * d * 0.3;
 
 /** The machine's speed against the cost model: measured/model time of a short chain run (≈ 0.1 s). */
 export async function calibrateCost(): Promise<number> {
@@ -251,7 +263,7 @@ export async function measurePhase(options: MeasurePointOptions): Promise<Measur
   ) as MeasureExtensions;
   const model = { kappa, delta, k, gamma0, noise, ...extensions, ...(o.backend ? { backend: o.backend } : {}) };
   // the ladder is planned on the theory's clock (ν/d in red, where the risk runs only feed the risk map)
-  const { dims, jumpDims, note } = planLadder({ kappa, k, timeExponent: theoryExponent ?? 1, tEnd, seeds: o.seeds, jumpSeeds: o.jumpSeeds, budgetSeconds: o.budgetSeconds, dMin: o.dMin, dMax: o.dMax, costScale: o.costScale });
+  const { dims, jumpDims, note } = plannedLadders(o);
   const ladder: LadderStep[] = [];
   // 1. the clock test: one step, jumpSeeds seeds, every d of its (longer) ladder
   for (const d of jumpDims) {

@@ -6,7 +6,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { homedir, hostname } from "node:os";
 import { join } from "node:path";
-import { checkMeasureOptions, outputCost, plannedLadders, type MeasurePointOptions } from "./phase-measure.js";
+import { checkMeasureOptions, jumpRunWork, plannedLadders, riskRunWork, type MeasurePointOptions } from "./phase-measure.js";
 import { simulate } from "./simulate.js";
 import { expandSpec, validateSpec, type SweepSpec } from "./sweep.js";
 import { pointCost } from "./shard.js";
@@ -103,32 +103,28 @@ export async function machineCalibration(): Promise<Calibration> {
   return calibration;
 }
 
+/** The ns of one SGD step on a machine of calibration `c`. */
+function stepNs(c: Calibration, d: number, p: number, k: number, method: "direct" | "chain", batch = 1): number {
+  const model = costOfStep(d, p, k, method, batch);
+  return method === "direct" ? c.direct * model : c.chainFixed + c.chain * model;
+}
+
 /** The estimated seconds of one point on a machine of calibration `c`. */
 export function pointSeconds(kind: JobKind, point: Record<string, unknown>, c: Calibration): number {
   switch (kind) {
     case "simulate": {
       const r = resolveSimulate(point as SimulateOptions);
-      const model = costOfStep(r.d, r.p, r.k, r.method, r.batch);
-      const perStep = r.method === "direct" ? c.direct * model : c.chainFixed + c.chain * model;
-      return (r.samples[r.samples.length - 1] * r.seeds * perStep + 1e6 * c.direct) / 1e9;
+      return (r.samples[r.samples.length - 1] * r.seeds * stepNs(c, r.d, r.p, r.k, r.method, r.batch) + 1e6 * c.direct) / 1e9;
     }
     case "measure": {
-      // the ladders the point will plan (fixed by its options), priced on this machine: the risk runs (seeds ×
-      // tEnd·d^θ samples each, and Q, M at their outputs), and the clock test's one-step runs
+      // the ladders the point will plan (fixed by its options: their work from phase-measure.ts), priced here;
+      // set-up per run ~1 ms (a risk run per seed; the clock test's one call, ~0.1 ms per seed)
       const o = checkMeasureOptions(point as unknown as MeasurePointOptions);
       const { dims, jumpDims, timeExponent, studentsAt } = plannedLadders(o);
-      const step = (d: number, p: number) => {
-        const method = cheaperMethod(d, p, o.k);
-        const model = costOfStep(d, p, o.k, method);
-        return method === "direct" ? c.direct * model : c.chainFixed + c.chain * model;
-      };
+      const priced = (w: { steps: number; other: number }, d: number, p: number) => w.steps * stepNs(c, d, p, o.k, cheaperMethod(d, p, o.k)) + w.other * c.direct;
       let ns = 0;
-      for (const d of dims) ns += o.seeds * (o.tEnd * d ** timeExponent * step(d, studentsAt(d)) + c.direct * outputCost(d, studentsAt(d), o.k) + 1e6);
-      for (const d of jumpDims) {
-        const p = studentsAt(d);
-        // one call of jumpSeeds one-step runs: the weights once, then per seed a step, Q and M twice, ~0.1 ms
-        ns += c.direct * ((p + o.k) * d * 10 + (p + o.k) ** 2 * d + o.jumpSeeds * 2 * p * (p + o.k) * d * 0.3) + o.jumpSeeds * (step(d, p) + 1e5) + 1e6;
-      }
+      for (const d of dims) ns += priced(riskRunWork(d, studentsAt(d), { ...o, timeExponent }), d, studentsAt(d)) + o.seeds * 1e6;
+      for (const d of jumpDims) ns += priced(jumpRunWork(d, studentsAt(d), o), d, studentsAt(d)) + o.jumpSeeds * 1e5 + 1e6;
       return ns / 1e9;
     }
     default:
@@ -155,46 +151,45 @@ export interface PlanOptions {
 
 /** The plan of a sweep (nothing runs): every point's estimate, the total, and the parts for `targetSeconds`. */
 export async function planSweep(spec: SweepSpec, options: PlanOptions = {}): Promise<Plan> {
+  return planSweeps([spec], options);
+}
+
+/** Every point of `spec` with its method, samples and estimated seconds on a machine of calibration `c`. */
+function planRows(spec: SweepSpec, c: Calibration, specNames: boolean): Omit<PlanRow, "index">[] {
   const points = expandSpec(spec);
-  if (options.specNames === false) points.forEach((point) => validateJob(spec.kind, point));
-  else validateSpec(spec, points);
-  const calibration = options.calibration ?? (options.costScale !== undefined ? uniformCalibration(options.costScale) : await machineCalibration());
-  const rows = points.map((point, index) => {
-    const seconds = pointSeconds(spec.kind, point, calibration);
+  if (specNames) validateSpec(spec, points);
+  else points.forEach((point) => validateJob(spec.kind, point));
+  return points.map((point) => {
+    const seconds = pointSeconds(spec.kind, point, c);
     if (spec.kind === "simulate") {
       const r = resolveSimulate(point as SimulateOptions);
-      return { index, kind: spec.kind, method: r.method, samples: r.samples[r.samples.length - 1] * r.batch * r.seeds, seconds };
+      return { kind: spec.kind, method: r.method, samples: r.samples[r.samples.length - 1] * r.batch * r.seeds, seconds };
     }
-    return { index, kind: spec.kind, method: spec.kind, samples: null, seconds };
+    return { kind: spec.kind, method: spec.kind, samples: null, seconds };
   });
-  const seconds = rows.reduce((s, r) => s + r.seconds, 0);
-  const plan: Plan = { rows, seconds, coreHours: seconds / 3600, calibration };
-  if (options.targetSeconds !== undefined) {
-    plan.targetSeconds = options.targetSeconds;
-    // the longest point bounds the wall time whatever the split
-    plan.shards = Math.max(1, Math.min(points.length, Math.ceil(seconds / options.targetSeconds)));
-  }
-  return plan;
 }
 
 /** The plan of a job made of several sweeps (src/job.ts): their points numbered one after the other, one total,
  * and the parts for `targetSeconds` (at most one per point). */
 export async function planSweeps(specs: SweepSpec[], options: PlanOptions = {}): Promise<Plan> {
   const calibration = options.calibration ?? (options.costScale !== undefined ? uniformCalibration(options.costScale) : await machineCalibration());
-  const plans = await Promise.all(specs.map((spec) => planSweep(spec, { ...options, targetSeconds: undefined, calibration })));
-  const rows = plans.flatMap((p) => p.rows).map((r, index) => ({ ...r, index }));
+  const rows = specs.flatMap((spec) => planRows(spec, calibration, options.specNames !== false)).map((r, index) => ({ ...r, index }));
   const seconds = rows.reduce((s, r) => s + r.seconds, 0);
   const plan: Plan = { rows, seconds, coreHours: seconds / 3600, calibration };
   if (options.targetSeconds !== undefined) {
     plan.targetSeconds = options.targetSeconds;
+    // a point is never split: at most one part per point (the longest point bounds the wall time whatever the split)
     plan.shards = Math.max(1, Math.min(rows.length, Math.ceil(seconds / options.targetSeconds)));
   }
   return plan;
 }
 
+/** Estimated seconds as the plans print them: "0.752 s", "7.5 s", "3.9 min", "2.05 h". */
+export const formatSeconds = (s: number): string => (s < 120 ? `${s.toFixed(s < 1 ? 3 : 1)} s` : s < 7200 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(2)} h`);
+
 /** The plan as text: one line per point (the first and last 10 of a long spec), then the totals. */
 export function planText(plan: Plan): string {
-  const fmt = (s: number) => (s < 120 ? `${s.toFixed(s < 1 ? 3 : 1)} s` : s < 7200 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(2)} h`);
+  const fmt = formatSeconds;
   const shown = plan.rows.length > 20 ? [...plan.rows.slice(0, 10), null, ...plan.rows.slice(-10)] : plan.rows;
   const lines = ["point  kind      method   samples      estimate"];
   for (const r of shown) {

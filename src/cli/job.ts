@@ -7,6 +7,7 @@ import { existingSplits, mergeJob, runJobPart, type JobSweep } from "../job.js";
 import { parseDuration, planSweeps, planText } from "../plan.js";
 import { parseShard, shardFromEnvironment } from "../shard.js";
 import { exitCodeOf, interruptSignal, interruption } from "./interrupt.js";
+import { parseNumber } from "./options.js";
 
 export interface JobFlags {
   plan?: boolean;
@@ -31,6 +32,14 @@ export function addJobOptions(command: Command, files: string): Command {
     .option("--merge", `join the parts of ${files} (all n, checked: none missing, repeated or cut), then finish as one machine would (every point is done)`);
 }
 
+/** --workers, --progress and --no-progress of a command that runs points (`unit`: what one is called). */
+export function addRunOptions(command: Command, unit = "point"): Command {
+  return command
+    .option("--workers <n>", `worker threads, one ${unit} each (default: available parallelism; 0: this thread)`, parseNumber)
+    .option("--progress", `a progress line on stderr at every finished ${unit} (default: redrawn on a terminal, every 30 s otherwise)`)
+    .option("--no-progress", "no progress lines");
+}
+
 /** The job flags, and the other flags without them. */
 export function splitJobFlags<T extends object>(flags: T): [JobFlags, Omit<T, (typeof JOB_KEYS)[number]>] {
   const job: JobFlags = {};
@@ -42,7 +51,8 @@ export function splitJobFlags<T extends object>(flags: T): [JobFlags, Omit<T, (t
   return [job, rest as Omit<T, (typeof JOB_KEYS)[number]>];
 }
 
-const duration = (s: number) => (s < 90 ? `${s.toFixed(0)} s` : s < 5400 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(1)} h`);
+/** Elapsed and remaining times in progress lines: "12 s", "3.5 min", "2.1 h". */
+export const duration = (s: number): string => (s < 90 ? `${s.toFixed(0)} s` : s < 5400 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(1)} h`);
 
 /**
  * Progress weighed by the points' estimated costs: on a terminal one line redrawn; otherwise a line every 30 s

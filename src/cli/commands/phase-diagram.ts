@@ -2,7 +2,7 @@
 // point from simulations across d, against the theory's regions.
 import { Command } from "commander";
 import { DIAGRAM_DEFAULTS, phaseDiagram, phaseDiagramSweeps, type PhaseDiagram, type PhaseDiagramOptions } from "../../phase-diagram.js";
-import { addJobOptions, handleJobFlags, splitJobFlags, workProgress, type JobFlags } from "../job.js";
+import { addJobOptions, addRunOptions, handleJobFlags, splitJobFlags, workProgress, type JobFlags } from "../job.js";
 import { MEASURE_DEFAULTS } from "../../phase-measure.js";
 import { addExtensionOptions, fail, parseAxis, parseNumber } from "../options.js";
 
@@ -12,25 +12,24 @@ type Flags = Omit<PhaseDiagramOptions, "onProgress"> & { progress?: boolean } & 
 export function addPhaseOptions(command: Command): Command {
   const D = MEASURE_DEFAULTS;
   const G = DIAGRAM_DEFAULTS;
-  return addExtensionOptions(
-    command
-      .option("--kappa <axis>", `κ values: from:to:count or a list (default ${G.kappa.from}:${G.kappa.to}:${G.kappa.count})`, parseAxis)
-      .option("--delta <axis>", `δ values: from:to:count or a list (default ${G.delta.from}:${G.delta.to}:${G.delta.count})`, parseAxis)
-      .option("--k <n>", `teacher hidden units (default ${D.k}); p = round(d^κ) at each d`, parseNumber)
-      .option("--gamma0 <x>", `γ = γ0·d^(−δ) (default ${D.gamma0})`, parseNumber)
-      .option("--noise <x>", `label-noise variance Δ (default ${D.noise})`, parseNumber)
-      .option("--t-end <x>", `horizon of the risk test on each point's clock (default ${D.tEnd})`, parseNumber)
-      .option("--seeds <n>", `runs per d of the risk test (default ${D.seeds})`, parseNumber)
-      .option("--jump-seeds <n>", `one-step runs per d of the clock test (default ${D.jumpSeeds})`, parseNumber)
-      .option("--budget-seconds <x>", `estimated core-seconds per point: its ladder of d stops there (default ${D.budgetSeconds})`, parseNumber)
-      .option("--d-min <n>", `smallest d of every ladder (default ${D.dMin})`, parseNumber)
-      .option("--d-max <n>", `largest d of any ladder (default ${D.dMax})`, parseNumber)
-      .option("--cost-scale <x>", `seconds per unit of the cost model that plans the ladders, relative to the built-in one (default ${D.costScale}: these machines)`, parseNumber)
-      .option("--seed <n>", `seed (default ${D.seed})`, parseNumber),
-  )
-    .option("--workers <n>", "worker threads (default: available parallelism)", parseNumber)
-    .option("--progress", "a progress line on stderr at every finished point (default: redrawn on a terminal, every 30 s otherwise)")
-    .option("--no-progress", "no progress lines");
+  return addRunOptions(
+    addExtensionOptions(
+      command
+        .option("--kappa <axis>", `κ values: from:to:count or a list (default ${G.kappa.from}:${G.kappa.to}:${G.kappa.count})`, parseAxis)
+        .option("--delta <axis>", `δ values: from:to:count or a list (default ${G.delta.from}:${G.delta.to}:${G.delta.count})`, parseAxis)
+        .option("--k <n>", `teacher hidden units (default ${D.k}); p = round(d^κ) at each d`, parseNumber)
+        .option("--gamma0 <x>", `γ = γ0·d^(−δ) (default ${D.gamma0})`, parseNumber)
+        .option("--noise <x>", `label-noise variance Δ (default ${D.noise})`, parseNumber)
+        .option("--t-end <x>", `horizon of the risk test on each point's clock (default ${D.tEnd})`, parseNumber)
+        .option("--seeds <n>", `runs per d of the risk test (default ${D.seeds})`, parseNumber)
+        .option("--jump-seeds <n>", `one-step runs per d of the clock test (default ${D.jumpSeeds})`, parseNumber)
+        .option("--budget-seconds <x>", `estimated core-seconds per point: its ladder of d stops there (default ${D.budgetSeconds})`, parseNumber)
+        .option("--d-min <n>", `smallest d of every ladder (default ${D.dMin})`, parseNumber)
+        .option("--d-max <n>", `largest d of any ladder (default ${D.dMax})`, parseNumber)
+        .option("--cost-scale <x>", `seconds per unit of the cost model that plans the ladders, relative to the built-in one (default ${D.costScale}: these machines)`, parseNumber)
+        .option("--seed <n>", `seed (default ${D.seed})`, parseNumber),
+    ),
+  );
 }
 
 export function phaseDiagramCommand(): Command {

@@ -1,8 +1,8 @@
 // see: README.md (the paper's figures) — `sgd-phase reproduce fig1 … fig9 | all [--tiny | --quick | --full]`.
 import { Command } from "commander";
 import { FIGURES, reproduce, reproduceSweeps, type Check, type CostEstimate } from "../../reproduce.js";
-import { addJobOptions, handleJobFlags, splitJobFlags, workProgress, type JobFlags } from "../job.js";
-import { fail, parseNumber } from "../options.js";
+import { addJobOptions, addRunOptions, duration, handleJobFlags, splitJobFlags, workProgress, type JobFlags } from "../job.js";
+import { fail } from "../options.js";
 
 interface Flags extends JobFlags {
   quick?: boolean;
@@ -15,7 +15,6 @@ interface Flags extends JobFlags {
   progress?: boolean;
 }
 
-const duration = (s: number) => (s < 90 ? `${s.toFixed(0)} s` : s < 5400 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(1)} h`);
 
 function estimateText(e: CostEstimate, workers: number): string {
   const lines = [
@@ -44,11 +43,8 @@ export function reproduceCommand(): Command {
     .option("--tiny", "seconds: smoke-test sizes (checks reported, not judged)")
     .option("--yes", "start a --full run estimated above one core-hour")
     .option("--resume", "keep the finished jobs of an interrupted run of the same size")
-    .option("--out-dir <dir>", "where the figure directories and checks.{json,csv} go (default out/reproduce)")
-    .option("--workers <n>", "worker threads (default: available parallelism)", parseNumber)
-    .option("--progress", "a progress line on stderr at every finished job (default: redrawn on a terminal, every 30 s otherwise)")
-    .option("--no-progress", "no progress lines");
-  return addJobOptions(command, "<out-dir>/runs-<size>-<kind>.jsonl")
+    .option("--out-dir <dir>", "where the figure directories and checks.{json,csv} go (default out/reproduce)");
+  return addJobOptions(addRunOptions(command, "job"), "<out-dir>/runs-<size>-<kind>.jsonl")
     .action(async (figures: string[], allFlags: Flags, command: Command) => {
       try {
         const [job, flags] = splitJobFlags(allFlags);

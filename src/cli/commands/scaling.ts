@@ -1,7 +1,7 @@
 // see: README.md (finite-size scaling) — `sgd-phase scaling --dims 30,100,300,1000 --delta 0.5 ...`.
 import { Command } from "commander";
 import { scaling, scalingSweeps, type ScalingOptions } from "../../scaling.js";
-import { addJobOptions, handleJobFlags, splitJobFlags, type JobFlags, workProgress } from "../job.js";
+import { addJobOptions, addRunOptions, handleJobFlags, splitJobFlags, type JobFlags, workProgress } from "../job.js";
 import { exitCodeOf, interruptSignal, interruption } from "../interrupt.js";
 import { toJson } from "../../export.js";
 import { checkWritable } from "../../files.js";
@@ -28,11 +28,8 @@ export function scalingCommand(): Command {
   )
     .option("--out <file>", "write the points and the fit (JSON)")
     .option("--runs <file>", "JSON-lines file of the simulations, one line per d as it finishes (default with --out: <out>.runs.jsonl)")
-    .option("--resume", "keep the d already in --runs")
-    .option("--workers <n>", "worker threads, one d each (default: available parallelism)", parseNumber)
-    .option("--progress", "a progress line at every finished d")
-    .option("--no-progress", "no progress lines");
-  return addJobOptions(command, "--runs")
+    .option("--resume", "keep the d already in --runs");
+  return addJobOptions(addRunOptions(command, "d"), "--runs")
     .action(async (allFlags: Flags, command: Command) => {
       try {
         const [job, flags] = splitJobFlags(allFlags);

@@ -12,7 +12,7 @@ import { writeAtomic } from "../../files.js";
 import { MAX_SHARDS } from "../../shard.js";
 import type { Plan } from "../../plan.js";
 import { fail, parseNumber } from "../options.js";
-import { parseDuration } from "../../plan.js";
+import { formatSeconds, parseDuration } from "../../plan.js";
 
 interface Flags {
   spec?: string;
@@ -164,7 +164,7 @@ export function slurmCommand(): Command {
         const plan = await planOf(cli, job, target);
         const points = plan.rows.length;
         const longest = Math.max(...plan.rows.map((r) => r.seconds));
-        const fmt = (sec: number) => (sec < 90 ? `${sec.toFixed(1)} s` : sec < 5400 ? `${(sec / 60).toFixed(1)} min` : `${(sec / 3600).toFixed(2)} h`);
+        const fmt = formatSeconds;
         const splits = plan.splits ?? [];
         if (splits.length > 1) throw new Error(`part files of splits into ${splits.join(" and ")} parts lie beside ${plan.files.join(", ")}: remove those of the split you do not want`);
         let tasks = flags.tasks;

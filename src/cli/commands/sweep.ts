@@ -1,9 +1,9 @@
 // see: README.md (sweeps) — `sgd-phase sweep --spec FILE --out FILE.jsonl [--resume]`.
 import { Command } from "commander";
 import { sweep, type SweepSpec } from "../../sweep.js";
-import { fail, parseNumber, readJson } from "../options.js";
+import { fail, readJson } from "../options.js";
 import { refuseOverwritingInputs } from "../../files.js";
-import { addJobOptions, handleJobFlags, splitJobFlags, workProgress, type JobFlags } from "../job.js";
+import { addJobOptions, addRunOptions, handleJobFlags, splitJobFlags, workProgress, type JobFlags } from "../job.js";
 import { exitCodeOf, interruptSignal, interruption } from "../interrupt.js";
 
 interface Flags extends JobFlags {
@@ -19,11 +19,8 @@ export function sweepCommand(): Command {
     .description('run a grid or list of points ({ "kind": "simulate" | "ode" | "phase" | "measure", "base", "grid", "points" }) on all cores; one JSON line per finished point')
     .requiredOption("--spec <file>", "the sweep, JSON")
     .option("--out <file>", "JSON-lines file, appended to as points finish (required unless --plan)")
-    .option("--resume", "keep the points already in --out and run only the others")
-    .option("--workers <n>", "worker threads (default: available parallelism; 0: this thread)", parseNumber)
-    .option("--progress", "a progress line on stderr at every finished point (default: redrawn on a terminal, every 30 s otherwise)")
-    .option("--no-progress", "no progress lines");
-  return addJobOptions(command, "--out")
+    .option("--resume", "keep the points already in --out and run only the others");
+  return addJobOptions(addRunOptions(command), "--out")
     .action(async (allFlags: Flags, command: Command) => {
       try {
         const [job, flags] = splitJobFlags(allFlags);
