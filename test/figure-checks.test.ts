@@ -76,9 +76,8 @@ const MODELS: Record<string, Model> = {
   },
   fig8: (_, o) => {
     const region = ({ "1.1": "red", "1.25": "orange", "1.5,-1.5": "blue", "1.5,-0.5": "green" } as Record<string, string>)[o.kappa === 1.5 ? `1.5,${o.delta}` : String(o.kappa)];
-    const f = curve(PAPER.fig8[region]);
-    // red runs on t_d = ν/d; its plotted clock is ν/d^(1+κ+δ) = t_d·d^−(κ+δ)
-    return o.timeScale === "d" ? (t) => f(t * Number(o.d) ** -(Number(o.kappa) + Number(o.delta))) : f;
+    // every curve on its plotted clock (red runs and is drawn on t = ν/d)
+    return curve(PAPER.fig8[region]);
   },
   fig9: (_, o) => curve(PAPER.fig9(({ 30: 400, 100: 470, 300: 550, 1000: 650 } as Record<number, number>)[Number(o.d)])),
 };
