@@ -6,6 +6,7 @@ import { resolveOde, resolveSimulate, type OdeOptions, type SimulateOptions } fr
 import type { OdeResult, SimulationResult } from "./result.js";
 import type { CurveStatistics } from "./stats.js";
 import { VERSION } from "./version.js";
+import { delimited, joined, type Records } from "./records.js";
 
 /** Options of `compare`: those of simulate (the model, times, initial condition, method), seeds, the ODE solver. */
 export interface CompareOptions extends Omit<SimulateOptions, "onProgress" | "backend" | "quantiles"> {
@@ -93,12 +94,15 @@ export async function compare(options: CompareOptions = {}): Promise<Comparison>
 }
 
 /** The plot-ready table: one row per time with the ODE risk and the simulations' statistics. */
-export function comparisonCsv(c: Comparison): string {
+export function comparisonRecords(c: Comparison): Records {
   const s = c.simulations;
-  const levels = s.quantiles.levels.map((q) => `sim_q${Math.round(q * 100)}`);
-  const lines = [["t", "samples", "ode_risk", "sim_runs", "sim_mean", "sim_std", "sim_se", ...levels].join(",")];
-  c.t.forEach((t, j) => {
-    lines.push([t, c.samples[j], c.ode.risk[j] ?? "", s.runs[j], s.mean[j], s.std[j], s.se[j], ...s.quantiles.values.map((v) => v[j])].join(","));
-  });
-  return `${lines.join("\n")}\n`;
+  const levels = s.quantiles.levels.map((q) => `sim_q${Math.round(q * 1000) / 10}`);
+  const columns = ["t", "samples", "ode_risk", "sim_runs", "sim_mean", "sim_std", "sim_se", ...levels];
+  const rows = c.t.map((t, j) => [t, c.samples[j], c.ode.risk[j] ?? null, s.runs[j], s.mean[j], s.std[j], s.se[j], ...s.quantiles.values.map((v) => v[j])]);
+  return { columns, rows };
+}
+
+/** The comparison as CSV (comparisonRecords). */
+export function comparisonCsv(c: Comparison): string {
+  return joined(delimited(comparisonRecords(c)));
 }

@@ -1,5 +1,6 @@
 // see: STYLE.md §1 — writers for a finished result; no numerics here.
 import type { OdeResult, SimulationResult } from "./result.js";
+import { delimited, joined, type Cell, type Records } from "./records.js";
 
 /** The overlaps of the initial condition of a result, as `init` accepts them ({ Q0, M0, P }). */
 export function initialOverlaps(result: SimulationResult): { Q0: number[][]; M0: number[][]; P: number[][] } {
@@ -52,24 +53,28 @@ function* jsonValue(value: unknown, indent: string): Generator<string> {
 }
 
 /**
- * One CSV row per output time: t, samples (simulations), risk (full precision); with several seeds also the
+ * One record per output time: t, samples (simulations), risk (full precision); with several seeds also the
  * ensemble's runs, mean, std, se and quantiles (columns q10, q50, … by level).
  */
-export function toCsv(result: SimulationResult | OdeResult): string {
+export function resultRecords(result: SimulationResult | OdeResult): Records {
   const samples = "samples" in result ? result.samples : undefined;
   const ensemble = "ensemble" in result ? result.ensemble : undefined;
-  const header = [...(samples ? ["t", "samples", "risk"] : ["t", "risk"])];
-  if (ensemble) header.push("runs", "mean", "std", "se", ...ensemble.quantiles.levels.map((q) => `q${Math.round(q * 1000) / 10}`));
-  const lines = [header.join(",")];
+  const columns = [...(samples ? ["t", "samples", "risk"] : ["t", "risk"])];
+  if (ensemble) columns.push("runs", "mean", "std", "se", ...ensemble.quantiles.levels.map((q) => `q${Math.round(q * 1000) / 10}`));
   // with an ensemble, its grid (the first seed's risk is blank where that seed had diverged)
   const grid = ensemble ?? { t: result.t, samples };
-  grid.t.forEach((t, j) => {
-    const risk = result.risk[j] ?? "";
-    const row = samples ? [t, grid.samples![j], risk] : [t, risk];
+  const rows = grid.t.map((t, j) => {
+    const risk = result.risk[j] ?? null;
+    const row: Cell[] = samples ? [t, grid.samples![j], risk] : [t, risk];
     if (ensemble) row.push(ensemble.runs[j], ensemble.mean[j], ensemble.std[j], ensemble.se[j], ...ensemble.quantiles.values.map((v) => v[j]));
-    lines.push(row.join(","));
+    return row;
   });
-  return `${lines.join("\n")}\n`;
+  return { columns, rows };
+}
+
+/** The records of a result as CSV (resultRecords). */
+export function toCsv(result: SimulationResult | OdeResult): string {
+  return joined(delimited(resultRecords(result)));
 }
 
 /** A short table of an ODE solution: a header line with the parameters and the solver's work, then t, risk. */

@@ -10,6 +10,7 @@ import { MEASURE_DEFAULTS, type MeasuredPhase, type MeasurePointOptions } from "
 import { measuredDiagramSpec } from "./phase-figure.js";
 import { writeFigure } from "./render.js";
 import { VERSION } from "./version.js";
+import { delimited, type Cell, type Records } from "./records.js";
 
 type Axis = { from: number; to: number; count: number } | number[];
 
@@ -92,11 +93,18 @@ const CSV_COLUMNS = [
   "trendError", "risk0", "riskEnd", "riskSe", "aboveStart", "elapsedMs",
 ] as const;
 
-/** A point's CSV row (the evidence's summary; every number of the ladder is in the JSON). */
-function csvRow(p: MeasuredPhase, spacing: number): (string | number | boolean)[] {
+/** The points as records (phase-diagram.csv, the CLI's --format): one row per point, the evidence's summary (every
+ * number of the ladder is in the JSON); a point that failed has its error in column reason. */
+export function diagramRecords(result: Pick<PhaseDiagram, "points" | "agreement">): Records {
+  const rows = result.points.map((p): Cell[] => ("error" in p ? CSV_COLUMNS.map((c) => (c === "kappa" ? p.kappa : c === "delta" ? p.delta : c === "reason" ? `error: ${p.error}` : null)) : csvRow(p, result.agreement.spacing)));
+  return { columns: [...CSV_COLUMNS], rows };
+}
+
+/** A point's CSV row. */
+function csvRow(p: MeasuredPhase, spacing: number): Cell[] {
   const e = p.evidence;
   const last = e.ladder.filter((l) => l.riskEnd !== undefined).at(-1);
-  const row: Record<(typeof CSV_COLUMNS)[number], string | number | boolean> = {
+  const row: Record<(typeof CSV_COLUMNS)[number], Cell> = {
     kappa: p.kappa,
     delta: p.delta,
     s: p.s,
@@ -104,7 +112,7 @@ function csvRow(p: MeasuredPhase, spacing: number): (string | number | boolean)[
     phase: p.phase,
     agrees: p.agrees === null ? "" : p.agrees,
     onBoundary: onBoundary(p.kappa, p.delta, spacing),
-    reason: `"${p.reason.replace(/"/g, '""')}"`,
+    reason: p.reason,
     dims: e.ladder.map((l) => l.d).join(";"),
     dMax: last?.d ?? "",
     pMax: last?.p ?? "",
@@ -176,7 +184,6 @@ export async function phaseDiagram(options: PhaseDiagramOptions = {}): Promise<P
   files.push(...(await writeFigure(outDir, "phase-diagram", measuredDiagramSpec({ points: ok, kappas, deltas, agreement, params: base }))));
   result.meta.elapsedMs = performance.now() - started;
   await writeAtomic(files[1], `${JSON.stringify(result, null, 1)}\n`);
-  const rows = points.map((p) => ("error" in p ? [p.kappa, p.delta, "", "", `error: ${p.error.replaceAll(",", ";")}`] : csvRow(p, spacing)));
-  await writeAtomic(files[2], `${[CSV_COLUMNS.join(","), ...rows.map((r) => r.join(","))].join("\n")}\n`);
+  await writeAtomic(files[2], delimited(diagramRecords(result)));
   return result;
 }

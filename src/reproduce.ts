@@ -15,6 +15,7 @@ import type { MeasuredPhase } from "./phase-measure.js";
 import { writeFigure } from "./render.js";
 import { FIGURES, FIGURE_IDS } from "./figures/index.js";
 import type { Check, FigureData, FigureDef, FigureSize, Plan, Results } from "./figures/types.js";
+import { delimited, type Cell, type Records } from "./records.js";
 
 export { FIGURES, FIGURE_IDS };
 export type { Check, FigureData, FigureDef, FigureSize };
@@ -152,17 +153,17 @@ export function undrawnValues(data: FigureData): string[] {
   });
 }
 
-function checksCsv(checks: Check[]): string {
-  const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
-  return `${["figure,claim,paper,ours,tolerance,pass", ...checks.map((c) => [c.figure, q(c.claim), q(c.paper), q(c.ours), q(c.tolerance), c.pass].join(","))].join("\n")}\n`;
+/** The checks as records (checks.csv, the CLI's --format): one row per check. */
+export function checksRecords(checks: Check[]): Records {
+  return { columns: ["figure", "claim", "paper", "ours", "tolerance", "pass"], rows: checks.map((c) => [c.figure, c.claim, c.paper, c.ours, c.tolerance, c.pass]) };
 }
 
 /** Writes a figure's files into `dir`: figure.{vl.json,svg,png}, data.{json,csv}, checks.json. */
 async function writeFigureFiles(dir: string, figure: FigureDef, data: FigureData, checks: Check[]): Promise<string[]> {
   const files = await writeFigure(dir, "figure", figure.spec(data));
   await writeAtomic(join(dir, "data.json"), `${JSON.stringify(data, null, 1)}\n`);
-  const rows = data.curves.flatMap((c) => c.x.map((x, i) => [JSON.stringify(c.name), c.role, x, c.y[i], c.lo?.[i] ?? "", c.hi?.[i] ?? "", c.runs?.[i] ?? ""].join(",")));
-  await writeAtomic(join(dir, "data.csv"), `${["curve,role,x,y,lo,hi,runs", ...rows].join("\n")}\n`);
+  const rows = data.curves.flatMap((c) => c.x.map((x, i): Cell[] => [c.name, c.role, x, c.y[i], c.lo?.[i] ?? null, c.hi?.[i] ?? null, c.runs?.[i] ?? null]));
+  await writeAtomic(join(dir, "data.csv"), delimited({ columns: ["curve", "role", "x", "y", "lo", "hi", "runs"], rows }));
   await writeAtomic(join(dir, "checks.json"), `${JSON.stringify(checks, null, 1)}\n`);
   return [...files, join(dir, "data.json"), join(dir, "data.csv"), join(dir, "checks.json")];
 }
@@ -259,7 +260,7 @@ export async function reproduce(ids: string[], options: ReproduceOptions = {}): 
   }
   const judged = size !== "tiny";
   await writeAtomic(join(outDir, "checks.json"), `${JSON.stringify({ size, judged, checks: all }, null, 1)}\n`);
-  await writeAtomic(join(outDir, "checks.csv"), checksCsv(all));
+  await writeAtomic(join(outDir, "checks.csv"), delimited(checksRecords(all)));
   files.push(join(outDir, "checks.json"), join(outDir, "checks.csv"));
   return { size, estimate: cost, figures: out, checks: all, judged, failed: all.filter((c) => !c.pass).length, seconds: (performance.now() - started) / 1000, files };
 }

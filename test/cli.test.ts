@@ -108,7 +108,7 @@ describe("sgd-phase simulate rejects bad input on stderr with exit code 1 and no
     [["--times", "1,x"], "error: option '--times <list>' argument '1,x' is invalid. item 2 (`x`) is not a number."],
     [["--time-scale", "s"], "error: option '--time-scale <scale>' argument 's' is invalid. Allowed choices are region, d."],
     [["--bogus"], "error: unknown option '--bogus'"],
-    [["--out", "x.txt"], "error: --out x.txt: unknown extension (use .json or .csv)."],
+    [["--out", "x.xlsx"], "error: --out x.xlsx: unknown extension (use .json, .csv, .tsv, .jsonl, .txt, or - for stdout)."],
     [["--init", "no-such-file.json"], "error: --init no-such-file.json: cannot read the file (ENOENT)."],
   ])("%j", async (args, message) => {
     const run = await cli(["simulate", "--d", "50", ...args]);

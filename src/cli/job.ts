@@ -87,13 +87,15 @@ export function workProgress(label: string, mode: boolean | undefined): (p: { do
 export async function handleJobFlags(
   job: JobFlags,
   sweeps: () => Promise<JobSweep[]>,
-  o: { command: string; workers?: number; progress?: boolean; /** a user's spec file: errors name its fields */ specNames?: boolean },
+  o: { command: string; workers?: number; progress?: boolean; /** a user's spec file: errors name its fields */ specNames?: boolean; /** the command's --format: json is --json */ format?: string },
 ): Promise<"done" | "resume" | "run"> {
   const specNames = o.specNames ?? false;
   if (job.target !== undefined && !job.plan) throw new Error("--target goes with --plan");
   if (job.json && !job.plan) throw new Error("--json goes with --plan");
   if ([job.plan, job.shard !== undefined, job.merge].filter(Boolean).length > 1) throw new Error("give one of --plan, --shard, --merge");
   if (job.plan) {
+    if (o.format !== undefined && o.format !== "table" && o.format !== "json") throw new Error(`--format ${o.format}: --plan prints a table or JSON (--format json, or --json)`);
+    job.json ||= o.format === "json";
     const all = await sweeps();
     const plan = await planSweeps(all.map((s) => s.spec), { targetSeconds: job.target === undefined ? undefined : parseDuration(job.target), specNames });
     // --json: the plan, the job's files and the splits already begun beside them (sgd-phase slurm resumes those)

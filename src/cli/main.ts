@@ -19,6 +19,11 @@ import { getHeapStatistics } from "node:v8";
 import { setHeapLimit } from "../validate.js";
 
 installInterruptHandlers();
+// a reader that stops early (… | head) closes the pipe: the output it wanted is out, so end quietly
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
 setHeapLimit(getHeapStatistics().heap_size_limit);
 
 const program = new Command()

@@ -1,12 +1,12 @@
 // see: STYLE.md §8 — flag parsing shared by the commands: numbers, lists, JSON files, and error messages
 // that name the flag the user typed. The rules themselves live in src/validate.ts.
 import { readFile } from "node:fs/promises";
-import { extname } from "node:path";
 import { checkWritable, FileError, refuseOverwritingInputs, writeAtomic } from "../files.js";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import cliProgress from "cli-progress";
 import { ACTIVATIONS, OptionError, formatValue, type SimulateOptions } from "../validate.js";
 import { parseAxisText } from "../phase.js";
+import { FILE_FORMATS, fileFormat, rendered, type Printable } from "./format.js";
 
 /** Parses a flag value as a number (any further rule is checked by validate.ts). */
 export function parseNumber(value: string): number {
@@ -138,19 +138,19 @@ export function inputsOf(flags: ModelFlags): { option: string; file: string }[] 
   return flags.init === undefined ? [] : [{ option: "--init", file: flags.init }];
 }
 
-/** Writers of result files by extension: the text, whole or in chunks (large results stream). */
-export type Writers<R> = Record<string, (result: R) => string | Iterable<string>>;
-
 /**
- * Fails before any work when an --out file has no writer, cannot be written (its directory cannot be created,
- * it is not a writable regular file), is named twice, or is one of the inputs (`inputs`: flag and file, e.g.
- * --init). `extra`: further output files with their flag (e.g. --save-init), checked the same way.
+ * Fails before any work when an --out file has no format (src/cli/format.ts FILE_FORMATS), cannot be written
+ * (its directory cannot be created, it is not a writable regular file), is named twice, or is one of the inputs
+ * (`inputs`: flag and file, e.g. --init). `-` is stdout. `extra`: further output files with their flag (e.g.
+ * --save-init), checked the same way.
  */
-export async function checkOutputs<R>(files: string[] | undefined, writers: Writers<R>, inputs: { option: string; file: string }[] = [], extra: { option: string; file: string }[] = []): Promise<void> {
-  for (const file of files ?? []) {
-    if (!(extname(file) in writers)) throw new Error(`--out ${file}: unknown extension (use ${Object.keys(writers).join(" or ")}).`);
+export async function checkOutputs(files: string[] | undefined, inputs: { option: string; file: string }[] = [], extra: { option: string; file: string }[] = []): Promise<void> {
+  const named = (files ?? []).filter((file) => file !== "-");
+  for (const file of named) {
+    if (fileFormat(file) === undefined) throw new Error(`--out ${file}: unknown extension (use ${Object.keys(FILE_FORMATS).join(", ")}, or - for stdout).`);
   }
-  const outputs = [...(files ?? []).map((file) => ({ option: "--out", file })), ...extra];
+  if ((files ?? []).filter((file) => file === "-").length > 1) throw new Error("--out -: stdout is named twice");
+  const outputs = [...named.map((file) => ({ option: "--out", file })), ...extra];
   for (const [i, out] of outputs.entries()) {
     for (const other of outputs.slice(i + 1)) {
       if (other.file === out.file) throw new FileError(other.option, other.file, `is named twice as an output (${out.option} too)`);
@@ -161,15 +161,16 @@ export async function checkOutputs<R>(files: string[] | undefined, writers: Writ
 }
 
 /**
- * Writes the result to each --out file (atomically: a failed write leaves any previous file as it was) and says
- * so on stderr with a one-line summary. Every file is attempted; the first failure is rethrown after the others.
+ * Writes the result to each --out file in the format of its extension (atomically: a failed write leaves any
+ * previous file as it was) and says so on stderr with a one-line summary; `-` was stdout (printResult). Every
+ * file is attempted; the first failure is rethrown after the others.
  */
-export async function writeOutputs<R>(files: string[], writers: Writers<R>, result: R, extra: string[], summary: string): Promise<void> {
+export async function writeOutputs(files: string[], result: Printable, extra: string[], summary: string): Promise<void> {
   const failures: unknown[] = [];
   const written: string[] = [];
-  for (const file of files) {
+  for (const file of files.filter((f) => f !== "-")) {
     try {
-      await writeText(file, writers[extname(file)](result));
+      await writeText(file, rendered(result, fileFormat(file)!));
       written.push(file);
     } catch (error) {
       failures.push(error);

@@ -1,16 +1,18 @@
 // see: README.md (CLI) — `sgd-phase compare`: the ODE and n simulation seeds from one initial condition.
 import { Command, Option } from "commander";
-import { compare, comparisonCsv, DEFAULT_SEEDS, type Comparison, type CompareOptions } from "../../compare.js";
+import { compare, comparisonRecords, DEFAULT_SEEDS, type Comparison, type CompareOptions } from "../../compare.js";
 import { DEFAULTS, SIM_METHODS } from "../../validate.js";
 import { divergedSeeds, toJsonChunks } from "../../export.js";
 import { EXIT_DIVERGED } from "./simulate.js";
 import { exitCodeOf, interruptSignal, interruption } from "../interrupt.js";
-import { addModelOptions, checkOutputs, fail, inputsOf, modelOptions, parseNumber, progress, writeOutputs, type ModelFlags, type Writers } from "../options.js";
+import { addModelOptions, checkOutputs, fail, inputsOf, modelOptions, parseNumber, progress, writeOutputs, type ModelFlags } from "../options.js";
+import { formatOption, printResult, stdoutFormat, type Format, type Printable } from "../format.js";
 import { addSolverOptions, SOLVER_KEYS } from "./ode.js";
 
-const WRITERS: Writers<Comparison> = { ".json": (r) => toJsonChunks(r), ".csv": comparisonCsv };
+/** A comparison as printed: one row per output time (the ODE's risk and the simulations' statistics). */
+const printable = (c: Comparison): Printable => ({ records: comparisonRecords(c), table: comparisonTable(c), json: () => toJsonChunks(c) });
 
-type Flags = ModelFlags & Pick<CompareOptions, "seeds" | "method" | "mode" | "integrator" | "rtol" | "atol" | "psi" | "mcSamples" | "mcSeed">;
+type Flags = ModelFlags & Pick<CompareOptions, "seeds" | "method" | "mode" | "integrator" | "rtol" | "atol" | "psi" | "mcSamples" | "mcSeed"> & { format?: Format };
 
 export function compareCommand(): Command {
   return addSolverOptions(
@@ -22,7 +24,8 @@ export function compareCommand(): Command {
   )
     .option("--seeds <n>", `number of simulation seeds, from --seed on (default ${DEFAULT_SEEDS})`, parseNumber)
     .addOption(new Option("--method <name>", 'simulations: "direct", "chain" or "auto" (default)').choices([...SIM_METHODS]))
-    .option("--out <files...>", "write the comparison: .json (everything) and/or .csv (one row per time, plot-ready)")
+    .option("--out <files...>", "write the comparison: .json (everything), .csv, .tsv, .jsonl (one row per output time, plot-ready), .txt (the table); - is stdout")
+    .addOption(formatOption("one object per output time"))
     .action(async (flags: Flags, command: Command) => {
       try {
         process.exitCode = await runCompare(flags);
@@ -33,7 +36,8 @@ export function compareCommand(): Command {
 }
 
 async function runCompare(flags: Flags): Promise<number> {
-  await checkOutputs(flags.out, WRITERS, inputsOf(flags));
+  const format = stdoutFormat(flags);
+  await checkOutputs(flags.out, inputsOf(flags));
   const options = (await modelOptions(flags)) as CompareOptions;
   for (const key of ["seeds", "method", ...SOLVER_KEYS] as const) {
     if (flags[key] !== undefined) (options as Record<string, unknown>)[key] = flags[key];
@@ -41,9 +45,9 @@ async function runCompare(flags: Flags): Promise<number> {
   const bar = progress(flags, "compare |{bar}| {percentage}% | {value}/{total} samples (all seeds) | ETA {eta_formatted}");
   const c = await compare({ ...options, signal: interruptSignal(), onProgress: (p) => bar.update(p.samples, p.totalSamples, {}) }).finally(() => bar.stop());
   for (const warning of warnings(c)) process.stderr.write(`warning: ${warning}\n`);
-  if (flags.out === undefined) process.stdout.write(comparisonTable(c));
+  await printResult(printable(c), format);
   const q = c.params.simulation;
-  await writeOutputs(flags.out ?? [], WRITERS, c, [], `${q.region} region, d = ${q.d}, p = ${q.p}, k = ${q.k}: ODE (${c.params.ode.mode}) and ${c.params.seeds.length} seeds`);
+  await writeOutputs(flags.out ?? [], printable(c), [], `${q.region} region, d = ${q.d}, p = ${q.p}, k = ${q.k}: ODE (${c.params.ode.mode}) and ${c.params.seeds.length} seeds`);
   const signal = interruption();
   if (signal) return exitCodeOf(signal);
   return warnings(c).length > 0 ? EXIT_DIVERGED : 0;

@@ -4,14 +4,16 @@ import { solveOde } from "../../ode.js";
 import type { OdeResult } from "../../result.js";
 import { BACKENDS } from "../../engine.js";
 import { DEFAULTS, ODE_DEFAULTS, ODE_INTEGRATORS, ODE_MODES, PSI_METHODS, type OdeOptions } from "../../validate.js";
-import { toCsv, toJsonChunks, toOdeTable } from "../../export.js";
+import { resultRecords, toJsonChunks, toOdeTable } from "../../export.js";
+import { formatOption, printResult, stdoutFormat, type Format, type Printable } from "../format.js";
 import { exitCodeOf, interruptSignal, interruption } from "../interrupt.js";
-import { addModelOptions, checkOutputs, fail, inputsOf, modelOptions, parseNumber, progress, writeOutputs, type ModelFlags, type Writers } from "../options.js";
+import { addModelOptions, checkOutputs, fail, inputsOf, modelOptions, parseNumber, progress, writeOutputs, type ModelFlags } from "../options.js";
 import { EXIT_DIVERGED } from "./simulate.js";
 
-const WRITERS: Writers<OdeResult> = { ".json": (r) => toJsonChunks(r), ".csv": toCsv };
+/** An ODE solution as printed: one row per output time (t, risk). */
+const printable = (r: OdeResult): Printable => ({ records: resultRecords(r), table: toOdeTable(r), json: () => toJsonChunks(r) });
 
-type Flags = ModelFlags & Pick<OdeOptions, "mode" | "integrator" | "rtol" | "atol" | "step" | "backend" | "psi" | "mcSamples" | "mcSeed">;
+type Flags = ModelFlags & Pick<OdeOptions, "mode" | "integrator" | "rtol" | "atol" | "step" | "backend" | "psi" | "mcSamples" | "mcSeed"> & { format?: Format };
 
 /** The solver flags `ode` and `compare` hand to the API as they are. */
 export const SOLVER_KEYS = ["mode", "integrator", "rtol", "atol", "psi", "mcSamples", "mcSeed"] as const;
@@ -37,7 +39,8 @@ export function odeCommand(): Command {
     ),
     "limit",
   )
-    .option("--out <files...>", "write the result: .json (whole result) and/or .csv (t, risk)")
+    .option("--out <files...>", "write the result: .json (whole result), .csv, .tsv, .jsonl (one row per output time: t, risk), .txt (the table); - is stdout")
+    .addOption(formatOption("one object per output time"))
     .addOption(new Option("--backend <name>", "Wasm build (default wasm-simd)").choices(BACKENDS.filter((b) => b !== "js")))
     .action(async (flags: Flags, command: Command) => {
       try {
@@ -49,7 +52,8 @@ export function odeCommand(): Command {
 }
 
 async function runOde(flags: Flags): Promise<number> {
-  await checkOutputs(flags.out, WRITERS, inputsOf(flags));
+  const format = stdoutFormat(flags);
+  await checkOutputs(flags.out, inputsOf(flags));
   const options = (await modelOptions(flags)) as OdeOptions;
   for (const key of [...SOLVER_KEYS, "step", "backend"] as const) {
     if (flags[key] !== undefined) (options as Record<string, unknown>)[key] = flags[key];
@@ -61,9 +65,9 @@ async function runOde(flags: Flags): Promise<number> {
     onProgress: (p) => bar.update(Math.min(p.t, p.tEnd), p.tEnd, { t: Number(p.t.toPrecision(4)), steps: p.steps }),
   }).finally(() => bar.stop());
   if (result.failure) process.stderr.write(`warning: the integration stopped at t = ${result.failure.t}: ${result.failure.reason}; the output stops there.\n`);
-  if (flags.out === undefined) process.stdout.write(toOdeTable(result));
+  await printResult(printable(result), format);
   const q = result.params;
-  await writeOutputs(flags.out ?? [], WRITERS, result, [], `ODE, ${q.region} region, ${q.mode}, p = ${q.p}, k = ${q.k}, Δ = ${q.noise}: t = ${result.t.at(-1)}, final excess risk ${result.risk.at(-1)?.toExponential(4)}`);
+  await writeOutputs(flags.out ?? [], printable(result), [], `ODE, ${q.region} region, ${q.mode}, p = ${q.p}, k = ${q.k}, Δ = ${q.noise}: t = ${result.t.at(-1)}, final excess risk ${result.risk.at(-1)?.toExponential(4)}`);
   const signal = interruption();
   if (signal) return exitCodeOf(signal);
   return result.status === "ok" ? 0 : EXIT_DIVERGED;

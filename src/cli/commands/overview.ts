@@ -16,7 +16,8 @@ export function overviewCommand(): Command {
         const started = performance.now();
         await runPhaseDiagram({ ...flags, outDir: join(outDir, "phase-diagram") });
         const files = await regionCurves({ outDir, workers: flags.workers as number | undefined });
-        process.stdout.write(
+        // with --format csv|tsv|json|jsonl stdout holds the diagram's data only; this message goes to stderr
+        (flags.format === undefined || flags.format === "table" ? process.stdout : process.stderr).write(
           `one learning curve per region (simulations, 10–90% band, and the limit ODE): ${files.join(", ")}\n` +
             `overview done in ${((performance.now() - started) / 1000).toFixed(1)} s. phase-diagram.png: each (κ, δ) cell coloured by the phase ` +
             `its simulations show as d grows (grey "?": undetermined), the theory's boundaries κ + δ = 0 (blue) and −½ (dashed) over it, ` +

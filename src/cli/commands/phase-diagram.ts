@@ -1,12 +1,17 @@
 // see: README.md (the measured phase diagram) — `sgd-phase phase-diagram`: the (κ, δ) plane measured point by
 // point from simulations across d, against the theory's regions.
 import { Command } from "commander";
-import { DIAGRAM_DEFAULTS, phaseDiagram, phaseDiagramSweeps, type PhaseDiagram, type PhaseDiagramOptions } from "../../phase-diagram.js";
+import { toJsonChunks } from "../../export.js";
+import { formatOption, printResult, type Format, type Printable } from "../format.js";
+import { DIAGRAM_DEFAULTS, diagramRecords, phaseDiagram, phaseDiagramSweeps, type PhaseDiagram, type PhaseDiagramOptions } from "../../phase-diagram.js";
 import { addJobOptions, addRunOptions, handleJobFlags, splitJobFlags, workProgress, type JobFlags } from "../job.js";
 import { MEASURE_DEFAULTS } from "../../phase-measure.js";
 import { addExtensionOptions, fail, parseAxis, parseNumber } from "../options.js";
 
-type Flags = Omit<PhaseDiagramOptions, "onProgress"> & { progress?: boolean } & JobFlags;
+type Flags = Omit<PhaseDiagramOptions, "onProgress"> & { progress?: boolean; format?: Format } & JobFlags;
+
+/** A measured diagram as printed: one row per (κ, δ) point, as phase-diagram.csv. */
+const printable = (result: PhaseDiagram): Printable => ({ records: diagramRecords(result), table: diagramSummary(result), json: () => toJsonChunks(result), note: diagramSummary(result) });
 
 /** The flags of the measured phase diagram (also used by `overview`). */
 export function addPhaseOptions(command: Command): Command {
@@ -27,7 +32,8 @@ export function addPhaseOptions(command: Command): Command {
         .option("--d-min <n>", `smallest d of every ladder (default ${D.dMin})`, parseNumber)
         .option("--d-max <n>", `largest d of any ladder (default ${D.dMax})`, parseNumber)
         .option("--cost-scale <x>", `seconds per unit of the cost model that plans the ladders, relative to the built-in one (default ${D.costScale}: these machines)`, parseNumber)
-        .option("--seed <n>", `seed (default ${D.seed})`, parseNumber),
+        .option("--seed <n>", `seed (default ${D.seed})`, parseNumber)
+        .addOption(formatOption("one object per (κ, δ) point")),
     ),
   );
 }
@@ -43,7 +49,7 @@ export function phaseDiagramCommand(): Command {
       try {
         const [job, rest] = splitJobFlags(flags);
         const { progress: show, ...options } = rest;
-        const next = await handleJobFlags(job, async () => phaseDiagramSweeps(options), { command: "phase-diagram", workers: rest.workers, progress: show });
+        const next = await handleJobFlags(job, async () => phaseDiagramSweeps(options), { command: "phase-diagram", workers: rest.workers, progress: show, format: rest.format });
         if (next === "done") return;
         await runPhaseDiagram({ ...rest, resume: rest.resume || next === "resume" });
       } catch (error) {
@@ -68,9 +74,9 @@ export function diagramSummary(result: PhaseDiagram): string {
 /** Runs the measured phase diagram with its progress (weighed by the points' estimated costs: a line redrawn on a
  * terminal, else one every 30 s) and prints the agreement and the files; returns the result. */
 export async function runPhaseDiagram(flags: Omit<Flags, keyof JobFlags>): Promise<PhaseDiagram> {
-  const { progress: showProgress, ...rest } = flags;
+  const { progress: showProgress, format = "table", ...rest } = flags;
   const report = workProgress("phase diagram", showProgress);
   const result = await phaseDiagram({ ...rest, onProgress: report });
-  process.stdout.write(diagramSummary(result));
+  await printResult(printable(result), format);
   return result;
 }

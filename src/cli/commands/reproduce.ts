@@ -1,6 +1,7 @@
 // see: README.md (the paper's figures) — `sgd-phase reproduce fig1 … fig9 | all [--tiny | --quick | --full]`.
 import { Command } from "commander";
-import { FIGURES, reproduce, reproduceSweeps, type Check, type CostEstimate } from "../../reproduce.js";
+import { checksRecords, FIGURES, reproduce, reproduceSweeps, type Check, type CostEstimate } from "../../reproduce.js";
+import { formatOption, printResult, type Format } from "../format.js";
 import { addJobOptions, addRunOptions, duration, handleJobFlags, splitJobFlags, workProgress, type JobFlags } from "../job.js";
 import { fail } from "../options.js";
 
@@ -13,6 +14,7 @@ interface Flags extends JobFlags {
   outDir?: string;
   workers?: number;
   progress?: boolean;
+  format?: Format;
 }
 
 
@@ -43,14 +45,18 @@ export function reproduceCommand(): Command {
     .option("--tiny", "seconds: smoke-test sizes (checks reported, not judged)")
     .option("--yes", "start a --full run estimated above one core-hour")
     .option("--resume", "keep the finished jobs of an interrupted run of the same size")
-    .option("--out-dir <dir>", "where the figure directories and checks.{json,csv} go (default out/reproduce)");
+    .option("--out-dir <dir>", "where the figure directories and checks.{json,csv} go (default out/reproduce)")
+    .addOption(formatOption("one object per check"));
   return addJobOptions(addRunOptions(command, "job"), "<out-dir>/runs-<size>-<kind>.jsonl")
     .action(async (figures: string[], allFlags: Flags, command: Command) => {
       try {
         const [job, flags] = splitJobFlags(allFlags);
         if ([flags.quick, flags.full, flags.tiny].filter(Boolean).length > 1) throw new Error("give one of --quick, --full, --tiny.");
         const size = flags.full ? "full" : flags.tiny ? "tiny" : "quick";
-        const next = await handleJobFlags(job, () => reproduceSweeps(figures, { size, outDir: flags.outDir }), { command: "reproduce", workers: flags.workers, progress: flags.progress });
+        const format = flags.format ?? "table";
+        // with --format csv|tsv|json|jsonl stdout holds the checks only: the per-figure lines go to stderr
+        const messages = format === "table" ? process.stdout : process.stderr;
+        const next = await handleJobFlags(job, () => reproduceSweeps(figures, { size, outDir: flags.outDir }), { command: "reproduce", workers: flags.workers, progress: flags.progress, format: flags.format });
         if (next === "done") return;
         const { availableParallelism } = await import("node:os");
         const workers = flags.workers ?? availableParallelism();
@@ -65,12 +71,12 @@ export function reproduceCommand(): Command {
           onProgress: (p) => report({ done: p.done, total: p.total, workDone: p.workDone, workTotal: 1 }),
           onFigure: (id, _seconds, files, checks, warnings) => {
             const failed = checks.filter((c) => !c.pass).length;
-            process.stdout.write(`${id} (${size}): ${checks.length} checks${checks.length ? `, ${failed ? `${failed} failed` : "all pass"}` : ""} → ${files[0].replace(/\/[^/]*$/, "/")}\n`);
+            messages.write(`${id} (${size}): ${checks.length} checks${checks.length ? `, ${failed ? `${failed} failed` : "all pass"}` : ""} → ${files[0].replace(/\/[^/]*$/, "/")}\n`);
             for (const w of warnings) process.stderr.write(`warning: ${id}: ${w}\n`);
           },
         });
-        process.stdout.write(`\n${checksTable(result.checks, result.judged)}`);
-        process.stdout.write(`\n${result.checks.length - result.failed}/${result.checks.length} checks pass${result.judged ? "" : " (tiny sizes: not judged)"}; done in ${duration(result.seconds)}; checks in ${result.files.at(-2)} and .csv\n`);
+        const verdict = `${result.checks.length - result.failed}/${result.checks.length} checks pass${result.judged ? "" : " (tiny sizes: not judged)"}; done in ${duration(result.seconds)}; checks in ${result.files.at(-2)} and .csv\n`;
+        await printResult({ records: checksRecords(result.checks), table: `\n${checksTable(result.checks, result.judged)}\n${verdict}`, note: verdict }, format);
         if (result.judged && result.failed > 0) process.exitCode = 4;
       } catch (error) {
         fail(command, error);

@@ -1,13 +1,25 @@
 // see: README.md (finite-size scaling) — `sgd-phase scaling --dims 30,100,300,1000 --delta 0.5 ...`.
 import { Command } from "commander";
-import { scaling, scalingSweeps, type ScalingOptions } from "../../scaling.js";
+import { scaling, scalingSweeps, type Scaling, type ScalingOptions } from "../../scaling.js";
+import { formatOption, printResult, stdoutFormat, type Format, type Printable } from "../format.js";
 import { addJobOptions, addRunOptions, handleJobFlags, splitJobFlags, type JobFlags, workProgress } from "../job.js";
 import { exitCodeOf, interruptSignal, interruption } from "../interrupt.js";
 import { toJson } from "../../export.js";
 import { checkWritable } from "../../files.js";
 import { addExtensionOptions, fail, parseNumber, parseNumberList, writeText } from "../options.js";
 
-type Flags = Omit<ScalingOptions, "onProgress" | "signal"> & { out?: string; progress?: boolean } & JobFlags;
+type Flags = Omit<ScalingOptions, "onProgress" | "signal"> & { out?: string; progress?: boolean; format?: Format } & JobFlags;
+
+/** A finite-size scaling as printed: one row per d (d, r_inf, se, seeds); the fit in the table and the JSON. */
+function printable(result: Scaling): Printable {
+  const lines = result.points.map((q) => `  d = ${q.d}: R∞ = ${q.rInf.toExponential(4)} ± ${q.se.toExponential(1)} (${q.seeds} seeds)`);
+  const { slope, slopeError, reducedChi2 } = result.fit;
+  return {
+    records: { columns: ["d", "r_inf", "se", "seeds"], rows: result.points.map((q) => [q.d, q.rInf, q.se, q.seeds]) },
+    table: `${lines.join("\n")}\nfit: R∞ − ${result.floor} ∝ d^slope, slope = ${slope.toFixed(4)} ± ${slopeError.toFixed(4)} (χ²/dof = ${reducedChi2.toFixed(2)})\n`,
+    json: () => [toJson(result)],
+  };
+}
 
 export function scalingCommand(): Command {
   const command = addExtensionOptions(
@@ -26,27 +38,29 @@ export function scalingCommand(): Command {
     .option("--floor <x>", "subtracted from R∞ before the fit (default 0)", parseNumber)
     .option("--seed <n>", "first seed (default 0)", parseNumber),
   )
-    .option("--out <file>", "write the points and the fit (JSON)")
+    .option("--out <file>", "write the points and the fit (JSON; - is stdout)")
+    .addOption(formatOption("one object per d"))
     .option("--runs <file>", "JSON-lines file of the simulations, one line per d as it finishes (default with --out: <out>.runs.jsonl)")
     .option("--resume", "keep the d already in --runs");
   return addJobOptions(addRunOptions(command, "d"), "--runs")
     .action(async (allFlags: Flags, command: Command) => {
       try {
         const [job, flags] = splitJobFlags(allFlags);
-        const { out, progress: show, ...options } = flags;
+        const { out, progress: show, format: _format, ...options } = flags;
         const defaults = { p: options.kappa === undefined ? 1 : undefined, k: 1, gamma0: 1, delta: 0.5, noise: 0.01, tMax: 100 };
         const merged = { ...Object.fromEntries(Object.entries(defaults).filter(([, v]) => v !== undefined)), ...options } as ScalingOptions;
-        merged.runs ??= out === undefined ? undefined : `${out.replace(/\.json$/, "")}.runs.jsonl`;
+        const format = out === "-" ? (flags.format ?? "json") : stdoutFormat({ out: out === undefined ? undefined : [out], format: flags.format });
+        merged.runs ??= out === undefined || out === "-" ? undefined : `${out.replace(/\.json$/, "")}.runs.jsonl`;
         const next = await handleJobFlags(
           job,
           async () => {
             if (merged.runs === undefined && !job.plan) throw new Error("--shard and --merge need --runs (or --out, whose <out>.runs.jsonl is then the runs file)");
             return scalingSweeps({ ...merged, runs: merged.runs ?? "scaling.runs.jsonl" });
           },
-          { command: "scaling", workers: merged.workers, progress: show },
+          { command: "scaling", workers: merged.workers, progress: show, format: flags.format },
         );
         if (next === "done") return;
-        if (out) await checkWritable(out, "--out");
+        if (out && out !== "-") await checkWritable(out, "--out");
         const report = workProgress("scaling", show);
         const result = await scaling({ ...merged, resume: merged.resume || next === "resume", signal: interruptSignal(), onProgress: report }).catch((error) => {
           const stopped = interruption();
@@ -56,10 +70,8 @@ export function scalingCommand(): Command {
           }
           throw error;
         });
-        const lines = result.points.map((q) => `  d = ${q.d}: R∞ = ${q.rInf.toExponential(4)} ± ${q.se.toExponential(1)} (${q.seeds} seeds)`);
-        const { slope, slopeError, reducedChi2 } = result.fit;
-        process.stdout.write(`${lines.join("\n")}\nfit: R∞ − ${result.floor} ∝ d^slope, slope = ${slope.toFixed(4)} ± ${slopeError.toFixed(4)} (χ²/dof = ${reducedChi2.toFixed(2)})\n`);
-        if (out) {
+        await printResult(printable(result), format);
+        if (out && out !== "-") {
           await writeText(out, toJson(result));
           process.stderr.write(`written: ${out}\n`);
         }

@@ -4,15 +4,17 @@ import { simulate } from "../../simulate.js";
 import type { SimulationResult } from "../../result.js";
 import { BACKENDS } from "../../engine.js";
 import { DEFAULTS, SIM_METHODS, type SimulateOptions } from "../../validate.js";
-import { divergedSeeds, initialOverlaps, toCsv, toJson, toJsonChunks, toTable } from "../../export.js";
+import { divergedSeeds, initialOverlaps, resultRecords, toJson, toJsonChunks, toTable } from "../../export.js";
+import { formatOption, printResult, stdoutFormat, type Format, type Printable } from "../format.js";
 import { exitCodeOf, interruptSignal, interruption } from "../interrupt.js";
-import { addModelOptions, checkOutputs, fail, inputsOf, modelOptions, parseNumber, parseNumberList, progress, writeOutputs, writeText, type ModelFlags, type Writers } from "../options.js";
+import { addModelOptions, checkOutputs, fail, inputsOf, modelOptions, parseNumber, parseNumberList, progress, writeOutputs, writeText, type ModelFlags } from "../options.js";
 
-const WRITERS: Writers<SimulationResult> = { ".json": (r) => toJsonChunks(r), ".csv": toCsv };
+/** A simulation as printed: one row per output time (t, samples, risk; with --seeds the ensemble's columns). */
+const printable = (r: SimulationResult): Printable => ({ records: resultRecords(r), table: toTable(r), json: () => toJsonChunks(r) });
 /** Exit code of a run that diverged (its output is still written). */
 export const EXIT_DIVERGED = 3;
 
-type Flags = ModelFlags & Pick<SimulateOptions, "backend" | "method" | "seeds" | "quantiles" | "lazy" | "mcSamples" | "mcSeed"> & { saveInit?: string };
+type Flags = ModelFlags & Pick<SimulateOptions, "backend" | "method" | "seeds" | "quantiles" | "lazy" | "mcSamples" | "mcSeed"> & { saveInit?: string; format?: Format };
 
 export function simulateCommand(): Command {
   return addModelOptions(
@@ -20,7 +22,8 @@ export function simulateCommand(): Command {
     DEFAULTS,
   )
     .option("--save-init <file>", "write the overlaps { Q0, M0, P } of the initial condition used (JSON)")
-    .option("--out <files...>", "write the result: .json (whole result) and/or .csv (t, samples, risk)")
+    .option("--out <files...>", "write the result: .json (whole result), .csv, .tsv, .jsonl (one row per output time: t, samples, risk, …), .txt (the table); - is stdout")
+    .addOption(formatOption("one object per output time"))
     .addOption(new Option("--backend <name>", "where the numerics run (default wasm-simd)").choices([...BACKENDS]))
     .addOption(new Option("--method <name>", 'direct SGD on the weights, the exact reduced chain on the overlaps, or "auto": the cheaper (default)').choices([...SIM_METHODS]))
     .option("--seeds <n>", "run n seeds from the same initial condition and add the mean, se and quantiles of the risk (default 1)", parseNumber)
@@ -38,7 +41,8 @@ export function simulateCommand(): Command {
 }
 
 async function runSimulate(flags: Flags): Promise<number> {
-  await checkOutputs(flags.out, WRITERS, inputsOf(flags), flags.saveInit === undefined ? [] : [{ option: "--save-init", file: flags.saveInit }]);
+  const format = stdoutFormat(flags);
+  await checkOutputs(flags.out, inputsOf(flags), flags.saveInit === undefined ? [] : [{ option: "--save-init", file: flags.saveInit }]);
   const options = (await modelOptions(flags)) as SimulateOptions;
   for (const key of ["backend", "method", "seeds", "quantiles", "lazy", "mcSamples", "mcSeed"] as const) {
     if (flags[key] !== undefined) (options as Record<string, unknown>)[key] = flags[key];
@@ -58,11 +62,11 @@ async function runSimulate(flags: Flags): Promise<number> {
   if (ensembleDiverged) {
     process.stderr.write(`warning: ${divergedSeeds(result.ensemble!)}; the ensemble's mean and quantiles leave each out from where it stopped (see runs).\n`);
   }
-  if (flags.out === undefined) process.stdout.write(toTable(result));
+  await printResult(printable(result), format);
   // --out and --save-init are written independently: one failing does not stop the other
   let saveInitError: unknown;
   if (flags.saveInit !== undefined) await writeText(flags.saveInit, toJson(initialOverlaps(result)), "--save-init").catch((error) => (saveInitError = error));
-  await writeOutputs(flags.out ?? [], WRITERS, result, flags.saveInit === undefined || saveInitError ? [] : [flags.saveInit], describe(result));
+  await writeOutputs(flags.out ?? [], printable(result), flags.saveInit === undefined || saveInitError ? [] : [flags.saveInit], describe(result));
   if (saveInitError) throw saveInitError;
   const signal = interruption();
   if (signal) {
