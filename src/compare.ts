@@ -2,24 +2,18 @@
 // the mean and spread over simulation seeds (simulate's ensemble), on the simulations' own time grid.
 import { simulate } from "./simulate.js";
 import { solveOde } from "./ode.js";
-import { resolveOde, resolveSimulate, type OdeOptions, type SimulateOptions } from "./validate.js";
+import { resolveOde, resolveSimulate, type Options } from "./validate.js";
 import type { OdeResult, SimulationResult } from "./result.js";
 import type { CurveStatistics } from "./stats.js";
 import { VERSION } from "./version.js";
 import { delimited, joined, type Records } from "./records.js";
 
-/** Options of `compare`: those of simulate (the model, times, initial condition, method), seeds, the ODE solver. */
-export interface CompareOptions extends Omit<SimulateOptions, "onProgress" | "backend" | "quantiles"> {
-  /** ODE terms: "finite-d" (default here: what a simulation at this d follows) or "limit" */
-  mode?: OdeOptions["mode"];
-  integrator?: OdeOptions["integrator"];
-  rtol?: number;
-  atol?: number;
-  psi?: OdeOptions["psi"];
-  mcSamples?: number;
-  mcSeed?: number;
-  onProgress?: (progress: { samples: number; totalSamples: number }) => void;
-}
+/**
+ * Options of `compare`: the shared `Options` (the model, times, initial condition; the simulations' method,
+ * seeds, quantiles and backend; the ODE's mode — here "finite-d" by default —, integrator, tolerances and ψ;
+ * mcSamples and mcSeed go to the ODE's Monte-Carlo ψ). `onProgress` counts the simulations' samples.
+ */
+export type CompareOptions = Options;
 
 export interface Comparison {
   params: { simulation: SimulationResult["params"]; ode: OdeResult["params"]; seeds: number[] };
@@ -40,14 +34,14 @@ const LEVELS = [0.1, 0.5, 0.9];
  */
 export async function compare(options: CompareOptions = {}): Promise<Comparison> {
   const start = performance.now();
-  const { mode = "finite-d", integrator, rtol, atol, psi, mcSamples, mcSeed, onProgress, ...simOptions } = options;
-  const solver = Object.fromEntries(Object.entries({ integrator, rtol, atol, psi, mcSamples, mcSeed }).filter(([, v]) => v !== undefined));
+  const { mode = "finite-d", integrator, rtol, atol, step, psi, mcSamples, mcSeed, onProgress, onOutput: _onOutput, backend, ...simOptions } = options;
+  const solver = Object.fromEntries(Object.entries({ integrator, rtol, atol, step, psi, mcSamples, mcSeed, backend: backend === "js" ? undefined : backend }).filter(([, v]) => v !== undefined));
   // the model's extensions go to the ODE as they are (the second layer, mini-batches, weight decay, activations)
   const extensions = Object.fromEntries(EXTENSION_KEYS.filter((key) => simOptions[key] !== undefined).map((key) => [key, simOptions[key]]));
-  const sim = { ...simOptions, seeds: simOptions.seeds ?? DEFAULT_SEEDS, quantiles: LEVELS };
+  const sim = { ...simOptions, ...(backend ? { backend } : {}), seeds: simOptions.seeds ?? DEFAULT_SEEDS, quantiles: simOptions.quantiles ?? LEVELS };
   // every option checked before any work (the ODE's too: a red point has no ODE to compare with)
   resolveSimulate(sim);
-  const { method: _method, seeds: _seeds, ...odeModel } = simOptions;
+  const { method: _method, seeds: _seeds, quantiles: _quantiles, ...odeModel } = simOptions;
   resolveOde({ ...odeModel, mode, ...solver });
   const first = await simulate({ ...sim, onProgress });
   const { d, k, kappa, gamma0, delta, noise, timeScale } = first.params;
@@ -59,7 +53,7 @@ export async function compare(options: CompareOptions = {}): Promise<Comparison>
     mean: first.risk,
     std: first.risk.map(() => 0),
     se: first.risk.map(() => 0),
-    quantiles: { levels: LEVELS, values: LEVELS.map(() => first.risk) },
+    quantiles: { levels: sim.quantiles, values: sim.quantiles.map(() => first.risk) },
     diverged: first.status === "diverged" ? 1 : 0,
     ...(first.divergence ? { divergences: [{ seed: first.params.seed, ...first.divergence }] } : {}),
     curves: [first.risk],

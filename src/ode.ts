@@ -103,7 +103,7 @@ async function integrate(
   const stopped = stopCheck(signal);
   while (status === Status.RUNNING) {
     status = engine.odeRun(STEPS_PER_CALL);
-    onProgress?.({ t: slotValue(engine, Slot.T), tEnd, steps: slotValue(engine, Slot.NSTEPS) });
+    onProgress?.({ t: slotValue(engine, Slot.T), tEnd, steps: slotValue(engine, Slot.NSTEPS), samples: 0, totalSamples: 0 });
     if (status === Status.RUNNING && (await stopped())) {
       interrupted = true;
       break;

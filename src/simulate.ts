@@ -37,7 +37,7 @@ export async function simulate(options?: SimulateOptions): Promise<SimulationRes
     stepper.reset();
     const onProgress = options?.onProgress;
     const offset = i * total;
-    const one = await run(stepper, r, r.seed + i, onProgress && ((p) => onProgress({ samples: offset + p.samples, totalSamples: total * r.seeds, t: p.t })), options?.onOutput, signal, i === 0);
+    const one = await run(stepper, r, r.seed + i, onProgress && ((p) => onProgress({ ...p, samples: offset + p.samples, totalSamples: total * r.seeds })), options?.onOutput, signal, i === 0);
     if (i === 0) result = one;
     if (one.t.length > longest.t.length) longest = { t: one.t, samples: one.samples };
     runs.push({ seed: r.seed + i, risk: one.risk, status: one.status, ...(one.divergence ? { divergence: one.divergence } : {}), samplesDone: one.divergence?.samples ?? one.interruption?.samples ?? one.samples.at(-1) ?? 0 });
@@ -221,7 +221,7 @@ async function run(
     while (done < target) {
       const status = stepper.run(Math.min(chunk, target - done));
       done = slotValue(engine, Slot.SAMPLES);
-      onProgress?.({ samples: done * B, totalSamples: total * B, t: timeOf(done) });
+      onProgress?.({ samples: done * B, totalSamples: total * B, t: timeOf(done), tEnd: timeOf(total), steps: 0 });
       if (status === Status.DIVERGED) {
         diverge(done, "a local field or the error signal became non-finite (learning rate too large?)");
         ok = false;

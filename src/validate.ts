@@ -39,18 +39,29 @@ export type InitialCondition =
 /** How the initial weights are made (`params.init`). */
 export type InitKind = "random" | "informed" | "weights" | "overlaps";
 
-/** Progress of a run, reported between chunks of samples. */
+/**
+ * Progress of simulate, solveOde or compare, reported between chunks of work (one shape for the three: an
+ * `onProgress` can be shared like the rest of the options).
+ */
 export interface Progress {
-  /** samples done so far */
-  samples: number;
-  /** samples the run will do in total */
-  totalSamples: number;
-  /** rescaled time reached, samples · δt */
+  /** time reached on the run's clock (samples · δt for simulations), and the time it ends at */
   t: number;
+  tEnd: number;
+  /** SGD samples done so far and in total, over all seeds (solveOde: 0) */
+  samples: number;
+  totalSamples: number;
+  /** integration steps taken so far (simulations: 0) */
+  steps: number;
 }
 
-/** Options of `simulate` (all optional; see README for defaults). */
-export interface SimulateOptions {
+/**
+ * The options of simulate, solveOde and compare: one type, so one object of options can be spread into the three
+ * (all optional; see README for defaults). An option that chooses how another function computes is ignored by
+ * the function it does not concern (simulate ignores mode, integrator, rtol, atol, step, psi; solveOde ignores
+ * method, seeds, quantiles, onOutput); one that changes the model where it is not supported is refused (lazy
+ * training and backend "js" by solveOde); any other name is refused.
+ */
+export interface Options {
   d?: number;
   p?: number;
   kappa?: number;
@@ -97,11 +108,25 @@ export interface SimulateOptions {
   onOutput?: (output: Output) => void;
   /** lazy training (the paper's code): the student linearised around its initial weights W0 (direct simulator only) */
   lazy?: boolean;
-  /** lazy training: samples of the Monte-Carlo estimate of its risk (even, default 20000) */
+  /** lazy training and tanh units: samples of the Monte-Carlo estimate of the risk; solveOde's Monte-Carlo ψ: samples of its fixed set (even, default 20000) */
   mcSamples?: number;
-  /** lazy training: seed of that sample set (default: `seed`) */
+  /** lazy training and tanh units: seed of that sample set; solveOde's Monte-Carlo ψ: seed of its set (default: `seed`) */
   mcSeed?: number;
+  /** solveOde, compare: which terms the ODE keeps, "limit" (solveOde's default) or "finite-d" (compare's) */
+  mode?: OdeMode;
+  /** solveOde, compare: the integrator (default "bdf"; "dopri5" with a Monte-Carlo ψ) */
+  integrator?: OdeIntegrator;
+  /** solveOde, compare: relative and absolute tolerances of bdf and dopri5 */
+  rtol?: number;
+  atol?: number;
+  /** solveOde: Euler's fixed step */
+  step?: number;
+  /** solveOde, compare: ψ by "closed-form" integrals (default for erf) or by "monte-carlo" (default, and the only way so far, for other activations) */
+  psi?: PsiMethod;
 }
+
+/** The options of simulate (the shared `Options`). */
+export type SimulateOptions = Options;
 
 /** One output of a running simulation (`onOutput`). */
 export interface Output {
@@ -187,30 +212,11 @@ export type OdeMode = (typeof ODE_MODES)[number];
 export const ODE_INTEGRATORS = ["bdf", "dopri5", "euler"] as const;
 export type OdeIntegrator = (typeof ODE_INTEGRATORS)[number];
 
-/** Progress of an ODE integration. */
-export interface OdeProgress {
-  t: number;
-  tEnd: number;
-  steps: number;
-}
+/** Progress of an ODE integration: the shared `Progress` (samples 0). */
+export type OdeProgress = Progress;
 
-/** Options of `solveOde` (all optional; see README for defaults). */
-export interface OdeOptions extends Omit<SimulateOptions, "backend" | "onProgress" | "onOutput" | "method" | "seeds" | "quantiles" | "lazy"> {
-  mode?: OdeMode;
-  integrator?: OdeIntegrator;
-  rtol?: number;
-  atol?: number;
-  /** Euler's fixed step */
-  step?: number;
-  /** ψ by "closed-form" integrals (default for erf) or by "monte-carlo" (default, and the only way so far, for other activations) */
-  psi?: PsiMethod;
-  /** Monte-Carlo ψ: the number of samples of the fixed sample set (even, default 20000) */
-  mcSamples?: number;
-  /** Monte-Carlo ψ: the seed of the sample set (default: `seed`) */
-  mcSeed?: number;
-  backend?: Exclude<Backend, "js">;
-  onProgress?: (progress: OdeProgress) => void;
-}
+/** The options of solveOde (the shared `Options`). */
+export type OdeOptions = Options;
 
 /** Every value an ODE integration uses. */
 export type ResolvedOde = Model & {
@@ -233,12 +239,11 @@ export type ResolvedOde = Model & {
 
 /** Validates the options of solveOde; the red region is refused (no deterministic limit). Throws OptionError. */
 export function resolveOde(options: OdeOptions | undefined): ResolvedOde {
-  const lazy = (options as { lazy?: unknown } | undefined)?.lazy;
-  if (lazy !== undefined && lazy !== false) {
-    throw new OptionError("lazy", "is an option of the simulator only: the linearised student's dynamics is not a function of (Q, M), so it has no ODE here", lazy);
+  const o = parse(optionsSchema, options);
+  if (o.lazy !== undefined && o.lazy !== false) {
+    throw new OptionError("lazy", "is an option of the simulator only: the linearised student's dynamics is not a function of (Q, M), so it has no ODE here", o.lazy);
   }
-  const { lazy: _lazy, ...rest } = (options ?? {}) as OdeOptions & { lazy?: unknown };
-  const o = parse(odeSchema, options === undefined ? undefined : rest);
+  if (o.backend === "js") throw new OptionError("backend", `must be one of ${BACKENDS.filter((b) => b !== "js").map((b) => `"${b}"`).join(", ")} for the ODE (it has no JavaScript baseline)`, o.backend);
   const [kappa, delta] = [o.kappa ?? 0, o.delta ?? DEFAULTS.delta];
   if (regionOf(kappa, delta) === "red") {
     const which = o.delta !== undefined ? "delta" : "kappa";
@@ -297,7 +302,7 @@ export function resolveOde(options: OdeOptions | undefined): ResolvedOde {
   }
   return {
     ...model,
-    times: outputTimes(o),
+    times: odeTimes(o, model),
     mode,
     integrator,
     rtol,
@@ -309,11 +314,29 @@ export function resolveOde(options: OdeOptions | undefined): ResolvedOde {
     psi,
     mcSamples,
     mcSeed: o.mcSeed ?? model.seed,
-    backend: o.backend ?? "wasm-simd",
+    backend: (o.backend ?? "wasm-simd") as Exclude<Backend, "js">,
   };
 }
 
-/** ODE output times: the explicit `times`, or `points` log-spaced in [tMin, tMax] (tMin default tMax·1e-4). */
+/**
+ * ODE output times: the explicit `times`, else those a simulation with the same options outputs (its grid of
+ * whole samples, t = ν / d^θ), so that simulate and solveOde line up index by index; where no simulation can
+ * run (tMax shorter than one sample, or past 2^53 samples) `points` log-spaced in [tMin, tMax].
+ */
+function odeTimes(o: CommonOptions, model: Model): number[] {
+  if (o.times !== undefined) return outputTimes(o);
+  const samplesPerUnitTime = pow(model.d, model.timeExponent);
+  let samples: number[];
+  try {
+    samples = outputSamples(o, samplesPerUnitTime);
+  } catch (error) {
+    if (error instanceof OptionError && (error.option === "tMax" || error.option === "tMin")) return outputTimes(o);
+    throw error;
+  }
+  return samples.map((nu) => nu / samplesPerUnitTime);
+}
+
+/** Output times without a sample grid: the explicit `times`, or `points` log-spaced in [tMin, tMax] (tMin default tMax·1e-4). */
 function outputTimes(o: CommonOptions): number[] {
   if (o.times !== undefined) {
     for (const name of ["tMax", "tMin", "points"] as const) {
@@ -392,7 +415,8 @@ const commonFields = {
 const enumOf = <T extends string>(values: readonly T[]) =>
   z.enum(values as [T, ...T[]], { error: `must be one of ${values.map((v) => `"${v}"`).join(", ")}` });
 
-const simulateSchema = z
+/** The one schema of `Options` (simulate, solveOde, compare): every option checked, whichever function uses it. */
+const optionsSchema = z
   .object({
     ...commonFields,
     backend: enumOf(BACKENDS),
@@ -405,27 +429,17 @@ const simulateSchema = z
     lazy: z.boolean({ error: "must be true or false" }),
     mcSamples: num("must be an even integer in [2, 10^7]", (v) => Number.isInteger(v) && v >= 2 && v <= 1e7 && v % 2 === 0),
     mcSeed: seed,
-  })
-  .partial()
-  .strict();
-
-const odeSchema = z
-  .object({
-    ...commonFields,
-    backend: enumOf(BACKENDS.filter((b) => b !== "js")),
     mode: enumOf(ODE_MODES),
     integrator: enumOf(ODE_INTEGRATORS),
     rtol: num("must be a finite number in (0, 1)", (v) => v > 0 && v < 1),
     atol: num(RULES.positive, (v) => v > 0),
     step: num(RULES.positive, (v) => v > 0),
     psi: enumOf(PSI_METHODS),
-    mcSamples: num("must be an even integer in [2, 10^7]", (v) => Number.isInteger(v) && v >= 2 && v <= 1e7 && v % 2 === 0),
-    mcSeed: seed,
   })
   .partial()
   .strict();
 
-type CommonOptions = z.infer<typeof simulateSchema>;
+type CommonOptions = z.infer<typeof optionsSchema>;
 
 function pathName(path: readonly PropertyKey[]): string {
   return path.map((key, i) => (typeof key === "number" ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`)).join("");
@@ -804,7 +818,7 @@ export function resultBytes(outputs: number, p: number, k: number, seeds: number
 
 /** Validates `options`, applies the defaults and derives every value of the run. Throws OptionError. */
 export function resolveSimulate(options: SimulateOptions | undefined): Resolved {
-  const o = parse(simulateSchema, options);
+  const o = parse(optionsSchema, options);
   const model = resolveModel(o);
   const { d, p, k } = model;
   if (model.initKind === "overlaps" && p + k > d) {
