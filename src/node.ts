@@ -7,6 +7,8 @@ import { setHeapLimit } from "./validate.js";
 // results held in JavaScript are checked against this process's heap limit too (validate.ts availableMemory)
 setHeapLimit(getHeapStatistics().heap_size_limit);
 export { sweep, expandSpec, canonicalJson } from "./sweep.js";
+export { scaling } from "./scaling.js";
+export type { Scaling, ScalingOptions } from "./scaling.js";
 export type { SweepSpec, SweepLine, SweepOptions } from "./sweep.js";
 export { phaseDiagram, agreementOf, onBoundary, DIAGRAM_DEFAULTS } from "./phase-diagram.js";
 export type { PhaseDiagram, PhaseDiagramOptions, Agreement } from "./phase-diagram.js";

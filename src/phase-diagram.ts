@@ -8,7 +8,7 @@ import type { JobSweep } from "./job.js";
 import { axis } from "./phase.js";
 import { MEASURE_DEFAULTS, type MeasuredPhase, type MeasurePointOptions } from "./phase-measure.js";
 import { measuredDiagramSpec } from "./phase-figure.js";
-import { writeFigure } from "./render.js";
+import { checkRenderer, writeFigure } from "./render.js";
 import { VERSION } from "./version.js";
 import { delimited, type Cell, type Records } from "./records.js";
 
@@ -155,6 +155,7 @@ export function phaseDiagramSweeps(options: PhaseDiagramOptions = {}): JobSweep[
 /** Runs the measured phase diagram (README: defaults) and writes its files; resolves with every point and the agreement. */
 export async function phaseDiagram(options: PhaseDiagramOptions = {}): Promise<PhaseDiagram> {
   const started = performance.now();
+  await checkRenderer();
   const { resume = false, workers, onProgress } = options;
   const { outDir, kappas, deltas, base, spec, out } = diagramSpec(options);
   // the output directory is usable, before any work

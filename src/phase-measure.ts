@@ -20,7 +20,7 @@ import { regionOf, timeExponentOf, type Region } from "./regions.js";
 export { classifyPhase, MEASURED_PHASES, PHASE_OF_REGION, THRESHOLDS } from "./phase-classify.js";
 export type { Exponent, LadderStep, MeasuredPhaseName, PhaseEvidence } from "./phase-classify.js";
 import { checkOptions, EXTENSION_OPTION_RULES, cheaperMethod, costOfStep, OptionError, OPTION_RULES, type OptionRule, type SimulateOptions } from "./validate.js";
-import { fitPowerLaw } from "./scaling.js";
+import { fitPowerLaw } from "./fit.js";
 import { pow } from "./detmath.js";
 import type { WasmBuild } from "./wasm.js";
 

@@ -3,10 +3,22 @@
 import { makeDirectory, writeAtomic } from "./files.js";
 import { join } from "node:path";
 import type { VegaLiteSpec } from "./plot.js";
+import { isMissing, missingPackage, warnOnce } from "./optional.js";
+
+/** Fails at once, naming the packages to install, when vega and vega-lite (optional) are missing: call before long work. */
+export async function checkRenderer(): Promise<void> {
+  await Promise.all([import("vega"), import("vega-lite")]).catch((error) => {
+    if (isMissing(error, "vega")) throw missingPackage(["vega", "vega-lite"], "drawing figures (SVG)");
+    throw error;
+  });
+}
 
 /** SVG of a Vega-Lite spec, rendered headless by vega. */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
-  const [vega, vegaLite] = await Promise.all([import("vega"), import("vega-lite")]);
+  const [vega, vegaLite] = await Promise.all([import("vega"), import("vega-lite")]).catch((error) => {
+    if (isMissing(error, "vega")) throw missingPackage(["vega", "vega-lite"], "drawing figures (SVG)");
+    throw error;
+  });
   const compiled = vegaLite.compile(spec as never).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   const svg = await view.toSVG();
@@ -37,14 +49,19 @@ export async function trimSvg(svg: string, margin = 8): Promise<string> {
   }
 }
 
-/** PNG of an SVG by resvg (a maintained Rust renderer with prebuilt binaries); undefined when it is unavailable. */
+/**
+ * PNG of an SVG by resvg (a maintained Rust renderer with prebuilt binaries); undefined when it is not installed
+ * (one process warning says so) or has no binary for this platform.
+ */
 export async function renderPng(svg: string): Promise<Uint8Array | undefined> {
+  let Resvg: typeof import("@resvg/resvg-js").Resvg;
   try {
-    const { Resvg } = await import("@resvg/resvg-js");
-    return new Resvg(svg, { background: "white", fitTo: { mode: "zoom", value: 2 } }).render().asPng();
-  } catch {
+    ({ Resvg } = await import("@resvg/resvg-js"));
+  } catch (error) {
+    warnOnce("@resvg/resvg-js", `${isMissing(error, "@resvg/resvg-js") ? missingPackage(["@resvg/resvg-js"], "a PNG beside each SVG").message : `@resvg/resvg-js cannot load here (${(error as Error).message})`}; the figures are written as SVG only`);
     return undefined;
   }
+  return new Resvg(svg, { background: "white", fitTo: { mode: "zoom", value: 2 } }).render().asPng();
 }
 
 /** Writes <name>.vl.json (the spec), <name>.svg and, when possible, <name>.png into `dir`; returns the paths. */

@@ -12,7 +12,7 @@ import type { JobSweep } from "./job.js";
 import { resolveSimulate, type OdeOptions, type SimulateOptions } from "./validate.js";
 import type { OdeSummary, SimulationSummary } from "./tasks.js";
 import type { MeasuredPhase } from "./phase-measure.js";
-import { writeFigure } from "./render.js";
+import { checkRenderer, writeFigure } from "./render.js";
 import { FIGURES, FIGURE_IDS } from "./figures/index.js";
 import type { Check, FigureData, FigureDef, FigureSize, Plan, Results } from "./figures/types.js";
 import { delimited, type Cell, type Records } from "./records.js";
@@ -208,6 +208,7 @@ export async function reproduceSweeps(ids: string[], options: Pick<ReproduceOpti
  */
 export async function reproduce(ids: string[], options: ReproduceOptions = {}): Promise<ReproduceResult> {
   const started = performance.now();
+  await checkRenderer();
   const { size, figures, outDir, plans, jobs } = await planFigures(ids, options);
   const cost = await estimate(jobs, figures.map((f) => f.id));
   options.onEstimate?.(cost);

@@ -8,10 +8,11 @@ import { createHash } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { open, rename, truncate } from "node:fs/promises";
 import { checkWritable, FileError, lockFile, readIfExists, writeAtomic } from "./files.js";
-import { Piscina } from "piscina";
+import type { Piscina } from "piscina";
 import { compileBuild, type WasmBuild } from "./wasm.js";
 import { runJob, validateJob, type JobKind, type JobResult } from "./tasks.js";
 import { partition, pointCost, type Shard } from "./shard.js";
+import { isMissing, missingPackage, warnOnce } from "./optional.js";
 import { OptionError } from "./validate.js";
 
 /** A sweep: what each point runs, the options they share, and the points (a grid, a list, or both). */
@@ -237,12 +238,20 @@ export async function sweep(spec: SweepSpec, options: SweepOptions = {}): Promis
   const workTotal = jobs.reduce((s, job) => s + costs[job.index], 0);
   let workDone = workTotal - todo.reduce((s, job) => s + costs[job.index], 0);
   options.onStart?.({ total: jobs.length, skipped, workTotal, workSkipped: workDone });
-  const workers = options.workers ?? availableParallelism();
+  let workers = options.workers ?? availableParallelism();
   checkWorkers(workers);
   let pool: Piscina | undefined;
-  if (workers > 0 && todo.length > 0) {
+  // piscina is an optional peer dependency: without it a sweep runs in this thread (asked-for workers: an error)
+  const Pool = workers > 0 && todo.length > 0 ? await import("piscina").then((m) => m.Piscina).catch((error) => {
+    if (!isMissing(error, "piscina")) throw error;
+    if (options.workers !== undefined) throw missingPackage(["piscina"], `a sweep on ${options.workers} worker threads (workers: ${options.workers})`);
+    warnOnce("piscina", `${missingPackage(["piscina"], "running a sweep on all cores").message}; this sweep runs its points one after the other in this thread`);
+    workers = 0;
+    return undefined;
+  }) : undefined;
+  if (Pool && workers > 0 && todo.length > 0) {
     const modules = Object.fromEntries(await Promise.all(BUILDS.map(async (b) => [b, await compileBuild(b)] as const)));
-    pool = new Piscina({ filename: WORKER.href, minThreads: Math.min(workers, todo.length), maxThreads: Math.min(workers, todo.length), workerData: { modules } });
+    pool = new Pool({ filename: WORKER.href, minThreads: Math.min(workers, todo.length), maxThreads: Math.min(workers, todo.length), workerData: { modules } });
   }
   const signal = options.signal;
   // one abort listener per running point (piscina): not a leak

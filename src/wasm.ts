@@ -11,10 +11,13 @@ export type WasmBuild = "wasm-simd" | "wasm-scalar" | "wasm-debug";
 /** The exports of every build (assembly/index.ts). */
 export type WasmExports = Awaited<ReturnType<typeof instantiateSimd>>;
 
+// the debug build's URL is computed, not a literal: bundlers (Vite) then leave it out of an app's assets, and the
+// npm package does not ship it (a clone builds it: npm run asbuild:debug)
+const DEBUG = "debug";
 const BUILDS: Record<WasmBuild, { url: URL; instantiate: typeof instantiateDebug }> = {
   "wasm-simd": { url: new URL("../build/simd.wasm", import.meta.url), instantiate: instantiateSimd },
   "wasm-scalar": { url: new URL("../build/scalar.wasm", import.meta.url), instantiate: instantiateScalar },
-  "wasm-debug": { url: new URL("../build/debug.wasm", import.meta.url), instantiate: instantiateDebug },
+  "wasm-debug": { url: new URL("../build/" + DEBUG + ".wasm", import.meta.url), instantiate: instantiateDebug },
 };
 
 const modules = new Map<WasmBuild, Promise<WebAssembly.Module>>();
@@ -28,11 +31,15 @@ async function compile(build: WasmBuild): Promise<WebAssembly.Module> {
   const { url } = BUILDS[build];
   try {
     if (isNode) {
-      const { readFile } = await import("node:fs/promises");
+      // process.getBuiltinModule (Node ≥ 20.16) rather than a dynamic import: bundlers see no node: module here
+      const { readFile } = process.getBuiltinModule("node:fs/promises") as typeof import("node:fs/promises");
       return await WebAssembly.compile(await readFile(url));
     }
     return await WebAssembly.compileStreaming(fetch(url));
   } catch (error) {
+    if (build === "wasm-debug" && (error as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new Error(`the debug build (backend "wasm-debug") is not part of the npm package: in a clone of sgd-phase, npm run asbuild:debug builds it`);
+    }
     if (build === "wasm-simd" && error instanceof WebAssembly.CompileError) {
       throw new Error(
         `this WebAssembly engine cannot compile the SIMD build (${error.message}); it needs WebAssembly SIMD ` +

@@ -1,15 +1,7 @@
 // see: README.md (browser) — builds the explorer page (src/web) into dist/web: a static site whose workers
 // and Wasm builds are hashed assets. `npm run serve` (sgd-phase serve) serves it on 127.0.0.1.
 import { fileURLToPath } from "node:url";
-import { createLogger, defineConfig } from "vite";
-
-// wasm.ts reads the Wasm file with node:fs in Node only (a branch the page never takes): Vite's notice that it
-// externalised node:fs/promises for the browser is expected, so it is the one message dropped.
-const logger = createLogger(process.argv.includes("preview") ? "info" : "warn");
-const warn = logger.warn.bind(logger);
-logger.warn = (message, options) => {
-  if (!message.includes('"node:fs/promises" has been externalized')) warn(message, options);
-};
+import { defineConfig } from "vite";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 const repo = fileURLToPath(new URL("../..", import.meta.url));
@@ -19,7 +11,6 @@ export default defineConfig({
   base: "./",
   // quiet builds; `vite preview` (this config) prints the page's address
   logLevel: process.argv.includes("preview") ? "info" : "warn",
-  customLogger: logger,
   build: { outDir: `${repo}dist/web`, emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 2000 },
   worker: { format: "es" },
   server: { host: "127.0.0.1", port: 4173, fs: { allow: [repo] } },

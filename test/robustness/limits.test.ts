@@ -1,7 +1,8 @@
 // Issue 13, items 9–12: limits from the machine, messages that name the right option (flags, API options and
 // spec fields), nothing accepted that cannot run, and integrators that cannot spin forever.
 import { describe, expect, it } from "vitest";
-import { simulate, solveOde, phasePoint, parseResult, scaling } from "../../src/index.js";
+import { simulate, solveOde, phasePoint, parseResult } from "../../src/index.js";
+import { scaling } from "../../src/node.js";
 import { sweep } from "../../src/sweep.js";
 import { cli } from "../helpers.js";
 
