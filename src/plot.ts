@@ -73,9 +73,11 @@ export function curvesSpec(o: CurvesOptions): VegaLiteSpec {
   return { $schema: SCHEMA, title: o.title, width: o.width ?? 420, height: o.height ?? 300, data: { values: rows }, layer: layers };
 }
 
-/** Side-by-side panels (e.g. the three regimes). */
-export function panelsSpec(title: string, panels: VegaLiteSpec[]): VegaLiteSpec {
-  return { $schema: SCHEMA, title, hconcat: panels.map(({ $schema: _s, ...p }) => p), resolve: { scale: { color: "independent", strokeDash: "independent" }, legend: { color: "independent", strokeDash: "independent" } } };
+/** Side-by-side panels (e.g. the three regimes); with `columns`, a grid of that many columns. */
+export function panelsSpec(title: string, panels: VegaLiteSpec[], columns?: number): VegaLiteSpec {
+  const specs = panels.map(({ $schema: _s, ...p }) => p);
+  const resolve = { scale: { color: "independent", strokeDash: "independent" }, legend: { color: "independent", strokeDash: "independent" } };
+  return columns === undefined ? { $schema: SCHEMA, title, hconcat: specs, resolve } : { $schema: SCHEMA, title, columns, concat: specs, resolve };
 }
 
 /** A cell of the (κ, δ) plane. */
@@ -212,5 +214,32 @@ export function fitSpec(o: { title: string; xTitle: string; yTitle: string; poin
       { data: { values: o.points }, mark: { type: "point", filled: true, size: 50 }, encoding: { x, y } },
       { data: { values: o.fit.map((p) => ({ ...p, label: o.fitLabel })) }, mark: { type: "line", strokeDash: [6, 4] }, encoding: { x, y, color: { field: "label", type: "nominal", title: null, legend: { labelLimit: 0, symbolType: "stroke", symbolDash: [6, 4], symbolStrokeWidth: 2 } } } },
     ],
+  };
+}
+
+/**
+ * A matrix (Q, M) as a small heat map: one cell per entry, coloured on a diverging scale symmetric about 0 (so
+ * a sign and a relative size read at any magnitude), the value on hover. At most `limit` rows and columns.
+ */
+export function matrixSpec(o: { title: string; values: number[][]; rowLabel: string; colLabel: string; cell?: number; limit?: number }): VegaLiteSpec {
+  const limit = o.limit ?? 32;
+  const rows = o.values.slice(0, limit);
+  const cells = rows.flatMap((row, i) => row.slice(0, limit).map((value, j) => ({ i: i + 1, j: j + 1, value, row: `${o.rowLabel}${i + 1}`, col: `${o.colLabel}${j + 1}` })));
+  const biggest = cells.reduce((m, c) => (Number.isFinite(c.value) ? Math.max(m, Math.abs(c.value)) : m), 0) || 1;
+  const size = o.cell ?? 14;
+  const cols = Math.max(1, ...rows.map((r) => Math.min(limit, r.length)));
+  return {
+    $schema: SCHEMA,
+    title: { text: o.title, fontSize: 12, anchor: "start" },
+    width: cols * size,
+    height: rows.length * size,
+    data: { values: cells },
+    mark: { type: "rect", stroke: "white", strokeWidth: 0.5 },
+    encoding: {
+      x: { field: "j", type: "ordinal", title: null, axis: cols > 12 ? null : { labelExpr: `'${o.colLabel}' + datum.value`, labelAngle: 0 } },
+      y: { field: "i", type: "ordinal", title: null, axis: rows.length > 12 ? null : { labelExpr: `'${o.rowLabel}' + datum.value` } },
+      color: { field: "value", type: "quantitative", title: null, scale: { scheme: "blueorange", domain: [-biggest, biggest] }, legend: { format: ".3~g", gradientLength: Math.max(60, rows.length * size) } },
+      tooltip: [{ field: "row", title: "row" }, { field: "col", title: "column" }, { field: "value", format: ".6~g" }],
+    },
   };
 }

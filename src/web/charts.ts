@@ -9,12 +9,36 @@ export class Chart {
   private view: vega.View | undefined;
   private drawing: Promise<void> = Promise.resolve();
 
-  constructor(readonly element: HTMLElement) {}
+  private fit = true;
 
-  /** Draws `spec` (draws are serialised: the last one wins). */
-  draw(spec: VegaLiteSpec): Promise<void> {
+  constructor(readonly element: HTMLElement) {
+    // a new width (a rotated phone, a resized window) redraws the last spec
+    let width = element.clientWidth;
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    new ResizeObserver(() => {
+      if (element.clientWidth === width || !this.last) return;
+      width = element.clientWidth;
+      clearTimeout(pending);
+      pending = setTimeout(() => void this.draw(this.last!, this.fit), 150);
+    }).observe(element);
+  }
+
+  private last: VegaLiteSpec | undefined;
+
+  /**
+   * Draws `spec` (draws are serialised: the last one wins). With `fit`, the chart takes its container's width,
+   * axes and legends included (legends go below it on a narrow screen); axis labels that would collide are
+   * thinned out.
+   */
+  draw(spec: VegaLiteSpec, fit = true): Promise<void> {
+    this.last = spec;
+    this.fit = fit;
     this.drawing = this.drawing.then(async () => {
-      const view = new vega.View(vega.parse(compile(spec as never).spec), { renderer: "svg", container: this.element, hover: true });
+      const width = Math.max(220, Math.floor(this.element.clientWidth || 400));
+      const narrow = width < 560;
+      const config = { ...((spec.config as object) ?? {}), axis: { labelOverlap: "greedy", labelSeparation: 6, labelFlush: true }, legend: { ...((spec.config as { legend?: object })?.legend ?? {}), labelLimit: 0, ...(narrow ? { orient: "bottom", direction: "vertical" } : {}) } };
+      const sized = fit ? { ...spec, width, autosize: { type: "fit-x", contains: "padding" }, config } : { ...spec, config };
+      const view = new vega.View(vega.parse(compile(sized as never).spec), { renderer: "svg", container: this.element, hover: true });
       await view.runAsync();
       this.view?.finalize();
       this.view = view;

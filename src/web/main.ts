@@ -3,14 +3,14 @@
 // core, exports results and keeps the parameters in the URL. The page thread never runs numerics.
 import { simd } from "wasm-feature-detect";
 import { compileBuild, type WasmBuild } from "../wasm.js";
-import { curvesSpec, planeSpec, REGION_COLOURS, type PlaneCell, type Series } from "../plot.js";
+import { curvesSpec, matrixSpec, planeSpec, REGION_COLOURS, type PlaneCell, type Series } from "../plot.js";
 import { toJson } from "../export.js";
 import { regionOf } from "../regions.js";
 import type { OdeResult, SimulationResult } from "../result.js";
 import { ACTIVATIONS, type ActivationName } from "../validate.js";
 import type { PhasePoint } from "../phase.js";
 import { axisValues, fromQuery, kappaOf, odeOptions, regionOfRun, RUN_DEFAULTS, simulateOptions, SWEEP_DEFAULTS, toQuery, type RunParams, type SweepParams } from "./params.js";
-import { fileStem, NO_ODE_IN_RED, resultCsv, SIMD_MISSING, WASM_MISSING } from "./page.js";
+import { fileStem, NO_ODE_IN_RED, odeNote, resultCsv, runProblem, SIMD_MISSING, WASM_MISSING } from "./page.js";
 import { Cancelled, JobError, WorkerClient, WorkerPool } from "./workers.js";
 import type { Job, JobResult } from "./protocol.js";
 import { Chart } from "./charts.js";
@@ -31,6 +31,10 @@ const sweepStatus = $<HTMLSpanElement>("#sweep-status");
 const exportJson = $<HTMLButtonElement>("#export-json");
 const exportCsv = $<HTMLButtonElement>("#export-csv");
 const overlapsBox = $<HTMLDivElement>("#overlaps");
+const overlapsNote = $<HTMLParagraphElement>("#overlaps-note");
+const curveNote = $<HTMLParagraphElement>("#curve-note");
+const qChart = new Chart($("#q-map"));
+const mChart = new Chart($("#m-map"));
 const plane = new Chart($("#plane"));
 const curve = new Chart($("#curve"));
 
@@ -113,8 +117,7 @@ function drawPlane(): Promise<void> {
       cells: done,
       extent: extent(),
       regions: true,
-      width: 380,
-      height: 380,
+      height: 340,
       ...(marker && marker.kappa >= extent().kappa[0] && marker.kappa <= extent().kappa[1] && marker.delta >= extent().delta[0] && marker.delta <= extent().delta[1] ? { marker } : {}),
     }),
   );
@@ -175,8 +178,7 @@ function drawCurve(): Promise<void> {
     xTitle: red ? "t = ν/d" : "t = ν·δt",
     yTitle: "excess risk",
     series: series.length ? series : [{ name: "no output yet", x: [], y: [] }],
-    width: 400,
-    height: 300,
+    height: 280,
   });
   return curve.draw({ ...spec, config: { legend: { orient: "bottom", direction: "vertical" } } });
 }
@@ -192,36 +194,27 @@ function scheduleCurve() {
   }, 100);
 }
 
-function overlapTable(caption: string, rows: number[][], rowLabel: string, colLabel: string): HTMLTableElement {
-  const table = document.createElement("table");
-  table.createCaption().textContent = caption;
-  const shown = rows.slice(0, 16);
-  const head = table.createTHead().insertRow();
-  head.insertCell().textContent = "";
-  (shown[0] ?? []).slice(0, 16).forEach((_, j) => (head.insertCell().textContent = `${colLabel}${j + 1}`));
-  const body = table.createTBody();
-  shown.forEach((row, i) => {
-    const tr = body.insertRow();
-    tr.insertCell().textContent = `${rowLabel}${i + 1}`;
-    for (const v of row.slice(0, 16)) tr.insertCell().textContent = v.toFixed(4);
-  });
-  return table;
-}
-
+/** The overlaps at the last output as two heat maps (values on hover; the export has every number). */
 function showOverlaps(c: Current) {
-  overlapsBox.replaceChildren();
   const source = c.simulation ?? c.ode;
+  $("#overlaps").hidden = !source || source.t.length === 0;
   if (!source || source.t.length === 0) return;
   const last = source.t.length - 1;
-  const note = document.createElement("p");
   const p = source.Q[last].length;
-  note.className = "hint";
-  note.textContent =
+  overlapsNote.textContent =
     `At t = ${Number(source.t[last].toPrecision(6))} (${c.simulation ? "simulation" : "ODE"}): excess risk ${source.risk[last].toExponential(4)}` +
     (c.simulation && c.ode ? `, ODE ${c.ode.risk.at(-1)!.toExponential(4)}` : "") +
-    (p > 16 ? `; the first 16 of p = ${p} rows are shown, the export has all` : "") +
-    ".";
-  overlapsBox.append(note, overlapTable("Q = WWᵀ/d", source.Q[last], "", ""), overlapTable("M = WW*ᵀ/d", source.M[last], "", "*"));
+    (p > 32 ? `; the first 32 of p = ${p} rows are shown, the export has all` : "") +
+    ". Hover a cell for its value.";
+  void qChart.draw(matrixSpec({ title: "Q = WWᵀ/d", values: source.Q[last], rowLabel: "", colLabel: "" }), false);
+  void mChart.draw(matrixSpec({ title: "M = WW*ᵀ/d", values: source.M[last], rowLabel: "", colLabel: "*" }), false);
+}
+
+/** The note above the curve when the ODE is not drawn (or stops early), and why. */
+function showOdeNote(r: RunParams, ode?: OdeResult, failure?: string) {
+  const note = odeNote(r, ode, failure);
+  curveNote.textContent = note ?? "";
+  curveNote.hidden = note === undefined;
 }
 
 function setRunning(on: boolean) {
@@ -237,6 +230,13 @@ function describeError(error: unknown): string {
 
 async function startRun(r: RunParams): Promise<void> {
   if (!module) return;
+  // refused before anything is drawn or linked: the title and the link only ever show a run that can start
+  const problem = runProblem(r);
+  if (problem) {
+    setStatus(problem.message, true);
+    markInvalid(problem.option);
+    return;
+  }
   cancelRun(false);
   const token = ++runToken;
   markInvalid();
@@ -245,7 +245,8 @@ async function startRun(r: RunParams): Promise<void> {
   void drawPlane();
   const c: Current = { params: r, live: { t: [], risk: [] } };
   current = c;
-  overlapsBox.replaceChildren();
+  overlapsBox.hidden = true;
+  showOdeNote(r);
   progressBar.value = 0;
   setRunning(true);
   setStatus("running…");
@@ -256,6 +257,7 @@ async function startRun(r: RunParams): Promise<void> {
   const started = performance.now();
   const jobs: Promise<void>[] = [];
   const problems: string[] = [];
+  let odeError: unknown;
   if (wantSim) {
     jobs.push(
       simWorker
@@ -280,11 +282,6 @@ async function startRun(r: RunParams): Promise<void> {
         }),
     );
   }
-  if (red && r.method === "ode") {
-    setStatus(NO_ODE_IN_RED, true);
-    setRunning(false);
-    return;
-  }
   if (wantOde) {
     if (red) problems.push(`${NO_ODE_IN_RED}: only the simulation is shown`);
     else
@@ -304,6 +301,10 @@ async function startRun(r: RunParams): Promise<void> {
           .then((result) => {
             c.ode = result as OdeResult;
             if (token === runToken) scheduleCurve();
+          })
+          .catch((error: unknown) => {
+            odeError = error;
+            throw error;
           }),
       );
   }
@@ -331,6 +332,7 @@ async function startRun(r: RunParams): Promise<void> {
       setStatus(parts.join(" · "), failure !== undefined);
       progressBar.value = 1;
     }
+    showOdeNote(r, c.ode, odeError === undefined ? undefined : describeError(odeError));
     await drawCurve();
     showOverlaps(c);
     setRunning(false);
@@ -507,12 +509,12 @@ async function boot(): Promise<WasmBuild> {
   runButton.disabled = false;
   sweepButton.disabled = false;
   setStatus(`ready (${build}, ${navigator.hardwareConcurrency || 2} cores)`);
-  const linked = location.search.length > 1;
   const { params, problems } = fromQuery(location.search);
   writeRunForm(params);
   publish(params);
+  // a run on first load (the link's, else the defaults'), so the curve panel is never empty without a word
   if (problems.length) setStatus(`the link has bad parameters, defaults kept: ${problems.join("; ")}`, true);
-  else if (linked) void startRun(params);
+  else void startRun(params);
   return build;
 }
 

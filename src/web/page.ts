@@ -1,7 +1,8 @@
 // see: README.md (browser) — pure helpers of the explorer page (no DOM, tested in Node): the messages shown
 // when the browser lacks a feature, the names of exported files and the CSV of a run.
 import type { OdeResult, SimulationResult } from "../result.js";
-import type { RunParams } from "./params.js";
+import { odeOptions, regionOfRun, simulateOptions, type RunParams } from "./params.js";
+import { OptionError, resolveOde, resolveSimulate } from "../validate.js";
 
 export const WASM_MISSING =
   "This browser has no WebAssembly, so sgd-phase cannot run here. Use a current Chrome, Firefox, Safari or Edge " +
@@ -30,4 +31,30 @@ export function resultCsv(simulation?: SimulationResult, ode?: OdeResult): strin
   if (simulation) simulation.t.forEach((t, j) => lines.push(`simulation,${t},${simulation.samples[j]},${simulation.risk[j]}`));
   if (ode) ode.t.forEach((t, j) => lines.push(`ode,${t},,${ode.risk[j]}`));
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * What keeps a run from starting, checked in the page before anything is drawn or linked (the rules are the
+ * API's, so the page refuses what the CLI refuses): the option and the message, or undefined.
+ */
+export function runProblem(r: RunParams): { option: string; message: string } | undefined {
+  const red = regionOfRun(r) === "red";
+  try {
+    if (r.method !== "ode") resolveSimulate(simulateOptions(r));
+    if (r.method === "ode" && red) return { option: "method", message: NO_ODE_IN_RED };
+    if (!red && (r.method === "ode" || r.ode)) resolveOde(odeOptions(r));
+  } catch (error) {
+    if (error instanceof OptionError) return { option: error.option, message: error.message };
+    throw error;
+  }
+  return undefined;
+}
+
+/** Why the ODE is not on the curve panel (or stopped early), or undefined when it is drawn whole. */
+export function odeNote(r: RunParams, ode?: OdeResult, failure?: string): string | undefined {
+  if (regionOfRun(r) === "red") return `No ODE: ${NO_ODE_IN_RED}.`;
+  if (r.method !== "ode" && !r.ode) return "No ODE: “with the ODE” is off.";
+  if (failure !== undefined) return `No ODE: it failed (${failure}).`;
+  if (ode?.failure) return `The ODE stops at t = ${Number(ode.failure.t.toPrecision(4))}: ${ode.failure.reason}.`;
+  return undefined;
 }
