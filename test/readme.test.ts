@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoPath } from "./helpers.js";
+import { readmeSpeedBlock, savedResults, speedTables } from "../bench/readme-speed.js";
 
 interface Block {
   line: number;
@@ -39,7 +40,7 @@ function blocksOf(markdown: string): Block[] {
   return blocks;
 }
 
-const DURATION = /\b\d+(?:\.\d+)?\s?(?:ms|s|min|µs\/sample|µs)\b/g;
+const DURATION = /\b\d+(?:\.\d+)?\s?(?:ms|s|min|h|µs\/sample|µs)\b/g;
 /** Text as compared: durations masked; with `numbers`, every number masked too; trailing spaces dropped. */
 function normalised(text: string, numbers: boolean): string {
   let t = text.replace(DURATION, "‹duration›");
@@ -78,6 +79,13 @@ describe("README.md runs as printed", () => {
     // the closing note of issue 15 quotes this line
     console.log(`README.md: ${blocks.length} code blocks; ${checked} run and compared, ${notRun} not run (each with its reason)`);
     expect(checked).toBeGreaterThanOrEqual(8);
+  });
+
+  it("the speed tables are those of the saved output of npm run bench (bench/results/*.json), none typed by hand", () => {
+    const block = readmeSpeedBlock(readme);
+    expect(block, "README.md has a <!-- speed:start --> … <!-- speed:end --> block").toBeDefined();
+    expect(block).toContain("| 1000 |");
+    expect(block).toBe(speedTables(savedResults()).trim());
   });
 
   for (const [i, b] of blocks.entries()) {

@@ -1,0 +1,162 @@
+// The README's speed tables, written from the saved output of `npm run bench` (bench/results/*.json, committed):
+// `npm run bench` ends by rewriting the block between <!-- speed:start --> and <!-- speed:end --> of README.md,
+// and test/readme.test.ts checks that the block is what these files give. No speed figure is typed by hand.
+import { readFileSync, writeFileSync } from "node:fs";
+import type { Row } from "./harness.js";
+
+interface Saved {
+  date: string;
+  machine: { cpu?: string; cores: number; node: string; loadavg: number[] };
+  rows: Row[];
+  [extra: string]: unknown;
+}
+
+const SUITES = ["sgd", "drift", "ode", "chain", "browser"] as const;
+type Suite = (typeof SUITES)[number];
+
+/** The saved results of each suite present in bench/results/. */
+export function savedResults(dir = new URL("./results/", import.meta.url)): Partial<Record<Suite, Saved>> {
+  const out: Partial<Record<Suite, Saved>> = {};
+  for (const name of SUITES) {
+    try {
+      out[name] = JSON.parse(readFileSync(new URL(`${name}.json`, dir), "utf8")) as Saved;
+    } catch {
+      // a suite that did not run (the browser bench without Chromium) has no table
+    }
+  }
+  return out;
+}
+
+/** "4.40 µs", "554 ns", "1.75 ms", "85 ms": three significant digits in the natural unit. */
+export function time(ns: number): string {
+  const [v, unit] = ns >= 1e9 ? [ns / 1e9, "s"] : ns >= 1e6 ? [ns / 1e6, "ms"] : ns >= 1e3 ? [ns / 1e3, "µs"] : [ns, "ns"];
+  return `${v >= 100 ? v.toFixed(0) : v.toPrecision(3)} ${unit}`;
+}
+const ratio = (x: number | undefined) => (x === undefined ? "—" : `${x >= 100 ? x.toFixed(0) : x.toPrecision(3)}×`);
+const superscript = (d: number) => `10${String(Math.round(Math.log10(d))).replace(/\d/g, (c) => "⁰¹²³⁴⁵⁶⁷⁸⁹"[Number(c)])}`;
+
+function row(saved: Saved, suite: string, name: string): Row | undefined {
+  return saved.rows.find((r) => r.suite === suite && r.name === name);
+}
+
+/** The markdown of the speed tables from the saved results. */
+export function speedTables(results: Partial<Record<Suite, Saved>>): string {
+  const parts: string[] = [];
+  const { sgd, drift, ode, chain, browser } = results;
+  if (sgd) {
+    const ds = [...new Set(sgd.rows.filter((r) => r.suite.startsWith("sgd sample, d = ")).map((r) => Number(r.suite.slice(16))))];
+    parts.push(
+      `**One SGD sample** (random numbers included; p = ${sgd.p}, k = ${sgd.k}, erf; \`bench/sgd.bench.ts\`):`,
+      "",
+      "| d | wasm-simd | wasm-scalar | js | simd vs js |",
+      "|---:|---:|---:|---:|---:|",
+      ...ds.map((d) => {
+        const s = `sgd sample, d = ${d}`;
+        const [simd, scalar, js] = ["wasm-simd", "wasm-scalar", "js"].map((b) => row(sgd, s, b));
+        return `| ${d} | ${simd ? time(simd.nsPerSample) : "—"} | ${scalar ? time(scalar.nsPerSample) : "—"} | ${js ? time(js.nsPerSample) : "—"} | ${ratio(simd?.speedupVsJs)} |`;
+      }),
+      "",
+    );
+    const api = row(sgd, "simulate(), d = 1000", "wasm-simd");
+    const apiJs = row(sgd, "simulate(), d = 1000", "js");
+    const normal = row(sgd, "normals (per draw)", "wasm-simd");
+    const normalJs = row(sgd, "normals (per draw)", "js");
+    const notes: string[] = [];
+    if (api) notes.push(`the public \`simulate()\` at d = 1000 (\`method\` "auto", instantiation and outputs included): ${time(api.nsPerSample)} per sample${apiJs ? ` (js: ${time(apiJs.nsPerSample)})` : ""}`);
+    if (normal) notes.push(`one standard normal: ${time(normal.nsPerSample)}${normalJs ? ` (js: ${time(normalJs.nsPerSample)})` : ""}`);
+    if (notes.length > 0) parts.push(`${notes.join("; ").replace(/^./, (c) => c.toUpperCase())}.`, "");
+  }
+  if (drift) {
+    const ps = [...new Set(drift.rows.map((r) => r.suite))];
+    parts.push(
+      `**ψ**, one drift evaluation of the ODE (k = ${drift.k}; \`bench/drift.bench.ts\`):`,
+      "",
+      "| ψ | wasm-simd | wasm-scalar | js | simd vs js |",
+      "|---:|---:|---:|---:|---:|",
+      ...ps.map((s) => {
+        const [simd, scalar, js] = ["wasm-simd", "wasm-scalar", "js"].map((b) => row(drift, s, b));
+        return `| ${s.replace(/^ψ, /, "").replace(/, k = \d+$/, "")} | ${simd ? time(simd.nsPerSample) : "—"} | ${scalar ? time(scalar.nsPerSample) : "—"} | ${js ? time(js.nsPerSample) : "—"} | ${ratio(simd?.speedupVsJs)} |`;
+      }),
+      "",
+    );
+  }
+  if (ode) {
+    const stats = ode.stats as Record<string, { steps: number; rhsEvaluations: number }>;
+    parts.push(
+      "**Whole ODE runs** (blue line, p = 8, k = 4, γ0 = 8, Δ = 10⁻³, rtol 10⁻⁸; `bench/ode.bench.ts`):",
+      "",
+      "| run | median | steps | ψ evaluations |",
+      "|---|---:|---:|---:|",
+      ...ode.rows.map((r) => {
+        const name = r.suite.replace(/^blue line, p = 8, k = 4, /, "");
+        const s = stats[name];
+        return `| ${name} | ${time(r.nsPerSample)} | ${s?.steps ?? "—"} | ${s?.rhsEvaluations ?? "—"} |`;
+      }),
+      "",
+    );
+  }
+  if (chain) {
+    const per = chain.perSample as Record<string, { direct: number; chain: number; ratio: number }>;
+    const step = (b: string) => row(chain, "chain step, p = 8, k = 4", b);
+    const curve = chain.curve as { seconds: number; samples: number };
+    parts.push(
+      "**The reduced chain** (p = 8, k = 4; `bench/chain.bench.ts`):",
+      "",
+      "| chain step | wasm-simd | wasm-scalar | js |",
+      "|---|---:|---:|---:|",
+      `| d = 10⁵ | ${["wasm-simd", "wasm-scalar", "js"].map((b) => (step(b) ? time(step(b)!.nsPerSample) : "—")).join(" | ")} |`,
+      "",
+      "| d | direct step | chain step | chain faster by |",
+      "|---:|---:|---:|---:|",
+      ...Object.entries(per).map(([d, v]) => `| ${superscript(Number(d.slice(2)))} | ${time(v.direct)} | ${time(v.chain)} | ${ratio(v.ratio)} |`),
+      "",
+      `The blue line at d = 10⁶ from t = 0 to 100 (${superscript(curve.samples)} samples) with the chain: ${curve.seconds.toFixed(1)} s.`,
+      "",
+    );
+  }
+  if (browser) {
+    const ratios = browser.ratios as Record<string, { nodeSamplesPerSecond: number; chromiumSamplesPerSecond: number; chromiumOverNodeTime: number }>;
+    parts.push(
+      `**In the browser** (Chromium ${browser.chromium} against Node ${browser.node}, the same .wasm; \`bench/browser.bench.ts\`):`,
+      "",
+      "| run | Node | Chromium | Chromium / Node time |",
+      "|---|---:|---:|---:|",
+      ...Object.entries(ratios).map(([name, r]) => `| ${name} | ${time(1e9 / r.nodeSamplesPerSecond)}/sample | ${time(1e9 / r.chromiumSamplesPerSecond)}/sample | ${r.chromiumOverNodeTime.toFixed(2)} |`),
+      "",
+    );
+  }
+  const runs = SUITES.filter((s) => results[s]).map((s) => results[s]!);
+  if (runs.length > 0) {
+    const m = runs[0].machine;
+    const dates = runs.map((r) => r.date.slice(0, 10)).sort();
+    parts.push(
+      `Medians from \`npm run bench\` on ${m.cores} cores of ${m.cpu ?? "an unnamed CPU"}, Node ${m.node}, ${dates[0] === dates.at(-1) ? dates[0] : `${dates[0]} to ${dates.at(-1)}`} ` +
+        `(load average at the start of each suite: ${runs.map((r) => r.machine.loadavg[0].toFixed(1)).join(", ")}); the files are bench/results/{${SUITES.filter((s) => results[s]).join(",")}}.json.`,
+    );
+  }
+  return parts.join("\n");
+}
+
+const START = "<!-- speed:start -->";
+const END = "<!-- speed:end -->";
+
+/** The README's speed block (between the markers), or undefined when it has none. */
+export function readmeSpeedBlock(readme: string): string | undefined {
+  const a = readme.indexOf(START);
+  const b = readme.indexOf(END);
+  return a < 0 || b < a ? undefined : readme.slice(a + START.length, b).trim();
+}
+
+/** Rewrites the README's speed block from the saved results. */
+export function writeReadmeSpeed(file = new URL("../README.md", import.meta.url)): void {
+  const readme = readFileSync(file, "utf8");
+  const a = readme.indexOf(START);
+  const b = readme.indexOf(END);
+  if (a < 0 || b < a) throw new Error(`README.md has no ${START} … ${END} block`);
+  writeFileSync(file, `${readme.slice(0, a + START.length)}\n${speedTables(savedResults())}\n${readme.slice(b)}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  writeReadmeSpeed();
+  console.log("README.md: the speed tables rewritten from bench/results/*.json");
+}
