@@ -11,7 +11,7 @@ interface Saved {
   [extra: string]: unknown;
 }
 
-const SUITES = ["sgd", "drift", "ode", "chain", "browser"] as const;
+const SUITES = ["sgd", "native", "drift", "ode", "chain", "browser"] as const;
 type Suite = (typeof SUITES)[number];
 
 /** The saved results of each suite present in bench/results/. */
@@ -42,7 +42,7 @@ function row(saved: Saved, suite: string, name: string): Row | undefined {
 /** The markdown of the speed tables from the saved results. */
 export function speedTables(results: Partial<Record<Suite, Saved>>): string {
   const parts: string[] = [];
-  const { sgd, drift, ode, chain, browser } = results;
+  const { sgd, native, drift, ode, chain, browser } = results;
   if (sgd) {
     const ds = [...new Set(sgd.rows.filter((r) => r.suite.startsWith("sgd sample, d = ")).map((r) => Number(r.suite.slice(16))))];
     parts.push(
@@ -65,6 +65,18 @@ export function speedTables(results: Partial<Record<Suite, Saved>>): string {
     if (api) notes.push(`the public \`simulate()\` at d = 1000 (\`method\` "auto", instantiation and outputs included): ${time(api.nsPerSample)} per sample${apiJs ? ` (js: ${time(apiJs.nsPerSample)})` : ""}`);
     if (normal) notes.push(`one standard normal: ${time(normal.nsPerSample)}${normalJs ? ` (js: ${time(normalJs.nsPerSample)})` : ""}`);
     if (notes.length > 0) parts.push(`${notes.join("; ").replace(/^./, (c) => c.toUpperCase())}.`, "");
+  }
+  if (native) {
+    const r = (name: string) => native.rows.find((x) => x.name === name)!;
+    const ratios = native.ratios as { simdOverNative: number; jsOverSimd: number };
+    parts.push(
+      `**Against native C** (\`bench/native/sgd.c\`: the same algorithm, random stream and order of sums, built by the bench with ${native.compiler} and \`${(native.flags as string[]).join(" ")}\`; its weights agree with the Wasm's to ${(native.agreement as number).toExponential(1)} after 300 samples; CPU time, medians of ${r("wasm-simd").runs} interleaved rounds in one run):`,
+      "",
+      "| one SGD sample, d = 1000, p = 8, k = 4 | wasm-simd | native C | js | wasm-simd / native | js / wasm-simd |",
+      "|---|---:|---:|---:|---:|---:|",
+      `| one core | ${time(r("wasm-simd").nsPerSample)} | ${time(r("native C").nsPerSample)} | ${time(r("js").nsPerSample)} | ${ratio(ratios.simdOverNative)} | ${ratio(ratios.jsOverSimd)} |`,
+      "",
+    );
   }
   if (drift) {
     const ps = [...new Set(drift.rows.map((r) => r.suite))];

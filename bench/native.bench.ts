@@ -1,0 +1,97 @@
+// `npm run bench`: sgd-phase against native C on the same machine in the same run. bench/native/sgd.c is the
+// algorithm of assembly/sgd.ts (same random stream, same order of sums), built here with the machine's C
+// compiler (gcc -O3 -march=native, no contraction into FMA, so its rounding is the Wasm's); skipped with a
+// notice when there is none. Its weights after 300 samples from the Wasm engine's initial weights must agree
+// with the Wasm's (rounding only: exp is libm's there, musl's port here), then wasm-simd, native and js are
+// timed in interleaved rounds (CPU time, medians). JSON in bench/results/native.json.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { ZIG_F, ZIG_R, ZIG_X } from "../src/ziggurat.js";
+import * as ERF from "../src/erf-coefficients.js";
+import { Slot, Stream } from "../src/layout.js";
+import { slotValue } from "../src/engine.js";
+import { identicalEngines, saveRows, weightsOf, type Row } from "./harness.js";
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const build = here("./native/build/");
+const compiler = ["cc", "gcc", "clang"].find((c) => spawnSync(c, ["--version"]).status === 0);
+if (!compiler) {
+  console.log("native C reference: no C compiler (cc, gcc or clang) on this machine: skipped");
+  process.exit(0);
+}
+
+// the ziggurat tables and erf coefficients of src/, written at full precision for the C kernel
+mkdirSync(build, { recursive: true });
+const f = (v: number) => v.toPrecision(17);
+const header = [
+  "/* written by bench/native.bench.ts from src/ziggurat.ts and src/erf-coefficients.ts; do not edit */",
+  `static const double ZIG_R = ${f(ZIG_R)};`,
+  `static const double ZIG_X[${ZIG_X.length}] = { ${ZIG_X.map(f).join(", ")} };`,
+  `static const double ZIG_F[${ZIG_F.length}] = { ${ZIG_F.map(f).join(", ")} };`,
+  ...Object.entries(ERF).map(([name, v]) => `static const double ${name} = ${f(v as number)};`),
+].join("\n");
+writeFileSync(`${build}tables.h`, `${header}\n`);
+const binary = `${build}sgd`;
+const flags = ["-O3", "-march=native", "-ffp-contract=off", "-std=c11", `-I${build}`];
+execFileSync(compiler, [...flags, "-o", binary, here("./native/sgd.c"), "-lm"]);
+const compilerVersion = execFileSync(compiler, ["--version"], { encoding: "utf8" }).split("\n")[0];
+
+const D = 1000, P = 8, K = 4, SEED = 1;
+const CHECK = 300;
+const ROUNDS = 7;
+const [simd, js] = await identicalEngines(["wasm-simd", "js"], { d: D, p: P, k: K, noise: 1e-3, seed: SEED });
+const gamma = slotValue(simd, Slot.GAMMA);
+const row = simd.layout.row;
+// the initial [W; W*] without the row padding
+const all = weightsOf(simd);
+const packed = new Float64Array((P + K) * D);
+for (let a = 0; a < P + K; a++) packed.set(all.subarray(a * row, a * row + D), a * D);
+writeFileSync(`${build}weights.bin`, packed);
+
+/** One native round: ns per sample of each timed run (after the checked samples). */
+function native(timed: number, rounds: number): number[] {
+  const out = execFileSync(binary, [`${build}weights.bin`, String(D), String(P), String(K), String(gamma), "0.001", String(SEED), String(Stream.SGD), String(CHECK), String(timed), String(rounds), `${build}out.bin`], { encoding: "utf8" });
+  return out.trim().split("\n").map(Number);
+}
+
+// answers first: the native weights after CHECK samples against the Wasm engine's
+native(1, 1);
+simd.sgdRun(CHECK);
+const ours = weightsOf(simd);
+const theirs = new Float64Array(readFileSync(`${build}out.bin`).buffer.slice(0));
+let worst = 0;
+const scale = ours.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+for (let a = 0; a < P; a++) for (let j = 0; j < D; j++) worst = Math.max(worst, Math.abs(ours[a * row + j] - theirs[a * D + j]) / scale);
+if (!(worst <= 1e-9)) throw new Error(`native C and wasm-simd disagree after ${CHECK} samples: max relative weight difference ${worst}`);
+
+/** CPU-time ns per sample of `steps` samples of an engine. */
+function timeEngine(engine: typeof simd, steps: number): number {
+  const t0 = process.cpuUsage();
+  engine.sgdRun(steps);
+  const t = process.cpuUsage(t0);
+  return ((t.user + t.system) * 1e3) / steps;
+}
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+// interleaved rounds: wasm-simd, native, js, each ~0.2 s
+const steps = { simd: 40_000, native: 40_000, js: 2_000 };
+simd.sgdRun(steps.simd); // warm-up: optimised code
+js.sgdRun(steps.js);
+const times = { simd: [] as number[], native: [] as number[], js: [] as number[] };
+for (let r = 0; r < ROUNDS; r++) {
+  times.simd.push(timeEngine(simd, steps.simd));
+  times.native.push(native(steps.native, 1)[0]);
+  times.js.push(timeEngine(js, steps.js));
+}
+const ns = { simd: median(times.simd), native: median(times.native), js: median(times.js) };
+const rows: Row[] = [
+  { suite: `sgd sample, d = ${D}, one core`, name: "wasm-simd", nsPerSample: ns.simd, marginPercent: NaN, runs: ROUNDS },
+  { suite: `sgd sample, d = ${D}, one core`, name: "native C", nsPerSample: ns.native, marginPercent: NaN, runs: ROUNDS },
+  { suite: `sgd sample, d = ${D}, one core`, name: "js", nsPerSample: ns.js, marginPercent: NaN, runs: ROUNDS },
+];
+console.log(`one SGD sample, d = ${D}, p = ${P}, k = ${K} (CPU time, median of ${ROUNDS} interleaved rounds):`);
+console.log(`  wasm-simd ${(ns.simd / 1e3).toFixed(2)} µs   native C (${compiler} -O3 -march=native) ${(ns.native / 1e3).toFixed(2)} µs   js ${(ns.js / 1e3).toFixed(1)} µs`);
+console.log(`  wasm-simd / native C = ${(ns.simd / ns.native).toFixed(2)}×   js / wasm-simd = ${(ns.js / ns.simd).toFixed(1)}×   (agreement after ${CHECK} samples: ${worst.toExponential(1)})`);
+const file = saveRows("native", rows, { compiler: compilerVersion, flags, agreement: worst, ratios: { simdOverNative: ns.simd / ns.native, jsOverSimd: ns.js / ns.simd }, command: "npm run bench" });
+console.log(`written: ${file}`);
