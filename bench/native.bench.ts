@@ -93,5 +93,5 @@ const rows: Row[] = [
 console.log(`one SGD sample, d = ${D}, p = ${P}, k = ${K} (CPU time, median of ${ROUNDS} interleaved rounds):`);
 console.log(`  wasm-simd ${(ns.simd / 1e3).toFixed(2)} µs   native C (${compiler} -O3 -march=native) ${(ns.native / 1e3).toFixed(2)} µs   js ${(ns.js / 1e3).toFixed(1)} µs`);
 console.log(`  wasm-simd / native C = ${(ns.simd / ns.native).toFixed(2)}×   js / wasm-simd = ${(ns.js / ns.simd).toFixed(1)}×   (agreement after ${CHECK} samples: ${worst.toExponential(1)})`);
-const file = saveRows("native", rows, { compiler: compilerVersion, flags, agreement: worst, ratios: { simdOverNative: ns.simd / ns.native, jsOverSimd: ns.js / ns.simd }, command: "npm run bench" });
+const file = saveRows("native", rows, { compiler: compilerVersion, flags: flags.filter((f) => !f.startsWith("-I")), agreement: worst, ratios: { simdOverNative: ns.simd / ns.native, jsOverSimd: ns.js / ns.simd }, command: "npm run bench" });
 console.log(`written: ${file}`);

@@ -5,7 +5,7 @@
 // by benny (whose repetitions suit the micro-benchmarks). JSON in bench/results/plan.json.
 import { cpus, loadavg } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { planSweep } from "../src/plan.js";
+import { machineCalibration, planSweep } from "../src/plan.js";
 import { runJob } from "../src/tasks.js";
 import type { JobKind } from "../src/tasks.js";
 
@@ -22,6 +22,8 @@ const POINTS: { name: string; kind: JobKind; options: Record<string, unknown> }[
   { name: "measure (κ, δ) = (0.5, -0.25), budget 4 s", kind: "measure", options: { kappa: 0.5, delta: -0.25, budgetSeconds: 4 } },
 ];
 
+// the calibration of this run (cached for the plans below): a day-old one would carry that hour's speed
+await machineCalibration({ fresh: true });
 const rows: { name: string; estimate: number; measured: number; ratio: number }[] = [];
 for (const point of POINTS) {
   const plan = await planSweep({ kind: point.kind, points: [point.options] });

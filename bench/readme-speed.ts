@@ -70,7 +70,7 @@ export function speedTables(results: Partial<Record<Suite, Saved>>): string {
     const r = (name: string) => native.rows.find((x) => x.name === name)!;
     const ratios = native.ratios as { simdOverNative: number; jsOverSimd: number };
     parts.push(
-      `**Against native C** (\`bench/native/sgd.c\`: the same algorithm, random stream and order of sums, built by the bench with ${native.compiler} and \`${(native.flags as string[]).join(" ")}\`; its weights agree with the Wasm's to ${(native.agreement as number).toExponential(1)} after 300 samples; CPU time, medians of ${r("wasm-simd").runs} interleaved rounds in one run):`,
+      `**Against native C** (\`bench/native/sgd.c\`: the same algorithm, random stream and order of sums, built by the bench with ${native.compiler} and \`${(native.flags as string[]).join(" ")}\`; its weights agree with the Wasm's to ${(native.agreement as number).toExponential(1)} after 300 samples; CPU time, medians of ${r("wasm-simd").runs} interleaved rounds in one run — the speed of these shared machines drifts, by up to 2× within an hour, so only ratios measured side by side compare):`,
       "",
       "| one SGD sample, d = 1000, p = 8, k = 4 | wasm-simd | native C | js | wasm-simd / native | js / wasm-simd |",
       "|---|---:|---:|---:|---:|---:|",

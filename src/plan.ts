@@ -82,14 +82,21 @@ export async function calibrateMachine(): Promise<Calibration> {
 /** A uniform calibration: every model time × `scale` (tests, or a machine described by one number). */
 export const uniformCalibration = (scale: number): Calibration => ({ direct: scale, chain: scale, chainFixed: 0 });
 
-/** This machine's calibration (calibrateMachine), measured once and cached per host and version. */
-export async function machineCalibration(): Promise<Calibration> {
+/** A cached calibration is measured again after this long (ms): the speed of shared machines drifts. */
+const CALIBRATION_TTL_MS = 24 * 3600 * 1000;
+
+/**
+ * This machine's calibration (calibrateMachine), measured once and cached per host and version for a day;
+ * `fresh`: measured now (and cached), e.g. by the plan bench, whose estimates must use this hour's speed.
+ */
+export async function machineCalibration(options: { fresh?: boolean } = {}): Promise<Calibration> {
   const key = `${hostname()} ${VERSION} marginal`;
   let cache: Record<string, Calibration & { measuredAt: string }> = {};
   try {
     cache = JSON.parse(await readFile(cacheFile(), "utf8"));
     const c = cache[key];
-    if (c && c.direct > 0 && c.chain > 0 && c.chainFixed >= 0) return { direct: c.direct, chain: c.chain, chainFixed: c.chainFixed };
+    const recent = c !== undefined && Date.now() - Date.parse(c.measuredAt) < CALIBRATION_TTL_MS;
+    if (!options.fresh && recent && c.direct > 0 && c.chain > 0 && c.chainFixed >= 0) return { direct: c.direct, chain: c.chain, chainFixed: c.chainFixed };
   } catch {
     // none yet, or unreadable: measure
   }
