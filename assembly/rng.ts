@@ -15,8 +15,7 @@ let s3: u64 = 0;
 
 const ZX: usize = ZIG_X.dataStart;
 const ZF: usize = ZIG_F.dataStart;
-/** 2^−51, 2^−52, 2^−53 */
-const TWO_M51: f64 = 4.440892098500626e-16;
+/** 2^−52, 2^−53 */
 const TWO_M52: f64 = 2.220446049250313e-16;
 const TWO_M53: f64 = 1.1102230246251565e-16;
 
@@ -59,6 +58,15 @@ export function rngSeed(lo: u32, hi: u32, stream: u32): void {
   rngSave();
 }
 
+/**
+ * u = m·2^−51 − 1 ∈ [−1, 1) from the top 52 bits m of a draw r: 1 + m·2^−52 is built by putting m under the
+ * exponent of 1.0, then doubled and shifted by 3, every step exact — the same double as (<f64>m)·2^−51 − 1
+ * without a u64 → f64 conversion (which x86 has no single instruction for).
+ */
+@inline function symmetric(r: u64): f64 {
+  return reinterpret<f64>((r >> 12) | 0x3FF0000000000000) * 2.0 - 3.0;
+}
+
 /** xoshiro256**: the next 64-bit output. */
 @inline export function next(): u64 {
   const result = rotl<u64>(s1 * 5, 7) * 9;
@@ -91,7 +99,7 @@ export function rngSeed(lo: u32, hi: u32, stream: u32): void {
 @inline export function normal(): f64 {
   const r = next();
   const i = <usize>(r & 0xFF);
-  const x = (<f64>(r >> 12) * TWO_M51 - 1.0) * load<f64>(ZX + (i << 3));
+  const x = symmetric(r) * load<f64>(ZX + (i << 3));
   if (abs(x) < load<f64>(ZX + ((i + 1) << 3))) return x;
   return normalSlow(i, x);
 }
@@ -112,7 +120,7 @@ function normalSlow(i: usize, x: f64): f64 {
     if (f1 + (load<f64>(ZF + (i << 3)) - f1) * uniform() < Math.exp(-0.5 * x * x)) return x;
     const r = next();
     i = <usize>(r & 0xFF);
-    x = (<f64>(r >> 12) * TWO_M51 - 1.0) * load<f64>(ZX + (i << 3));
+    x = symmetric(r) * load<f64>(ZX + (i << 3));
     if (abs(x) < load<f64>(ZX + ((i + 1) << 3))) return x;
   }
   return 0; // unreachable
@@ -135,8 +143,9 @@ export function fillNormals(ptr: usize, n: i32): void {
     c ^= t;
     e = rotl<u64>(e, 45);
     const i = <usize>(r & 0xFF);
-    let x = (<f64>(r >> 12) * TWO_M51 - 1.0) * load<f64>(ZX + (i << 3));
-    if (abs(x) >= load<f64>(ZX + ((i + 1) << 3))) {
+    const layer = ZX + (i << 3);
+    let x = symmetric(r) * load<f64>(layer);
+    if (abs(x) >= load<f64>(layer, 8)) {
       s0 = a; s1 = b; s2 = c; s3 = e;
       x = normalSlow(i, x);
       a = s0; b = s1; c = s2; e = s3;

@@ -5,7 +5,7 @@ import { Slot, Status } from "../src/layout";
 import { slot, slotPtr, setSlot } from "./header";
 import { rngLoad, rngSave, normal, fillNormals } from "./rng";
 import { activation, activationPrime } from "./activation";
-import { fieldsCompute, rowsAxpy, rowsScale } from "./vec";
+import { fieldsCompute, fieldsRows, rowsAxpy, rowsAxpyFields, rowsScale } from "./vec";
 
 /**
  * Runs `steps` steps of one-pass SGD on the student weights in the buffer (theory.md §2), each on a mini-batch
@@ -23,6 +23,10 @@ import { fieldsCompute, rowsAxpy, rowsScale } from "./vec";
  * Adds the steps done to Slot.SAMPLES. Stops early, with Status.DIVERGED, when a local field or e is
  * not finite; the weights are then those after Slot.SAMPLES steps. Called by the TS layer once per
  * chunk of steps (thousands per call).
+ * With B = 1 the next sample is drawn before this one's update (the stream's order is unchanged: x, ζ of
+ * sample ν, then those of ν + 1), so that one sweep over the student rows updates them and computes the next
+ * sample's fields (vec.ts rowsAxpyFields) — the same bits as the separate passes. The last step of a call
+ * draws nothing ahead, so a run split into calls draws the stream of one call.
  */
 export function sgdRun(steps: i32): i32 {
   const d = <i32>slot(Slot.D);
@@ -55,14 +59,23 @@ export function sgdRun(steps: i32): i32 {
   assert(d > 0 && p > 0 && k > 0 && row >= d && (row & 1) == 0, "sgdRun: bad header");
   let done = 0;
   let status = Status.OK;
+  // B = 1: the input of this sample is at X + `current` (the other of the two rows holds the next one) and
+  // `ahead` says that it, its ζ (`zetaAhead`) and its fields were computed by the previous step
+  let current: usize = 0;
+  let ahead = false;
+  let zetaAhead: f64 = 0;
+  const nextOffset = (<usize>row) << 3;
   rngLoad();
   for (; done < steps; done++) {
     for (let b = 0; b < batch; b++) {
-      const x = X + ((<usize>(b * row)) << 3);
+      const x = X + current + ((<usize>(b * row)) << 3);
       const coef = coefs + ((<usize>(b * p)) << 3);
-      fillNormals(x, d);
-      const zeta = normal();
-      fieldsCompute(W, x, fields, rows, row, d, invSqrtD);
+      let zeta = zetaAhead;
+      if (!ahead) {
+        fillNormals(x, d);
+        zeta = normal();
+        fieldsCompute(W, x, fields, rows, row, d, invSqrtD);
+      }
       let fieldSum: f64 = 0;
       let teacher: f64 = 0;
       for (let r = 0; r < k; r++) {
@@ -102,9 +115,23 @@ export function sgdRun(steps: i32): i32 {
     }
     if (status != Status.OK) break;
     if (gammaA != 0) secondLayerStep(A, work, rateA, p, batch);
+    if (batch == 1 && done + 1 < steps) {
+      // draw sample ν + 1, then update W with sample ν while computing ν + 1's student fields
+      const x = X + current;
+      current = nextOffset - current;
+      const xNext = X + current;
+      fillNormals(xNext, d);
+      zetaAhead = normal();
+      const grouped = rows & ~3; // fieldsCompute's sums on all the rows (vec.ts fieldsRows)
+      rowsAxpyFields(W, coefs, x, xNext, fields, p, grouped, row, d, decay, invSqrtD);
+      fieldsRows(W + ((<usize>(p * row)) << 3), xNext, fields + ((<usize>p) << 3), rows - p, max(0, grouped - p), row, d, invSqrtD);
+      ahead = true;
+      continue;
+    }
+    ahead = false;
     if (decay != 1.0) rowsScale(W, decay, p, row);
     for (let b = 0; b < batch; b++) {
-      rowsAxpy(W, coefs + ((<usize>(b * p)) << 3), X + ((<usize>(b * row)) << 3), p, row, d);
+      rowsAxpy(W, coefs + ((<usize>(b * p)) << 3), X + current + ((<usize>(b * row)) << 3), p, row, d);
     }
   }
   rngSave();

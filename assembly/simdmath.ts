@@ -31,9 +31,35 @@ const PIO2_LO: f64 = 6.12323399573676603587e-17;
  * the scalar path, folded in); NaN in, NaN out.
  */
 @inline export function asin2(x: v128): v128 {
-  const one = f64x2.splat(1.0);
   const ax = f64x2.abs(x);
   const small = f64x2.lt(ax, f64x2.splat(0.5));
+  // both lanes below 1/2 (most arguments of ψ): x + x·R(x²), no square root — the same bits as asin2Both
+  if (i64x2.all_true(small)) return asinSmall2(x, ax);
+  return asin2Both(x, ax, small);
+}
+
+/** The |x| < 1/2 branch of asin2 on both lanes: |x|(1 + R(x²)) with the sign of x, as asin2Both computes it. */
+@inline function asinSmall2(x: v128, ax: v128): v128 {
+  const z = f64x2.mul(x, x);
+  let num = f64x2.splat(PS5);
+  num = f64x2.add(f64x2.splat(PS4), f64x2.mul(z, num));
+  num = f64x2.add(f64x2.splat(PS3), f64x2.mul(z, num));
+  num = f64x2.add(f64x2.splat(PS2), f64x2.mul(z, num));
+  num = f64x2.add(f64x2.splat(PS1), f64x2.mul(z, num));
+  num = f64x2.add(f64x2.splat(PS0), f64x2.mul(z, num));
+  num = f64x2.mul(z, num);
+  let den = f64x2.splat(QS4);
+  den = f64x2.add(f64x2.splat(QS3), f64x2.mul(z, den));
+  den = f64x2.add(f64x2.splat(QS2), f64x2.mul(z, den));
+  den = f64x2.add(f64x2.splat(QS1), f64x2.mul(z, den));
+  den = f64x2.add(f64x2.splat(1.0), f64x2.mul(z, den));
+  const v = f64x2.add(ax, f64x2.mul(ax, f64x2.div(num, den)));
+  return v128.or(v, v128.and(x, i64x2.splat(0x8000000000000000)));
+}
+
+/** asin2 when a lane is at or above 1/2: both branches computed, each lane takes its own. */
+@inline function asin2Both(x: v128, ax: v128, small: v128): v128 {
+  const one = f64x2.splat(1.0);
   // max(…, 0): round-off may put |x| a hair above 1; then asin = ±π/2 instead of NaN (pmax keeps NaN)
   const zBig = f64x2.pmax(f64x2.mul(f64x2.sub(one, ax), f64x2.splat(0.5)), f64x2.splat(0));
   const z = v128.bitselect(f64x2.mul(x, x), zBig, small);

@@ -119,7 +119,8 @@ export function layoutOf(sizes: Sizes, header: number): Layout {
   const W = take(p * row);
   const Wstar = take(k * row);
   const W0 = take(lazy ? p * row : 0);
-  const x = take(batch * row);
+  // B = 1: two inputs, the sample and the next one, drawn ahead by the fused pass of sgd.ts
+  const x = take((batch === 1 ? 2 : batch) * row);
   const fields = take(direct || chain ? batch * r + (lazy ? p : 0) : 0);
   const coef = take(direct || chain ? batch * p : 0);
   const Q = take(p * p);
