@@ -18,7 +18,7 @@ import { Activation, Slot } from "../src/layout";
 import { slot, slotPtr } from "./header";
 import { TWO_OVER_PI, FOUR_OVER_PI2, clampUnit, I2 } from "./integrals";
 import { dot } from "./vec";
-import { asin2 } from "./simdmath";
+import { asin2, asinSmall2, belowHalf2 } from "./simdmath";
 import { driftLinear, driftMonteCarlo, weightDecayTerm } from "./driftmc";
 
 /** Index of Q_jl (j ≤ l) in the packed state: the upper triangle row by row. */
@@ -234,7 +234,8 @@ function varianceTerm(omega: usize, diag1: usize, c: usize, s: usize, args: usiz
  * The SIMD build's Φ: the same sums as `varianceTerm`, in the same order and with the same association of
  * every product, but for two pairs (j, l) at once, one per f64x2 lane. Ω_ab and the weights are shared by
  * the lanes; x_a, y_a, s_a, α_a, β_a of both pairs are laid out as f64x2 vectors (5r of them at `lanes`).
- * An odd last pair runs in both lanes and only lane 0 is kept.
+ * An odd last pair runs in both lanes and only lane 0 is kept. The b loop takes two b at a time (one test of both arguments,
+ * then two independent arcsines side by side), adding them to the sum in the order of one at a time.
  */
 function varianceTermPairs(omega: usize, diag1: usize, lanes: usize, weights: usize, dy: usize, p: i32, k: i32, a2: f64, noise: f64, A: usize): void {
   const r = p + k;
@@ -290,7 +291,33 @@ function varianceTermPairs(omega: usize, diag1: usize, lanes: usize, weights: us
       const alpha = v128.load(AL + va);
       const beta = v128.load(BE + va);
       const rowa = omega + ((<usize>(a * r)) << 3);
-      for (let b = a + 1; b < r; b++) {
+      let b = a + 1;
+      for (; b + 2 <= r; b += 2) {
+        const vb = (<usize>b) << 4;
+        const lam0 = f64x2.add(
+          f64x2.add(f64x2.mul(l4, f64x2.splat(load<f64>(rowa + ((<usize>b) << 3)))), f64x2.mul(alpha, v128.load(Y + vb))),
+          f64x2.mul(beta, v128.load(X + vb)),
+        );
+        const lam1 = f64x2.add(
+          f64x2.add(f64x2.mul(l4, f64x2.splat(load<f64>(rowa + ((<usize>b) << 3), 8))), f64x2.mul(alpha, v128.load(Y + vb, 16))),
+          f64x2.mul(beta, v128.load(X + vb, 16)),
+        );
+        const arg0 = f64x2.mul(f64x2.mul(sa, v128.load(S + vb)), lam0);
+        const arg1 = f64x2.mul(f64x2.mul(sa, v128.load(S + vb, 16)), lam1);
+        const ax0 = f64x2.abs(arg0), ax1 = f64x2.abs(arg1);
+        let asin0: v128, asin1: v128;
+        if (belowHalf2(ax0, ax1)) {
+          asin0 = asinSmall2(arg0, ax0);
+          asin1 = asinSmall2(arg1, ax1);
+        } else {
+          asin0 = asin2(arg0);
+          asin1 = asin2(arg1);
+        }
+        acc = f64x2.add(acc, f64x2.mul(f64x2.splat(load<f64>(w)), asin0));
+        acc = f64x2.add(acc, f64x2.mul(f64x2.splat(load<f64>(w, 8)), asin1));
+        w += 16;
+      }
+      for (; b < r; b++) {
         const vb = (<usize>b) << 4;
         const lam0 = f64x2.add(
           f64x2.add(f64x2.mul(l4, f64x2.splat(load<f64>(rowa + ((<usize>b) << 3)))), f64x2.mul(alpha, v128.load(Y + vb))),

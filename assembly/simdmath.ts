@@ -39,7 +39,7 @@ const PIO2_LO: f64 = 6.12323399573676603587e-17;
 }
 
 /** The |x| < 1/2 branch of asin2 on both lanes: |x|(1 + R(x²)) with the sign of x, as asin2Both computes it. */
-@inline function asinSmall2(x: v128, ax: v128): v128 {
+@inline export function asinSmall2(x: v128, ax: v128): v128 {
   const z = f64x2.mul(x, x);
   let num = f64x2.splat(PS5);
   num = f64x2.add(f64x2.splat(PS4), f64x2.mul(z, num));
@@ -81,4 +81,10 @@ const PIO2_LO: f64 = 6.12323399573676603587e-17;
   const v = f64x2.add(u, f64x2.mul(u, f64x2.div(num, den)));
   const magnitude = v128.bitselect(v, f64x2.sub(f64x2.splat(PIO2_HI), f64x2.sub(f64x2.add(v, v), f64x2.splat(PIO2_LO))), small);
   return v128.or(magnitude, v128.and(x, i64x2.splat(0x8000000000000000)));
+}
+
+/** True when every lane of |x0| and of |x1| is below 1/2: then asinSmall2 is asin2 on both (ψ's paired b loop). */
+@inline export function belowHalf2(ax0: v128, ax1: v128): bool {
+  const half = f64x2.splat(0.5);
+  return i64x2.all_true(v128.and(f64x2.lt(ax0, half), f64x2.lt(ax1, half)));
 }

@@ -1,4 +1,4 @@
-// `npm run bench` (part 2): evaluations of ψ, the drift of the order parameters, for p ∈ {4, 8, 16, 32}, k = 4,
+// `npm run bench` (part 2): evaluations of ψ, the drift of the order parameters, for p ∈ {4, 8, 16, 32, 64}, k = 4,
 // on identical states (the initial overlaps of the simulator at d = 1000, Δ = 1e-3, blue line a1 = a2 = 1),
 // for wasm-simd, wasm-scalar and js; answers checked first. JSON in bench/results/drift.json.
 // Goal (issue 3): ψ in Wasm ≥ 3× the js baseline.
@@ -33,7 +33,7 @@ function driftOf(e: Engine, n: number): Float64Array {
 
 const rows: Row[] = [];
 const agreement: Record<string, number> = {};
-for (const p of [4, 8, 16, 32]) {
+for (const p of [4, 8, 16, 32, 64]) {
   const { Q0, M0, P } = await initialOverlaps(resolveOde({ d: 1000, p, k: K, seed: 1 }));
   const y = packState(Q0, M0);
   const n = stateSize(p, K);
