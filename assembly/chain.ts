@@ -28,6 +28,25 @@ const PIVOT_TOLERANCE: f64 = 1e-12;
 }
 
 /**
+ * Every field u_a = fieldOf(L, z, a, r), a = 0..r−1, written at u: column by column of L, each u_a summing its
+ * terms in the order of fieldOf (m = 0, 1, …, a, from 0), so the bits are fieldOf's; two a per f64x2 in the
+ * SIMD build. u must not overlap L or z.
+ */
+@inline export function fieldsOf(L: usize, z: usize, u: usize, r: i32): void {
+  for (let a = 0; a < r; a++) store<f64>(at(u, a), 0.0);
+  for (let m = 0; m < r; m++) {
+    const col = L + ((<usize>(m * r)) << 3);
+    const zm = load<f64>(at(z, m));
+    let a = m;
+    if (ASC_FEATURE_SIMD) {
+      const vz = f64x2.splat(zm);
+      for (; a + 2 <= r; a += 2) v128.store(at(u, a), f64x2.add(v128.load(at(u, a)), f64x2.mul(v128.load(at(col, a)), vz)));
+    }
+    for (; a < r; a++) store<f64>(at(u, a), load<f64>(at(u, a)) + load<f64>(at(col, a)) * zm);
+  }
+}
+
+/**
  * L Lᵀ = Ω for symmetric positive semi-definite Ω (r×r, row-major), L lower triangular stored column by column
  * (L_am at L + 8(m·r + a)): Cholesky in which a pivot ≤ PIVOT_TOLERANCE·max Ω_aa (or negative, from rounding)
  * is set to 0 together with its column below — the conditional variance of that field given the previous ones
@@ -59,15 +78,24 @@ export function choleskySemidefinite(omega: usize, L: usize, diag: usize, r: i32
     rank++;
     const inv = 1.0 / ljj;
     const rowj = omega + ((<usize>(j * r)) << 3);
+    // L_am and L_jm walk down the rows of L's storage by one column (stride) per m; two m per turn
+    const stride = (<usize>r) << 3;
+    const stride2 = stride << 1;
+    const lj = L + ((<usize>j) << 3);
     let a = j + 1;
     if (ASC_FEATURE_SIMD) {
       const vinv = f64x2.splat(inv);
       for (; a + 2 <= r; a += 2) {
         let v = v128.load(at(rowj, a)); // Ω_ja, Ω_j,a+1 = Ω_aj, Ω_a+1,j
-        for (let m = 0; m < j; m++) {
-          const colm = L + ((<usize>(m * r)) << 3);
-          v = f64x2.sub(v, f64x2.mul(v128.load(at(colm, a)), f64x2.splat(load<f64>(at(colm, j)))));
+        let pa = L + ((<usize>a) << 3), pj = lj;
+        let m = 0;
+        for (; m + 2 <= j; m += 2) {
+          v = f64x2.sub(v, f64x2.mul(v128.load(pa), f64x2.splat(load<f64>(pj))));
+          v = f64x2.sub(v, f64x2.mul(v128.load(pa + stride), f64x2.splat(load<f64>(pj + stride))));
+          pa += stride2;
+          pj += stride2;
         }
+        if (m < j) v = f64x2.sub(v, f64x2.mul(v128.load(pa), f64x2.splat(load<f64>(pj))));
         const l = f64x2.mul(v, vinv);
         v128.store(at(col, a), l);
         v128.store(at(diag, a), f64x2.sub(v128.load(at(diag, a)), f64x2.mul(l, l)));
@@ -75,10 +103,15 @@ export function choleskySemidefinite(omega: usize, L: usize, diag: usize, r: i32
     }
     for (; a < r; a++) {
       let v = load<f64>(at(rowj, a));
-      for (let m = 0; m < j; m++) {
-        const colm = L + ((<usize>(m * r)) << 3);
-        v -= load<f64>(at(colm, a)) * load<f64>(at(colm, j));
+      let pa = L + ((<usize>a) << 3), pj = lj;
+      let m = 0;
+      for (; m + 2 <= j; m += 2) {
+        v -= load<f64>(pa) * load<f64>(pj);
+        v -= load<f64>(pa + stride) * load<f64>(pj + stride);
+        pa += stride2;
+        pj += stride2;
       }
+      if (m < j) v -= load<f64>(pa) * load<f64>(pj);
       const l = v * inv;
       store<f64>(at(col, a), l);
       store<f64>(at(diag, a), load<f64>(at(diag, a)) - l * l);
@@ -146,11 +179,8 @@ export function chainRun(steps: i32): i32 {
       fillNormals(z, r);
       const zeta = normal();
       // the fields of sample b (U's first r doubles are free again once sample 0's z is drawn: L is done)
-      for (let a = 0; a < r; a++) {
-        const v = fieldOf(L, z, a, r);
-        store<f64>(at(u, a), v);
-        fieldSum += v;
-      }
+      fieldsOf(L, z, u, r);
+      for (let a = 0; a < r; a++) fieldSum += load<f64>(at(u, a));
       let teacher: f64 = 0;
       for (let t = 0; t < k; t++) teacher += load<f64>(at(Astar, t)) * activation(actT, load<f64>(at(u, p + t)));
       let student: f64 = 0;
@@ -204,13 +234,34 @@ export function chainRun(steps: i32): i32 {
       for (let j = 0; j < p; j++) {
         const gj = load<f64>(at(G, j));
         const lj = load<f64>(at(U, j));
-        for (let l = j; l < p; l++) {
+        const row = omega + ((<usize>(j * r)) << 3);
+        let l = j;
+        let t = 0;
+        if (ASC_FEATURE_SIMD) {
+          // the same expressions, two l (then two t) per f64x2
+          const vgj = f64x2.splat(gj), vlj = f64x2.splat(lj), vlinear = f64x2.splat(linear), vdecay2 = f64x2.splat(decay2);
+          const vqg = f64x2.mul(f64x2.splat(quadratic), vgj), vX = f64x2.splat(X);
+          for (; l + 2 <= p; l += 2) {
+            const gl = v128.load(at(G, l));
+            const dq = f64x2.add(
+              f64x2.mul(vlinear, f64x2.add(f64x2.mul(vgj, v128.load(at(U, l))), f64x2.mul(gl, vlj))),
+              f64x2.mul(f64x2.mul(vqg, gl), vX),
+            );
+            v128.store(at(row, l), f64x2.add(f64x2.mul(vdecay2, v128.load(at(row, l))), dq));
+          }
+          const vdecay = f64x2.splat(decay), vlg = f64x2.splat(linear * gj);
+          for (; t + 2 <= k; t += 2) {
+            const m = at(row, p + t);
+            v128.store(m, f64x2.add(f64x2.mul(vdecay, v128.load(m)), f64x2.mul(vlg, v128.load(at(U, p + t)))));
+          }
+        }
+        for (; l < p; l++) {
           const gl = load<f64>(at(G, l));
           const dq = linear * (gj * load<f64>(at(U, l)) + gl * lj) + quadratic * gj * gl * X;
           const q = at(omega, j * r + l);
           store<f64>(q, decay2 * load<f64>(q) + dq);
         }
-        for (let t = 0; t < k; t++) {
+        for (; t < k; t++) {
           const m = at(omega, j * r + p + t);
           store<f64>(m, decay * load<f64>(m) + linear * gj * load<f64>(at(U, p + t)));
         }

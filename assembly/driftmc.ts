@@ -9,7 +9,7 @@
 import { Activation, Slot } from "../src/layout";
 import { slot, slotPtr } from "./header";
 import { activation, activationPrime } from "./activation";
-import { choleskySemidefinite, fieldOf } from "./chain";
+import { choleskySemidefinite, fieldsOf } from "./chain";
 import { omegaFromState, packedIndex } from "./drift";
 import { I2pair, I3pair } from "./integrals";
 
@@ -83,11 +83,8 @@ export function driftMonteCarlo(y: usize, dy: usize): void {
     for (let s = 0; s < S; s++) {
       const z = Z + ((<usize>(s * r)) << 3);
       let e0: f64 = 0;
-      for (let a = 0; a < r; a++) {
-        const v = fieldOf(L, z, a, r);
-        store<f64>(at(u, a), v);
-        e0 += load<f64>(at(c, a)) * activation(a < p ? actS : actT, v);
-      }
+      fieldsOf(L, z, u, r);
+      for (let a = 0; a < r; a++) e0 += load<f64>(at(c, a)) * activation(a < p ? actS : actT, load<f64>(at(u, a)));
       for (let j = 0; j < p; j++) store<f64>(at(g, j), load<f64>(at(A, j)) * activationPrime(actS, load<f64>(at(u, j))));
       const ee = (e0 * e0 + noise) * a2 * invS;
       const eg = e0 * a1 * invS;

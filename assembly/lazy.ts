@@ -5,7 +5,7 @@
 import { Slot } from "../src/layout";
 import { slot, slotPtr, setSlot } from "./header";
 import { activation, activationPrime } from "./activation";
-import { choleskySemidefinite, fieldOf } from "./chain";
+import { choleskySemidefinite, fieldsOf } from "./chain";
 import { dot } from "./vec";
 
 @inline function at(base: usize, i: i32): usize {
@@ -56,7 +56,7 @@ export function lazyOverlaps(): f64 {
   let sum2: f64 = 0;
   for (let s = 0; s < S; s++) {
     const z = Z + ((<usize>(s * rm)) << 3);
-    for (let a = 0; a < rm; a++) store<f64>(at(u, a), fieldOf(L, z, a, rm));
+    fieldsOf(L, z, u, rm);
     let teacher: f64 = 0;
     for (let t = 0; t < k; t++) teacher += load<f64>(at(Astar, t)) * activation(actT, load<f64>(at(u, p + t)));
     let student: f64 = 0;
