@@ -12,6 +12,24 @@ import { simulate, solveOde } from "../../src/index.js";
 import { cli, repoPath } from "../helpers.js";
 
 const dir = () => mkdtempSync(join(tmpdir(), "sgd-phase-files-"));
+
+/**
+ * A long `simulate` in a child process, resolved once it runs: its first progress line (--progress) comes after
+ * the signal handlers are installed and the run has started, on a busy machine as on an idle one; then 300 ms more.
+ */
+async function longRun(out: string) {
+  const child = spawn(process.execPath, [repoPath("dist/cli/main.js"), "simulate", "--d", "500", "--t-max", "1e5", "--points", "40", "--method", "direct", "--progress", "--out", out]);
+  let stderr = "";
+  await new Promise<void>((resolve, reject) => {
+    child.stderr.on("data", (b) => {
+      stderr += b;
+      resolve();
+    });
+    child.on("exit", (c) => reject(new Error(`the run exited (${c}) before its first progress line: ${stderr}`)));
+  });
+  await new Promise((r) => setTimeout(r, 300));
+  return { child, stderr: () => stderr };
+}
 const spec: SweepSpec = { kind: "simulate", base: { d: 40, p: 2, k: 1, tMax: 1, points: 2 }, grid: { seed: [0, 1, 2, 3] } };
 
 describe("sweep files", () => {
@@ -110,10 +128,7 @@ describe("results", () => {
 
   it("Ctrl-C of a long simulate writes what was done with status interrupted and exits 130 (item 4)", async () => {
     const d = dir();
-    const child = spawn(process.execPath, [repoPath("dist/cli/main.js"), "simulate", "--d", "500", "--t-max", "1e5", "--points", "40", "--method", "direct", "--out", join(d, "r.json")]);
-    let stderr = "";
-    child.stderr.on("data", (b) => (stderr += b));
-    await new Promise((r) => setTimeout(r, 2500));
+    const { child, stderr } = await longRun(join(d, "r.json"));
     child.kill("SIGINT");
     const code = await new Promise((r) => child.on("exit", (c) => r(c)));
     expect(code).toBe(130);
@@ -122,13 +137,12 @@ describe("results", () => {
     expect(result.interruption.samples).toBeGreaterThan(0);
     expect(result.t.length).toBe(result.risk.length);
     expect(readdirSync(d).filter((f) => f.endsWith(".tmp"))).toEqual([]);
-    expect(stderr).toMatch(/SIGINT: stopping/);
+    expect(stderr()).toMatch(/SIGINT: stopping/);
   });
 
   it("a SIGTERM delivered twice at once (Slurm's to the job and the batch shell's forward) still stops cleanly", async () => {
     const d = dir();
-    const child = spawn(process.execPath, [repoPath("dist/cli/main.js"), "simulate", "--d", "500", "--t-max", "1e5", "--points", "40", "--method", "direct", "--out", join(d, "r.json")]);
-    await new Promise((r) => setTimeout(r, 2500));
+    const { child } = await longRun(join(d, "r.json"));
     child.kill("SIGTERM");
     setTimeout(() => child.kill("SIGTERM"), 20);
     const code = await new Promise((r) => child.on("exit", (c) => r(c)));
