@@ -45,7 +45,7 @@ export function shardFromEnvironment(env: NodeJS.ProcessEnv = process.env): Shar
 
 /**
  * The estimated cost of one point (ns), from the fixed cost model of validate.ts (costOfStep) — the same on every machine, good enough to balance parts. ODEs count ψ's
- * p(p+1)/2·r(r+1)/2 integrals for ~10³ evaluations; measured points the ladders of d they will plan.
+ * p(p+1)/2·r(r+1)/2 integrals for ~10³ evaluations at 10 model ns each, plus 2 ms; measured points the ladders of d they will plan.
  */
 export function pointCost(kind: JobKind, options: Record<string, unknown>): number {
   switch (kind) {
@@ -56,7 +56,7 @@ export function pointCost(kind: JobKind, options: Record<string, unknown>): numb
     case "ode": {
       const r = resolveOde(options as OdeOptions);
       const rr = r.p + r.k;
-      return ((r.p * (r.p + 1)) / 2) * ((rr * (rr + 1)) / 2) * 1e3 * 20 + 1e6;
+      return ((r.p * (r.p + 1)) / 2) * ((rr * (rr + 1)) / 2) * 1e3 * 10 + 2e6;
     }
     case "phase": {
       const d = Number(options.d);
