@@ -145,9 +145,13 @@ describe("results", () => {
     const { child } = await longRun(join(d, "r.json"));
     child.kill("SIGTERM");
     setTimeout(() => child.kill("SIGTERM"), 20);
-    const code = await new Promise((r) => child.on("exit", (c) => r(c)));
-    expect(code).toBe(143);
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) => child.on("exit", (c, s) => r([c, s])));
+    // the second signal is ignored while the run stops and writes (exit 143); on a busy machine this thread's 20 ms
+    // timer may fire only once the child is past its last line, in Node's teardown, where a signal takes its
+    // default action: killed by SIGTERM, which a shell also reports as 143 — either way, after the results
+    expect(code === 143 || signal === "SIGTERM").toBe(true);
     expect(JSON.parse(readFileSync(join(d, "r.json"), "utf8")).status).toBe("interrupted");
+    expect(readdirSync(d).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
   it("an AbortSignal stops simulate and solveOde with status interrupted", async () => {
