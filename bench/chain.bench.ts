@@ -5,33 +5,14 @@
 // per sample than the direct simulator; the d = 10⁶ curve in < 3 minutes on one core.
 import b from "benny";
 import type { Summary } from "benny/lib/internal/common-types.js";
-import { createEngine, setSlot, type Backend, type Engine } from "../src/engine.js";
-import { Slot, Status, Stream } from "../src/layout.js";
+import type { Backend } from "../src/engine.js";
+import { Status } from "../src/layout.js";
 import { simulate } from "../src/simulate.js";
-import { identicalEngines, printRows, rowsOf, saveRows, type Row } from "./harness.js";
+import { chainEngine, identicalEngines, printRows, rowsOf, saveRows, startOmega, type Row } from "./harness.js";
 
 const TIMING = { minTime: 0.1, maxTime: 3, minSamples: 20 };
 const P = 8, K = 4, R = P + K;
 const STEPS = 2000;
-
-/** The initial Ω of the simulator (d = 1000, seed 1), students first. */
-async function startOmega(): Promise<Float64Array> {
-  const s = await simulate({ d: 1000, p: P, k: K, times: [1e-3], seed: 1, method: "direct" });
-  const omega = new Float64Array(R * R);
-  for (let a = 0; a < R; a++) {
-    for (let c = 0; c < R; c++) omega[a * R + c] = a < P && c < P ? s.Q[0][a][c] : a < P ? s.M[0][a][c - P] : c < P ? s.M[0][c][a - P] : s.P[a - P][c - P];
-  }
-  return omega;
-}
-
-async function chainEngine(backend: Backend, d: number, omega: Float64Array): Promise<Engine> {
-  const e = await createEngine(backend, { kind: "chain", d, p: P, k: K });
-  e.f64.set(omega, e.layout.omega / 8);
-  setSlot(e, Slot.GAMMA, P);
-  setSlot(e, Slot.NOISE, 1e-3);
-  e.seed(1, Stream.SGD);
-  return e;
-}
 
 async function suite(name: string, cases: [string, () => void][], unitsPerOp: number): Promise<Row[]> {
   let summary: Summary | undefined;
@@ -46,12 +27,12 @@ async function suite(name: string, cases: [string, () => void][], unitsPerOp: nu
   return rowsOf(summary!, unitsPerOp);
 }
 
-const omega = await startOmega();
+const omega = await startOmega(P, K);
 const rows: Row[] = [];
 
 // 1. one chain step, three backends; answers first: 2000 steps from the same state agree
 const backends: Backend[] = ["wasm-simd", "wasm-scalar", "js"];
-const check = await Promise.all(backends.map((backend) => chainEngine(backend, 1e5, omega)));
+const check = await Promise.all(backends.map((backend) => chainEngine(backend, 1e5, P, K, omega)));
 check.forEach((e) => {
   if (e.chainRun(STEPS) !== Status.OK) throw new Error(`${e.backend}: the chain diverged`);
 });
@@ -61,14 +42,14 @@ for (const e of check.slice(1)) {
   e.f64.subarray(e.layout.omega / 8, e.layout.omega / 8 + R * R).forEach((v, i) => (agreement = Math.max(agreement, Math.abs(v - ref[i]) / Math.max(1, Math.abs(ref[i])))));
 }
 if (!(agreement < 1e-10)) throw new Error(`chain backends disagree: ${agreement}`);
-const engines = await Promise.all(backends.map((backend) => chainEngine(backend, 1e5, omega)));
+const engines = await Promise.all(backends.map((backend) => chainEngine(backend, 1e5, P, K, omega)));
 rows.push(...(await suite("chain step, p = 8, k = 4", engines.map((e) => [e.backend, () => e.chainRun(STEPS)]), STEPS)));
 
 // 2. direct against chain per sample, wasm-simd
 const perSample: Record<string, { direct: number; chain: number; ratio: number }> = {};
 for (const d of [1e3, 1e4, 1e5]) {
   const [direct] = await identicalEngines(["wasm-simd"], { d, p: P, k: K, noise: 1e-3, seed: 1 });
-  const chain = await chainEngine("wasm-simd", d, omega);
+  const chain = await chainEngine("wasm-simd", d, P, K, omega);
   const directSteps = Math.max(1, Math.round(2e5 / d));
   direct.sgdRun(directSteps * 10);
   chain.chainRun(STEPS);

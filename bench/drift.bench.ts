@@ -4,27 +4,13 @@
 // Goal (issue 3): ψ in Wasm ≥ 3× the js baseline.
 import b from "benny";
 import type { Summary } from "benny/lib/internal/common-types.js";
-import { createEngine, setSlot, type Backend, type Engine } from "../src/engine.js";
-import { Slot } from "../src/layout.js";
+import type { Backend, Engine } from "../src/engine.js";
 import { stateSize } from "../src/memory.js";
-import { initialOverlaps, packState } from "../src/ode.js";
-import { resolveOde } from "../src/validate.js";
-import { printRows, rowsOf, saveRows, type Row } from "./harness.js";
+import { driftEngine, printRows, rowsOf, saveRows, type Row } from "./harness.js";
 
 const BACKENDS: Backend[] = ["wasm-simd", "wasm-scalar", "js"];
 const TIMING = { minTime: 0.1, maxTime: 3, minSamples: 20 };
 const K = 4;
-
-/** An engine holding the state y (packed Q, M) with P, ready for driftEval(y → scratch). */
-async function driftEngine(backend: Backend, p: number, P: number[][], y: number[]): Promise<Engine> {
-  const e = await createEngine(backend, { d: 0, p, k: K, outputs: 1 });
-  setSlot(e, Slot.A1, 1);
-  setSlot(e, Slot.A2, 1);
-  setSlot(e, Slot.NOISE, 1e-3);
-  e.f64.set(P.flat(), e.layout.P / 8);
-  e.f64.set(y, e.layout.y / 8);
-  return e;
-}
 
 function driftOf(e: Engine, n: number): Float64Array {
   e.driftEval(e.layout.y, e.layout.scratch);
@@ -34,10 +20,8 @@ function driftOf(e: Engine, n: number): Float64Array {
 const rows: Row[] = [];
 const agreement: Record<string, number> = {};
 for (const p of [4, 8, 16, 32, 64]) {
-  const { Q0, M0, P } = await initialOverlaps(resolveOde({ d: 1000, p, k: K, seed: 1 }));
-  const y = packState(Q0, M0);
   const n = stateSize(p, K);
-  const engines = await Promise.all(BACKENDS.map((backend) => driftEngine(backend, p, P, y)));
+  const engines = await Promise.all(BACKENDS.map((backend) => driftEngine(backend, p, K)));
   const reference = driftOf(engines[0], n);
   const scale = reference.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   let worst = 0;

@@ -5,7 +5,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { createEngine, setSlot, type Backend, type Engine } from "../src/engine.js";
 import { Slot, Stream } from "../src/layout.js";
 import { prepareInit, writeInitialWeights } from "../src/init.js";
-import { resolveSimulate, type SimulateOptions } from "../src/validate.js";
+import { resolveOde, resolveSimulate, type SimulateOptions } from "../src/validate.js";
+import { simulate } from "../src/simulate.js";
+import { initialOverlaps, packState } from "../src/ode.js";
 import type { Summary } from "benny/lib/internal/common-types.js";
 
 /** Engines on `backends` holding the same initial weights, learning rate, noise and SGD seed. */
@@ -23,6 +25,42 @@ export async function identicalEngines(backends: Backend[], options: SimulateOpt
     e.seed(resolved.seed, Stream.SGD);
   }
   return engines;
+}
+
+/**
+ * An engine ready for driftEval(y → scratch) on the ODE's initial state at d = 1000 (seed 1), blue line
+ * a1 = a2 = 1, Δ = 1e-3: the state y (packed Q, M) with P (the ψ benchmarks).
+ */
+export async function driftEngine(backend: Backend, p: number, k: number): Promise<Engine> {
+  const { Q0, M0, P } = await initialOverlaps(resolveOde({ d: 1000, p, k, seed: 1 }));
+  const e = await createEngine(backend, { d: 0, p, k, outputs: 1 });
+  setSlot(e, Slot.A1, 1);
+  setSlot(e, Slot.A2, 1);
+  setSlot(e, Slot.NOISE, 1e-3);
+  e.f64.set(P.flat(), e.layout.P / 8);
+  e.f64.set(packState(Q0, M0), e.layout.y / 8);
+  return e;
+}
+
+/** The initial Ω = [[Q, M], [Mᵀ, P]] of the simulator (d = 1000, seed 1), students first (the chain benchmarks). */
+export async function startOmega(p: number, k: number): Promise<Float64Array> {
+  const s = await simulate({ d: 1000, p, k, times: [1e-3], seed: 1, method: "direct" });
+  const r = p + k;
+  const omega = new Float64Array(r * r);
+  for (let a = 0; a < r; a++) {
+    for (let c = 0; c < r; c++) omega[a * r + c] = a < p && c < p ? s.Q[0][a][c] : a < p ? s.M[0][a][c - p] : c < p ? s.M[0][c][a - p] : s.P[a - p][c - p];
+  }
+  return omega;
+}
+
+/** A chain engine at d holding Ω = `omega` (r×r), with γ = p, Δ = 1e-3 and SGD seed 1. */
+export async function chainEngine(backend: Backend, d: number, p: number, k: number, omega: Float64Array): Promise<Engine> {
+  const e = await createEngine(backend, { kind: "chain", d, p, k });
+  e.f64.set(omega, e.layout.omega / 8);
+  setSlot(e, Slot.GAMMA, p);
+  setSlot(e, Slot.NOISE, 1e-3);
+  e.seed(1, Stream.SGD);
+  return e;
 }
 
 /** The student and teacher weights of an engine (a copy). */

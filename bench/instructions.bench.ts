@@ -1,6 +1,6 @@
 // `npm run bench:instructions [kernel …]`: machine instructions per unit of work of the wasm-simd kernels,
 // counted by valgrind's callgrind (skipped with a notice without valgrind). Time on a shared virtual machine
-// varies by up to 2× between two runs of the same code; the count of instructions executed varies by about 2%,
+// varies by up to 2× between two runs of the same code; the count of instructions executed varies by a few per cent,
 // so it is the measure of an A/B change to a kernel there: build both, run this on each. Each kernel runs N₁ and
 // N₂ units in two processes (bench/instructions-worker.ts, V8 with --no-liftoff: optimised code from the first
 // call) and the count is (I₂ − I₁)/(N₂ − N₁), start-up and compilation cancelling. The worker is bundled to
@@ -13,7 +13,7 @@ import { cpus } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
-/** kernel → [what one unit is, N₁, N₂] (N₂ − N₁ units ≈ 10⁹ instructions: a minute under callgrind) */
+/** kernel → [what one unit is, N₁, N₂] (N₂ − N₁ units: 10⁸ to 3·10⁹ instructions, under a minute each in callgrind) */
 const KERNELS: Record<string, [string, number, number]> = {
   sample: ["one SGD sample, d = 1000, p = 8, k = 4", 10000, 40000],
   chain: ["one chain step, p = 8, k = 4, d = 10⁵", 20000, 120000],
