@@ -11,7 +11,7 @@ import { riskCompute } from "./overlaps";
 import { secondLayerStep } from "./sgd";
 
 /** Pivots at or below this fraction of the largest diagonal entry of Ω count as zero. */
-const PIVOT_TOLERANCE: f64 = 1e-12;
+export const PIVOT_TOLERANCE: f64 = 1e-12;
 
 @inline function at(base: usize, i: i32): usize {
   return base + ((<usize>i) << 3);

@@ -10,4 +10,5 @@ export { driftEval } from "./drift";
 export { odeInit, odeRun } from "./integrate";
 export { J2 as integralJ2, I3 as integralI3, I4 as integralI4, I3pair as integralI3pair } from "./integrals";
 export { chainRun, chainOverlaps } from "./chain";
+export { chainRunPair } from "./chainpair";
 export { lazyOverlaps } from "./lazy";

@@ -25,22 +25,30 @@ for (let i = 0; i < 257; i++) {
 const TWO_M52: f64 = 2.220446049250313e-16;
 const TWO_M53: f64 = 1.1102230246251565e-16;
 
-/** Copies the generator state from the buffer into the globals (on entry to an exported call). */
-export function rngLoad(): void {
-  const ptr = slotPtr(Slot.RNG_PTR);
+/** Copies the generator state at `ptr` (4 × u64) into the globals. */
+export function rngLoadAt(ptr: usize): void {
   s0 = load<u64>(ptr);
   s1 = load<u64>(ptr, 8);
   s2 = load<u64>(ptr, 16);
   s3 = load<u64>(ptr, 24);
 }
 
-/** Copies the generator state from the globals back into the buffer (on exit). */
-export function rngSave(): void {
-  const ptr = slotPtr(Slot.RNG_PTR);
+/** Copies the generator state from the globals to `ptr`. */
+export function rngSaveAt(ptr: usize): void {
   store<u64>(ptr, s0);
   store<u64>(ptr, s1, 8);
   store<u64>(ptr, s2, 16);
   store<u64>(ptr, s3, 24);
+}
+
+/** Copies the generator state from the buffer into the globals (on entry to an exported call). */
+export function rngLoad(): void {
+  rngLoadAt(slotPtr(Slot.RNG_PTR));
+}
+
+/** Copies the generator state from the globals back into the buffer (on exit). */
+export function rngSave(): void {
+  rngSaveAt(slotPtr(Slot.RNG_PTR));
 }
 
 /** One splitmix64 output from state `z` (the state advances by the golden-ratio increment first). */

@@ -1,6 +1,6 @@
 // `npm run bench` (part 4): the exact reduced chain. One chain step at p = 8, k = 4 (wasm-simd, wasm-scalar,
 // js on identical states, answers checked); the direct step against the chain step at d ∈ {10³, 10⁴, 10⁵}
-// (wasm-simd); and one blue-line curve at d = 10⁶ to t = 100 (10⁸ samples) with the chain, timed once.
+// (wasm-simd); two seeds at once in the lanes (wasm-simd, per seed-step); and one blue-line curve at d = 10⁶ to t = 100 (10⁸ samples) with the chain, timed once.
 // JSON in bench/results/chain.json. Goals (issue 4): chain step ≤ 1 µs; at d = 10⁴ the chain ≥ 100× faster
 // per sample than the direct simulator; the d = 10⁶ curve in < 3 minutes on one core.
 import b from "benny";
@@ -8,7 +8,7 @@ import type { Summary } from "benny/lib/internal/common-types.js";
 import type { Backend } from "../src/engine.js";
 import { Status } from "../src/layout.js";
 import { simulate } from "../src/simulate.js";
-import { chainEngine, identicalEngines, printRows, rowsOf, saveRows, startOmega, type Row } from "./harness.js";
+import { chainEngine, chainPairEngine, identicalEngines, printRows, rowsOf, saveRows, startOmega, type Row } from "./harness.js";
 
 const TIMING = { minTime: 0.1, maxTime: 3, minSamples: 20 };
 const P = 8, K = 4, R = P + K;
@@ -44,6 +44,15 @@ for (const e of check.slice(1)) {
 if (!(agreement < 1e-10)) throw new Error(`chain backends disagree: ${agreement}`);
 const engines = await Promise.all(backends.map((backend) => chainEngine(backend, 1e5, P, K, omega)));
 rows.push(...(await suite("chain step, p = 8, k = 4", engines.map((e) => [e.backend, () => e.chainRun(STEPS)]), STEPS)));
+
+// 1b. two seeds at once in the f64x2 lanes (per seed-step: each call does 2·STEPS seed-steps), after checking that
+// the first seed lands bit for bit where chainRun takes it
+const pairCheck = await chainPairEngine(1e5, P, K, omega);
+if (pairCheck.chainRunPair(STEPS) !== Status.OK) throw new Error("two-seed chain diverged");
+const pairOmega = pairCheck.f64.subarray(pairCheck.layout.omega / 8, pairCheck.layout.omega / 8 + R * R);
+if (pairOmega.some((v, i) => v !== ref[i])) throw new Error("the two-seed chain's first seed differs from the one-seed chain");
+const pair = await chainPairEngine(1e5, P, K, omega);
+rows.push(...(await suite("chain step, two seeds in the lanes, p = 8, k = 4", [["wasm-simd", () => pair.chainRunPair(STEPS)]], 2 * STEPS)));
 
 // 2. direct against chain per sample, wasm-simd
 const perSample: Record<string, { direct: number; chain: number; ratio: number }> = {};

@@ -2,6 +2,7 @@
 // (median ns per sample and the ratio to the `js` case, as a table and as JSON in bench/results/).
 import { cpus, loadavg } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { swapSeeds } from "../src/chainpair.js";
 import { createEngine, setSlot, type Backend, type Engine } from "../src/engine.js";
 import { Slot, Stream } from "../src/layout.js";
 import { prepareInit, writeInitialWeights } from "../src/init.js";
@@ -59,6 +60,22 @@ export async function chainEngine(backend: Backend, d: number, p: number, k: num
   e.f64.set(omega, e.layout.omega / 8);
   setSlot(e, Slot.GAMMA, p);
   setSlot(e, Slot.NOISE, 1e-3);
+  e.seed(1, Stream.SGD);
+  return e;
+}
+
+/**
+ * A two-seed chain engine (src/chainpair.ts) with both seeds at Ω `omega`, γ = p, Δ = 10⁻³: the first on seed 1 (as
+ * chainEngine), the second on seed 2.
+ */
+export async function chainPairEngine(d: number, p: number, k: number, omega: Float64Array): Promise<Engine> {
+  const e = await createEngine("wasm-simd", { kind: "chain", d, p, k, pair: true });
+  setSlot(e, Slot.GAMMA, p);
+  setSlot(e, Slot.NOISE, 1e-3);
+  e.f64.set(omega, e.layout.omega / 8);
+  e.seed(2, Stream.SGD);
+  swapSeeds(e);
+  e.f64.set(omega, e.layout.omega / 8);
   e.seed(1, Stream.SGD);
   return e;
 }

@@ -110,6 +110,7 @@ export function speedTables(results: Partial<Record<Suite, Saved>>): string {
   if (chain) {
     const per = chain.perSample as Record<string, { direct: number; chain: number; ratio: number }>;
     const step = (b: string) => row(chain, "chain step, p = 8, k = 4", b);
+    const pairStep = row(chain, "chain step, two seeds in the lanes, p = 8, k = 4", "wasm-simd");
     const curve = chain.curve as { seconds: number; samples: number };
     parts.push(
       "**The reduced chain** (p = 8, k = 4; `bench/chain.bench.ts`):",
@@ -117,6 +118,7 @@ export function speedTables(results: Partial<Record<Suite, Saved>>): string {
       "| chain step | wasm-simd | wasm-scalar | js |",
       "|---|---:|---:|---:|",
       `| d = 10⁵ | ${["wasm-simd", "wasm-scalar", "js"].map((b) => (step(b) ? time(step(b)!.nsPerSample) : "—")).join(" | ")} |`,
+      ...(pairStep ? [`| d = 10⁵, two seeds at once (per seed-step) | ${time(pairStep.nsPerSample)} | — | — |`] : []),
       "",
       "| d | direct step | chain step | chain faster by |",
       "|---:|---:|---:|---:|",

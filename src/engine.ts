@@ -40,6 +40,9 @@ export interface Engine {
   chainRun(steps: number): Status;
   /** copies Q, M, P out of Ω and returns the excess risk */
   chainOverlaps(): number;
+  /** runs `steps` samples of two seeds of the reduced chain at once (a layout with `pair`, B = 1; wasm-simd only:
+   * src/chainpair.ts); returns DIVERGED when either seed diverged */
+  chainRunPair(steps: number): Status;
   /** lazy training: Q, M, P and R = W W0ᵀ/d from the weights, and the Monte-Carlo excess risk (Wasm builds only) */
   lazyOverlaps(): number;
   /** writes n draws of χ²_dof at byte address ptr (tests of the sampler) */
@@ -83,6 +86,12 @@ export async function createEngine(backend: Backend, sizes: Sizes): Promise<Engi
     odeRun: (maxSteps) => wasm.odeRun(maxSteps),
     chainRun: (steps) => wasm.chainRun(steps),
     chainOverlaps: () => wasm.chainOverlaps(),
+    chainRunPair:
+      backend === "wasm-simd"
+        ? (steps) => wasm.chainRunPair(steps)
+        : () => {
+            throw new Error(`two seeds at once run in the wasm-simd build only (this engine is ${backend})`);
+          },
     lazyOverlaps: () => wasm.lazyOverlaps(),
     chiSquares: (ptr, n, dof) => wasm.rngChiSquares(ptr, n, dof),
   };
@@ -128,6 +137,9 @@ function jsEngine(sizes: Sizes): Engine {
     },
     chainRun: (steps) => referenceChain.chainRun(f64, u32, 0, rng, steps),
     chainOverlaps: () => referenceChain.chainOverlaps(f64, 0),
+    chainRunPair: () => {
+      throw new Error('two seeds at once run in the wasm-simd build only (the "js" baseline runs them one after the other)');
+    },
     lazyOverlaps: () => {
       throw new Error('lazy training runs in the Wasm builds only (the "js" backend has no linearised student)');
     },

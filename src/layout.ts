@@ -173,6 +173,24 @@ export enum Slot {
   ACT_TABLE_N = 76,
   /** user-given activations: the tables cover [−range, range]; beyond, σ continues linearly */
   ACT_TABLE_RANGE = 77,
+
+  // --- two seeds of the chain at once (chainpair.ts): the first seed uses the regions above ---
+  /** byte address of the second seed's region (`PairSlot`), then the two-lane work space; 0: no second seed */
+  PAIR_PTR = 78,
+}
+
+/**
+ * The second seed of a chain run with two seeds at once (Slot.PAIR_PTR), in doubles from its start: its
+ * samples done, `Status` and rank (as Slot.SAMPLES, STATUS, RANK for the first), its generator state (4 × u64)
+ * and its Ω (r² doubles, r = p + k); its second layer a (p) follows Ω, and the two-lane work space follows a,
+ * from the next even double (src/memory.ts `pairDoubles`, assembly/chainpair.ts).
+ */
+export enum PairSlot {
+  SAMPLES = 0,
+  STATUS = 1,
+  RANK = 2,
+  RNG = 4,
+  OMEGA = 8,
 }
 
 /** Activations of the hidden units (Slot.ACT_STUDENT, Slot.ACT_TEACHER). */

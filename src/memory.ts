@@ -1,6 +1,6 @@
 // see: src/layout.ts — region offsets of the flat buffer, computed once per run.
 // A simulation needs the weights (d > 0); an ODE integration needs its state, outputs and work space (ode).
-import { BDF_MAX_ORDER, HEADER_SLOTS, SCRATCH_VECTORS, Slot } from "./layout.js";
+import { BDF_MAX_ORDER, HEADER_SLOTS, PairSlot, SCRATCH_VECTORS, Slot } from "./layout.js";
 
 /** What the buffer must hold. */
 export interface Sizes {
@@ -25,6 +25,8 @@ export interface Sizes {
   lazy?: boolean;
   /** user-given activations: nodes of each table (0: none); room for a students' and a teachers' table */
   tableNodes?: number;
+  /** chain with B = 1: room for a second seed run in the other f64x2 lane (src/layout.ts `PairSlot`) */
+  pair?: boolean;
 }
 
 /** Byte addresses of the regions (16-byte aligned) and the total size. */
@@ -81,6 +83,8 @@ export interface Layout {
   batch: number;
   /** the ODE state ends with a */
   trainA: boolean;
+  /** chain: the second seed's region and the two-lane work space (`PairSlot`); 0 without */
+  pair: number;
   /** first byte after the buffer */
   end: number;
 }
@@ -152,7 +156,24 @@ export function layoutOf(sizes: Sizes, header: number): Layout {
   const tableNodes = sizes.tableNodes ?? 0;
   const tableStudent = take(3 * tableNodes);
   const tableTeacher = take(3 * tableNodes);
-  return { d, p, k, row, n, outputs, header, rng, W, Wstar, x, fields, coef, Q, M, P, y, tOut, yOut, omega, driftWork, scratch, bdfD, jac, lu, pivot, test, chol, z, gram, a, aStar, secondWork, mc, mcWork, mcSamples, W0: lazy ? W0 : 0, R, lazy, psiMc: ode && mcSamples > 0, tableStudent, tableTeacher, tableNodes, batch, trainA, end: at };
+  const pair = take(chain && batch === 1 && sizes.pair ? pairDoubles(p, k) : 0);
+  return { d, p, k, row, n, outputs, header, rng, W, Wstar, x, fields, coef, Q, M, P, y, tOut, yOut, omega, driftWork, scratch, bdfD, jac, lu, pivot, test, chol, z, gram, a, aStar, secondWork, mc, mcWork, mcSamples, W0: lazy ? W0 : 0, R, lazy, psiMc: ode && mcSamples > 0, tableStudent, tableTeacher, tableNodes, batch, trainA, pair, end: at };
+}
+
+/**
+ * The second seed's region (`PairSlot`: counters, generator, Ω, then a at OMEGA + r²) and, from the next even
+ * double `pairWorkStart`, the two-lane work space of assembly/chainpair.ts: Ω, L (2r² each), the pivots' diagonal,
+ * the fields, z (2r each), both seeds' z one after the other (2r), g, a and σ(λ) (2p each).
+ */
+export function pairDoubles(p: number, k: number): number {
+  const r = p + k;
+  return pairWorkStart(p, k) + 4 * r * r + 8 * r + 6 * p;
+}
+
+/** Where the two-lane work space starts in the second seed's region, in doubles (even, so f64x2 stay aligned). */
+export function pairWorkStart(p: number, k: number): number {
+  const end = PairSlot.OMEGA + (p + k) * (p + k) + p;
+  return end + (end % 2);
 }
 
 /** Bytes the buffer needs for `sizes`, excluding Wasm static data (for the memory check). */
@@ -211,8 +232,13 @@ export function writeLayout(f64: Float64Array, layout: Layout): void {
     [Slot.ACT_TABLE_S_PTR, layout.tableStudent],
     [Slot.ACT_TABLE_T_PTR, layout.tableTeacher],
     [Slot.ACT_TABLE_N, layout.tableNodes],
+    [Slot.PAIR_PTR, layout.pair],
   ];
   for (const [slot, value] of slots) f64[h + slot] = value;
   f64.fill(1, layout.a / 8, layout.a / 8 + layout.p);
   f64.fill(1, layout.aStar / 8, layout.aStar / 8 + layout.k);
+  if (layout.pair) {
+    const a = layout.pair / 8 + PairSlot.OMEGA + (layout.p + layout.k) ** 2;
+    f64.fill(1, a, a + layout.p);
+  }
 }

@@ -5,11 +5,12 @@
 import { Slot, Status, Stream } from "./layout.js";
 import { createEngine, drawSamples, setSlot, slotValue, stopCheck, writeTables, type Engine } from "./engine.js";
 import { prepareInit, writeInitialWeights } from "./init.js";
-import { extensionParams, OptionError, resolveSimulate, TABLE, type Resolved, type SimulateOptions } from "./validate.js";
+import { extensionParams, OptionError, resolveSimulate, TABLE, type Progress, type Resolved, type SimulateOptions } from "./validate.js";
 import type { SimulationParams, SimulationResult } from "./result.js";
 import { curveStatistics } from "./stats.js";
 import { VERSION } from "./version.js";
 import { pow } from "./detmath.js";
+import { runPair, runsInPairs } from "./chainpair.js";
 
 /** Work per chunk of samples between two Wasm calls (≈ a few ms; progress and output granularity). */
 const CHUNK_WORK = 2 ** 23;
@@ -32,15 +33,22 @@ export async function simulate(options?: SimulateOptions): Promise<SimulationRes
   let result: SimulationResult | undefined;
   let longest: { t: number[]; samples: number[] } = { t: [], samples: [] };
   const signal = options?.signal;
-  for (let i = 0; i < r.seeds; i++) {
+  const pairs = runsInPairs(r);
+  for (let i = 0; i < r.seeds; ) {
     if (i > 0 && signal?.aborted) break;
-    stepper.reset();
     const onProgress = options?.onProgress;
     const offset = i * total;
-    const one = await run(stepper, r, r.seed + i, onProgress && ((p) => onProgress({ ...p, samples: offset + p.samples, totalSamples: total * r.seeds })), options?.onOutput, signal, i === 0);
-    if (i === 0) result = one;
-    if (one.t.length > longest.t.length) longest = { t: one.t, samples: one.samples };
-    runs.push({ seed: r.seed + i, risk: one.risk, status: one.status, ...(one.divergence ? { divergence: one.divergence } : {}), samplesDone: one.divergence?.samples ?? one.interruption?.samples ?? one.samples.at(-1) ?? 0 });
+    const progress = onProgress && ((p: Progress) => onProgress({ ...p, samples: offset + p.samples, totalSamples: total * r.seeds }));
+    // the chain on the SIMD build runs two seeds at once (src/chainpair.ts), the same numbers as one by one
+    const ones = pairs && i + 1 < r.seeds
+      ? await runPair(stepper, r, [r.seed + i, r.seed + i + 1], progress, options?.onOutput, signal, i === 0)
+      : [(stepper.reset(), await run(stepper, r, r.seed + i, progress, options?.onOutput, signal, i === 0))];
+    for (const one of ones) {
+      if (i === 0) result = one;
+      if (one.t.length > longest.t.length) longest = { t: one.t, samples: one.samples };
+      runs.push({ seed: r.seed + i, risk: one.risk, status: one.status, ...(one.divergence ? { divergence: one.divergence } : {}), samplesDone: one.divergence?.samples ?? one.interruption?.samples ?? one.samples.at(-1) ?? 0 });
+      i++;
+    }
   }
   result = result!;
   if (runs.length < r.seeds && result.status === "ok") {
@@ -69,7 +77,7 @@ export async function simulate(options?: SimulateOptions): Promise<SimulationRes
 }
 
 /** One engine running either method from a fixed initial state, which `reset` restores. */
-interface Stepper {
+export interface Stepper {
   engine: Engine;
   /** `steps` samples; returns the Status */
   run(steps: number): Status;
@@ -100,7 +108,7 @@ async function createStepper(r: Resolved): Promise<Stepper> {
       workPerSample: r.batch * ((r.lazy ? 3 * p : 2 * p) + k + 8) * d,
     };
   } else {
-    engine = await createEngine(r.backend, { kind: "chain", d, p, k, batch: r.batch, mcSamples: r.mcSamples, tableNodes: r.tables ? TABLE.nodes : 0 });
+    engine = await createEngine(r.backend, { kind: "chain", d, p, k, batch: r.batch, mcSamples: r.mcSamples, tableNodes: r.tables ? TABLE.nodes : 0, pair: runsInPairs(r) });
     const omega = await initialOmega(r, factor);
     state = { at: engine.layout.omega / 8, values: omega };
     const rr = p + k;
@@ -152,18 +160,25 @@ async function initialOmega(r: Resolved, factor: Float64Array | undefined): Prom
   return omega;
 }
 
-/** One seed from the stepper's current (initial) state. */
-async function run(
-  stepper: Stepper,
-  r: Resolved,
-  seed: number,
-  onProgress: SimulateOptions["onProgress"],
-  onOutput: SimulateOptions["onOutput"],
-  signal: AbortSignal | undefined,
-  keepOverlaps: boolean,
-): Promise<SimulationResult> {
+/** One seed's result and how it records its outputs (shared by the one-seed and the two-seed drivers). */
+export interface Recorder {
+  result: SimulationResult;
+  /** t of `steps` steps */
+  timeOf(steps: number): number;
+  /** the overlaps and risk of the engine's (first) seed after `steps` steps; false (and status "diverged") if non-finite */
+  record(steps: number): boolean;
+  /** status "diverged" after `steps` steps */
+  diverge(steps: number, reason: string): void;
+  /** status "interrupted" after `steps` steps */
+  interrupt(steps: number): void;
+}
+
+/** The reason of a divergence found by the simulator itself (rather than at an output). */
+export const FIELD_DIVERGENCE = "a local field or the error signal became non-finite (learning rate too large?)";
+
+/** A Recorder for `seed`, reading the engine's regions (of its first seed, for the chain's two-seed engine). */
+export function recorder(stepper: Stepper, r: Resolved, seed: number, onOutput: SimulateOptions["onOutput"], keepOverlaps: boolean): Recorder {
   const { engine } = stepper;
-  engine.seed(seed, Stream.SGD);
   const { p, k } = r;
   const { f64, layout } = engine;
   const result: SimulationResult = {
@@ -207,13 +222,42 @@ async function run(
     onOutput?.({ seed, t: timeOf(steps), samples: steps * B, risk, Q, M });
     return true;
   };
+  const interrupt = (steps: number) => {
+    result.status = "interrupted";
+    result.interruption = { samples: steps * B, t: timeOf(steps) };
+  };
+  return { result, timeOf, record, diverge, interrupt };
+}
 
+/** The chunk of steps between two Wasm calls. */
+export function chunkSteps(stepper: Stepper): number {
+  return Math.max(1, Math.min(2 ** 30, Math.floor(CHUNK_WORK / stepper.workPerSample)));
+}
+
+/** The error for an initial condition whose overlaps or risk are not finite. */
+export function badInit(r: Resolved): OptionError {
+  return new OptionError("init", "gives non-finite overlaps Q = WWᵀ/d, M = WW*ᵀ/d, P = W*W*ᵀ/d or risk (entries too large)", r.init);
+}
+
+/** One seed from the stepper's current (initial) state. */
+async function run(
+  stepper: Stepper,
+  r: Resolved,
+  seed: number,
+  onProgress: SimulateOptions["onProgress"],
+  onOutput: SimulateOptions["onOutput"],
+  signal: AbortSignal | undefined,
+  keepOverlaps: boolean,
+): Promise<SimulationResult> {
+  const { engine } = stepper;
+  engine.seed(seed, Stream.SGD);
+  const rec = recorder(stepper, r, seed, onOutput, keepOverlaps);
+  const { result, timeOf } = rec;
+  const B = r.batch;
   const total = r.samples[r.samples.length - 1];
-  const chunk = Math.max(1, Math.min(2 ** 30, Math.floor(CHUNK_WORK / stepper.workPerSample)));
+  const chunk = chunkSteps(stepper);
   let done = 0;
-  if (!record(0)) {
-    throw new OptionError("init", "gives non-finite overlaps Q = WWᵀ/d, M = WW*ᵀ/d, P = W*W*ᵀ/d or risk (entries too large)", r.init);
-  }
+  if (!rec.record(0)) throw badInit(r);
   let ok = true;
   const stopped = stopCheck(signal);
   for (const target of r.samples) {
@@ -223,17 +267,16 @@ async function run(
       done = slotValue(engine, Slot.SAMPLES);
       onProgress?.({ samples: done * B, totalSamples: total * B, t: timeOf(done), tEnd: timeOf(total), steps: 0 });
       if (status === Status.DIVERGED) {
-        diverge(done, "a local field or the error signal became non-finite (learning rate too large?)");
+        rec.diverge(done, FIELD_DIVERGENCE);
         ok = false;
         break;
       }
       if (await stopped()) {
-        result.status = "interrupted";
-        result.interruption = { samples: done * B, t: timeOf(done) };
+        rec.interrupt(done);
         return result;
       }
     }
-    ok = ok && record(target);
+    ok = ok && rec.record(target);
   }
   return result;
 }

@@ -130,7 +130,8 @@ export type SimulateOptions = Options;
 
 /** One output of a running simulation (`onOutput`). */
 export interface Output {
-  /** the seed of the run this output belongs to (runs of `seeds` come one after the other) */
+  /** the seed of the run this output belongs to (runs of `seeds` come one after the other, except the chain's on
+   * wasm-simd, two at once: their outputs alternate at each time, the first seed's first) */
   seed: number;
   t: number;
   samples: number;

@@ -1,0 +1,193 @@
+// Two seeds of the reduced chain at once, one per f64x2 lane (assembly/chainpair.ts, src/chainpair.ts): each
+// seed's numbers must be those of a one-seed run, bit for bit — Ω, generator, rank, samples and status of the
+// kernel, and every curve, overlap and divergence of simulate — also with a zero pivot in one lane only, a
+// divergence in one lane only, and every extension the chain has.
+import { describe, expect, it } from "vitest";
+import { createEngine, setSlot, slotValue, type Engine } from "../src/engine.js";
+import { Activation, PairSlot, Slot, Status, Stream } from "../src/layout.js";
+import { simulate } from "../src/simulate.js";
+import { swapSeeds } from "../src/chainpair.js";
+import type { SimulateOptions } from "../src/validate.js";
+
+const P = 6, K = 3, R = P + K;
+
+/** Ω of the simulator's initial weights at d = 2000 (full rank). */
+async function startOmega(): Promise<Float64Array> {
+  const start = await simulate({ d: 2000, p: P, k: K, times: [1e-3], seed: 5, method: "direct" });
+  const omega = new Float64Array(R * R);
+  for (let a = 0; a < R; a++) {
+    for (let b = 0; b < R; b++) {
+      omega[a * R + b] = a < P && b < P ? start.Q[0][a][b] : a < P ? start.M[0][a][b - P] : b < P ? start.M[0][b][a - P] : start.P[a - P][b - P];
+    }
+  }
+  return omega;
+}
+
+/** Ω with student 1 a copy of student 0: rank R − 1, a zero pivot at j = 1 that SGD keeps (both move alike). */
+function twinned(omega: Float64Array): Float64Array {
+  const o = omega.slice();
+  for (let b = 0; b < R; b++) o[1 * R + b] = o[0 * R + b];
+  for (let a = 0; a < R; a++) o[a * R + 1] = o[a * R + 0];
+  o[1 * R + 1] = o[0];
+  return o;
+}
+
+function configure(e: Engine, model: { gamma: number; activation: Activation; weightDecay: number; gammaA: number }): void {
+  setSlot(e, Slot.GAMMA, model.gamma);
+  setSlot(e, Slot.NOISE, 1e-3);
+  setSlot(e, Slot.ACT_STUDENT, model.activation);
+  setSlot(e, Slot.ACT_TEACHER, model.activation);
+  setSlot(e, Slot.WEIGHT_DECAY, model.weightDecay);
+  setSlot(e, Slot.GAMMA_A, model.gammaA);
+}
+
+/** The state a seed's run leaves: Ω, a, the generator's words, samples, status, rank (of the header's seed). */
+function stateOf(e: Engine): { omega: number[]; a: number[]; rng: number[]; samples: number; status: number; rank: number } {
+  const { f64, layout } = e;
+  return {
+    omega: Array.from(f64.subarray(layout.omega / 8, layout.omega / 8 + R * R)),
+    a: Array.from(f64.subarray(layout.a / 8, layout.a / 8 + P)),
+    rng: Array.from(new Uint32Array(f64.buffer, layout.rng, 8)),
+    samples: slotValue(e, Slot.SAMPLES),
+    status: slotValue(e, Slot.STATUS),
+    rank: slotValue(e, Slot.RANK),
+  };
+}
+
+const MODELS = {
+  "the paper's model": { gamma: P, activation: Activation.ERF, weightDecay: 0, gammaA: 0 },
+  "weight decay and a trained second layer": { gamma: P, activation: Activation.ERF, weightDecay: 0.3, gammaA: 0.5 },
+  "ReLU units": { gamma: 2, activation: Activation.RELU, weightDecay: 0, gammaA: 0 },
+};
+
+describe("two seeds of the chain at once (chainRunPair)", () => {
+  it.each(Object.entries(MODELS))("leave each seed where a one-seed run leaves it, bit for bit, with a zero pivot in one lane (%s)", async (_name, model) => {
+    const omega = await startOmega();
+    const omegas = [omega, twinned(omega)];
+    const seeds = [11, 12];
+    const singles = await Promise.all(
+      [0, 1].map(async (i) => {
+        const e = await createEngine("wasm-simd", { kind: "chain", d: 500, p: P, k: K });
+        configure(e, model);
+        e.f64.set(omegas[i], e.layout.omega / 8);
+        e.seed(seeds[i], Stream.SGD);
+        expect(e.chainRun(1500)).toBe(Status.OK);
+        return stateOf(e);
+      }),
+    );
+    expect(singles[0].rank).toBe(R);
+    expect(singles[1].rank).toBe(R - 1);
+    const pair = await createEngine("wasm-simd", { kind: "chain", d: 500, p: P, k: K, pair: true });
+    configure(pair, model);
+    pair.f64.set(omegas[1], pair.layout.omega / 8);
+    pair.seed(seeds[1], Stream.SGD);
+    swapSeeds(pair);
+    pair.f64.set(omegas[0], pair.layout.omega / 8);
+    pair.seed(seeds[0], Stream.SGD);
+    for (const steps of [1, 499, 1000]) expect(pair.chainRunPair(steps)).toBe(Status.OK); // split into calls: the same
+    expect(stateOf(pair)).toEqual(singles[0]);
+    swapSeeds(pair);
+    expect(stateOf(pair)).toEqual(singles[1]);
+  });
+
+  it("stop a seed that diverges where a one-seed run stops it, while the other completes its step", async () => {
+    const omega = await startOmega();
+    // linear units at a rate far beyond stability: from Ω the fields turn NaN after ~10² steps; from Ω·10²⁵⁰ Ω
+    // overflows to ∞ first (its pivots then count as zero, its fields stay finite: a one-seed run goes on, and
+    // simulate reports the divergence at the next output)
+    const big = omega.map((v) => v * 1e250);
+    const model = { gamma: 5000, activation: Activation.LINEAR, weightDecay: 0, gammaA: 0 };
+    const singles = await Promise.all(
+      [omega, big].map(async (o, i) => {
+        const e = await createEngine("wasm-simd", { kind: "chain", d: 100, p: P, k: K });
+        configure(e, model);
+        e.f64.set(o, e.layout.omega / 8);
+        e.seed(3 + i, Stream.SGD);
+        const status = e.chainRun(2000);
+        return { status, state: stateOf(e) };
+      }),
+    );
+    expect(singles.map((s) => s.status)).toEqual([Status.DIVERGED, Status.OK]);
+    const stopAt = singles[0].state.samples;
+    expect(stopAt).toBeGreaterThan(10);
+    expect(stopAt).toBeLessThan(1999);
+    const pair = await createEngine("wasm-simd", { kind: "chain", d: 100, p: P, k: K, pair: true });
+    configure(pair, model);
+    pair.f64.set(big, pair.layout.omega / 8);
+    pair.seed(4, Stream.SGD);
+    swapSeeds(pair);
+    pair.f64.set(omega, pair.layout.omega / 8);
+    pair.seed(3, Stream.SGD);
+    expect(pair.chainRunPair(2000)).toBe(Status.DIVERGED);
+    expect(stateOf(pair)).toEqual(singles[0].state);
+    swapSeeds(pair);
+    // the healthy seed did the step on which the other diverged, and no more; then it goes on alone
+    expect(slotValue(pair, Slot.SAMPLES)).toBe(stopAt + 1);
+    expect(slotValue(pair, Slot.STATUS)).toBe(Status.OK);
+    expect(pair.chainRun(2000 - stopAt - 1)).toBe(Status.OK);
+    expect(stateOf(pair)).toEqual(singles[1].state);
+  });
+
+  it("run in the wasm-simd build only", async () => {
+    for (const backend of ["wasm-scalar", "js"] as const) {
+      const e = await createEngine(backend, { kind: "chain", d: 100, p: P, k: K, pair: true });
+      expect(() => e.chainRunPair(1)).toThrow(/wasm-simd build only/);
+    }
+  });
+});
+
+describe("simulate with seeds > 1 on the chain (two seeds at once)", () => {
+  /** The ensemble of `seeds` seeds against the same seeds run one by one (same initial condition). */
+  async function againstOneByOne(options: SimulateOptions) {
+    const all = await simulate({ ...options, method: "chain", backend: "wasm-simd" });
+    const ones = [];
+    for (let i = 0; i < options.seeds!; i++) {
+      ones.push(await simulate({ ...options, method: "chain", backend: "wasm-simd", seeds: 1, seed: options.seed! + i, initSeed: options.seed!, ...(options.activation === "tanh" ? { mcSeed: options.seed! } : {}) }));
+    }
+    return { all, ones };
+  }
+
+  it.each<[string, SimulateOptions]>([
+    ["the paper's model", {}],
+    ["weight decay and a trained second layer", { weightDecay: 0.2, gammaA: 0.5 }],
+    ["ReLU units", { activation: "relu", gamma0: 2 }],
+    ["tanh units (Monte-Carlo risk)", { activation: "tanh" }],
+  ])("gives each seed's one-seed curve, bit for bit, with an odd number of seeds (%s)", async (_name, extra) => {
+    const { all, ones } = await againstOneByOne({ d: 400, p: P, k: K, tMax: 5, points: 6, seeds: 3, seed: 40, ...extra });
+    expect(all.ensemble!.curves).toEqual(ones.map((o) => o.risk));
+    expect(all.Q).toEqual(ones[0].Q);
+    expect(all.M).toEqual(ones[0].M);
+    if (extra.gammaA) expect(all.a).toEqual(ones[0].a);
+    expect(all.ensemble!.diverged).toBe(0);
+  });
+
+  it("records each seed's divergence as a one-seed run does (linear units, seeds diverging at different steps)", async () => {
+    const { all, ones } = await againstOneByOne({ d: 100, p: 8, k: 4, activation: "linear", gamma0: 200, tMax: 400, seeds: 5, seed: 3 });
+    const samples = ones.map((o) => o.divergence?.samples);
+    expect(samples.every((s) => s !== undefined)).toBe(true);
+    expect(new Set(samples).size).toBeGreaterThan(1); // not all at the same step: one lane goes on alone
+    expect(all.ensemble!.divergences).toEqual(ones.map((o) => ({ seed: o.params.seed, ...o.divergence })));
+    expect(all.ensemble!.curves).toEqual(ones.map((o) => o.risk));
+  });
+
+  it("stops both seeds of a pair when interrupted, each with a prefix of its full curve", async () => {
+    const options: SimulateOptions = { d: 1000, p: P, k: K, tMax: 1000, points: 40, seeds: 2, seed: 7, method: "chain", backend: "wasm-simd" };
+    const full = await simulate(options);
+    const controller = new AbortController();
+    let outputs = 0;
+    const cut = await simulate({
+      ...options,
+      signal: controller.signal,
+      onOutput: () => {
+        if (++outputs === 10) controller.abort();
+      },
+    });
+    expect(cut.status).toBe("interrupted");
+    const curves = cut.ensemble!.curves;
+    expect(curves).toHaveLength(2);
+    curves.forEach((curve, i) => {
+      expect(curve.length).toBeLessThan(full.ensemble!.curves[i].length);
+      expect(curve).toEqual(full.ensemble!.curves[i].slice(0, curve.length));
+    });
+  }, 60_000);
+});
