@@ -68,7 +68,9 @@ export function speedTables(results: Partial<Record<Suite, Saved>>): string {
   }
   if (native) {
     const r = (name: string) => native.rows.find((x) => x.name === name)!;
-    const ratios = native.ratios as { simdOverNative: number; jsOverSimd: number };
+    const ratios = native.ratios as { simdOverNative: number; simdOverBest?: number; jsOverSimd: number };
+    const best = native.rows.find((x) => x.name === "native C, best");
+    const bestFlags = (native.best as { flags: string[] } | undefined)?.flags ?? [];
     parts.push(
       `**Against native C** (\`bench/native/sgd.c\`: the same algorithm, random stream and order of sums, built by the bench with ${native.compiler} and \`${(native.flags as string[]).join(" ")}\`; its weights agree with the Wasm's to ${(native.agreement as number).toExponential(1)} after 300 samples; CPU time, medians of ${r("wasm-simd").runs} interleaved rounds in one run — the speed of these shared machines drifts, by up to 2× within an hour, so only ratios measured side by side compare):`,
       "",
@@ -76,6 +78,12 @@ export function speedTables(results: Partial<Record<Suite, Saved>>): string {
       "|---|---:|---:|---:|---:|---:|",
       `| one core | ${time(r("wasm-simd").nsPerSample)} | ${time(r("native C").nsPerSample)} | ${time(r("js").nsPerSample)} | ${ratio(ratios.simdOverNative)} | ${ratio(ratios.jsOverSimd)} |`,
       "",
+      ...(best && ratios.simdOverBest
+        ? [
+            `The fastest native kernel we have for the same process (\`bench/native/best.c\`: not the same stream — Box–Muller normals on eight xoshiro256** streams in vector lanes, one pass over the student rows per sample; \`${bestFlags.join(" ")}\`; its normals pass the moment and tail checks of the bench) takes ${time(best.nsPerSample)} in the same rounds: wasm-simd / best native = ${ratio(ratios.simdOverBest)}.`,
+            "",
+          ]
+        : []),
     );
   }
   if (drift) {
