@@ -73,12 +73,12 @@ export function rngSeed(lo: u32, hi: u32, stream: u32): void {
 }
 
 /**
- * u = m·2^−51 − 1 ∈ [−1, 1) from the top 52 bits m of a draw r: 1 + m·2^−52 is built by putting m under the
- * exponent of 1.0, then doubled and shifted by 3, every step exact — the same double as (<f64>m)·2^−51 − 1
- * without a u64 → f64 conversion (which x86 has no single instruction for).
+ * u = m·2^−51 − 1 ∈ [−1, 1) from the top 52 bits m of a draw r: 2 + m·2^−51 is built by putting m under the
+ * exponent of 2.0, then shifted by 3, both steps exact — the same double as (<f64>m)·2^−51 − 1 without a
+ * u64 → f64 conversion (which x86 has no single instruction for).
  */
 @inline function symmetric(r: u64): f64 {
-  return reinterpret<f64>((r >> 12) | 0x3FF0000000000000) * 2.0 - 3.0;
+  return reinterpret<f64>((r >> 12) | 0x4000000000000000) - 3.0;
 }
 
 /** xoshiro256**: the next 64-bit output. */
