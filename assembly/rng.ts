@@ -161,7 +161,7 @@ export function fillNormals(ptr: usize, n: i32): void {
       a ^= e;
       c ^= t;
       e = rotl<u64>(e, 45);
-      const i = <usize>(r & 0xFF);
+      const i = <usize>(<u32>r & 0xFF);
       const layer = ZX + (i << 3);
       let x = symmetric(r) * load<f64>(layer);
       if (abs(x) >= load<f64>(layer, 8)) {
@@ -180,7 +180,7 @@ export function fillNormals(ptr: usize, n: i32): void {
       a ^= e;
       c ^= t;
       e = rotl<u64>(e, 45);
-      const i = <usize>(r & 0xFF);
+      const i = <usize>(<u32>r & 0xFF);
       const layer = ZX + (i << 3);
       let x = symmetric(r) * load<f64>(layer);
       if (abs(x) >= load<f64>(layer, 8)) {
