@@ -1,13 +1,13 @@
 // see: FreeBSD msun s_erf.c (fdlibm 5.3), method and coefficients; theory.md §0 for sigma.
 // sigma(u) = erf(u/√2) and sigma'(u) = √(2/π) exp(−u²/2); scalar, called p + k times per SGD step.
 // The JS baseline src/reference/activation.ts evaluates the same expressions in the same order.
-// Coefficients: src/erf-coefficients.ts (fdlibm, Sun Microsystems 1993, notice kept there).
+// Coefficients: src/shared/erf-coefficients.ts (fdlibm, Sun Microsystems 1993, notice kept there).
 import {
   ERX, EFX, PP0, PP1, PP2, PP3, PP4, QQ1, QQ2, QQ3, QQ4, QQ5, PA0, PA1, PA2, PA3, PA4, PA5, PA6,
   QA1, QA2, QA3, QA4, QA5, QA6, RA0, RA1, RA2, RA3, RA4, RA5, RA6, RA7, SA1, SA2, SA3, SA4, SA5,
   SA6, SA7, SA8, RB0, RB1, RB2, RB3, RB4, RB5, RB6, SB1, SB2, SB3, SB4, SB5, SB6, SB7,
-} from "../src/erf-coefficients";
-import { Activation, Slot } from "../src/layout";
+} from "../src/shared/erf-coefficients";
+import { Activation, Slot } from "../src/shared/layout";
 import { headerPtr } from "./header";
 
 /** 1/√2 */
@@ -64,7 +64,7 @@ export function erf(x: f64): f64 {
   return SQRT_2_OVER_PI * Math.exp(-0.5 * u * u);
 }
 
-/** The activation `kind` (src/layout.ts `Activation`): erf(u/√2) (the paper's), max(0, u), u or tanh(u). */
+/** The activation `kind` (src/shared/layout.ts `Activation`): erf(u/√2) (the paper's), max(0, u), u or tanh(u). */
 @inline export function activation(kind: i32, u: f64): f64 {
   if (kind == Activation.ERF) return sigma(u);
   if (kind == Activation.RELU) return u > 0 ? u : 0.0;

@@ -3,7 +3,7 @@
 // square root; here a Cholesky factor with zero columns for zero pivots, rank ρ), the local fields of a fresh
 // input are u = L z with z ~ N(0, I), and |x|²/d = (|z_kept|² + χ²_{d−ρ})/d. One step costs O((p + k)³),
 // independent of d. d input dimension, p student and k teacher hidden units, r = p + k, γ the learning rate.
-import { Slot, Status } from "../src/layout";
+import { Slot, Status } from "../src/shared/layout";
 import { slot, slotPtr, setSlot } from "./header";
 import { rngLoad, rngSave, normal, fillNormals, chiSquare } from "./rng";
 import { activation, activationPrime } from "./activation";

@@ -3,7 +3,7 @@
 // order on the same draws from its own stream, so each seed's Ω is bit for bit the one of a one-seed run; the
 // Cholesky's serial chain of pivots (√ → 1/· → diagonal update), the fields and the update are shared by both.
 // d input dimension, p student and k teacher hidden units, r = p + k, γ the learning rate.
-import { PairSlot, Slot, Status } from "../src/layout";
+import { PairSlot, Slot, Status } from "../src/shared/layout";
 import { slot, slotPtr, setSlot } from "./header";
 import { rngLoadAt, rngSaveAt, normal, fillNormals, chiSquare } from "./rng";
 import { activation, activationPrime } from "./activation";
@@ -152,7 +152,7 @@ export function chainRunPair(steps: i32): i32 {
   const rngA = slotPtr(Slot.RNG_PTR);
   const rngB = at(pair, PairSlot.RNG);
   const Astar = slotPtr(Slot.ASTAR_PTR);
-  // the two-lane work space (src/memory.ts pairDoubles, pairWorkStart)
+  // the two-lane work space (src/engine/memory.ts pairDoubles, pairWorkStart)
   const end = PairSlot.OMEGA + r * r + p;
   const O2 = at(pair, end + (end & 1));
   const L2 = O2 + ((<usize>(r * r)) << 4);

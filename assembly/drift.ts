@@ -14,7 +14,7 @@
 // Work space (Slot.DRIFT_WORK_PTR): G (p×r), then 1 + Ω_aa, c, s, w (r each), then the r(r+1)/2 asin arguments,
 // their weights, and 5r f64x2 vectors for the SIMD build's pairs of (j, l).
 // d input dimension, p student and k teacher hidden units, Q (p×p), M (p×k), P (k×k).
-import { Activation, Slot } from "../src/layout";
+import { Activation, Slot } from "../src/shared/layout";
 import { slot, slotPtr } from "./header";
 import { TWO_OVER_PI, FOUR_OVER_PI2, clampUnit, I2 } from "./integrals";
 import { dot } from "./vec";

@@ -6,7 +6,7 @@
 // for smooth activations), which the adaptive integrators can step; its error is that of an S-sample mean,
 // reported by the TS layer from the squares this function can also accumulate (Slot.MC_SQUARES_PTR).
 // d input dimension, p student and k teacher hidden units, r = p + k, c = (−a/p, a*/k), e = Σ_a c_a σ_a(u_a).
-import { Activation, Slot } from "../src/layout";
+import { Activation, Slot } from "../src/shared/layout";
 import { slot, slotPtr } from "./header";
 import { activation, activationPrime } from "./activation";
 import { choleskySemidefinite, fieldsOf } from "./chain";

@@ -1,4 +1,4 @@
-// see: src/layout.ts — the header of the one flat buffer; slots are read once per exported call.
+// see: src/shared/layout.ts — the header of the one flat buffer; slots are read once per exported call.
 
 /** Byte address of the header: the first 16-byte boundary after AssemblyScript's static data. */
 export function headerPtr(): usize {

@@ -31,7 +31,7 @@ const INV_SQRT_2PI: f64 = 0.3989422804014327;
 const INV_2PI: f64 = 0.15915494309189535;
 
 /**
- * E[σ_a(u1) σ_b(u2)] for u ~ N(0, C) and the activations a, b (src/layout.ts `Activation`) in closed form:
+ * E[σ_a(u1) σ_b(u2)] for u ~ N(0, C) and the activations a, b (src/shared/layout.ts `Activation`) in closed form:
  *   erf·erf: I2;   lin·lin: C12;   erf·lin: √(2/π)·C12/√(1 + C11) (Stein: C12·E[σ'(u1)]);
  *   relu·relu: (√(C11C22 − C12²) + C12(π − acos ρ))/(2π), ρ = C12/√(C11C22) (Cho & Saul's arc-cosine kernel);
  *   relu·lin: C12/2;   erf·relu: C12/√(2π(1 + C11)) (σ odd: E[σ(u1)|u2|] = 0, so half of erf·lin),
@@ -80,7 +80,7 @@ export function I3(c11: f64, c12: f64, c13: f64, c22: f64, c23: f64, c33: f64): 
 }
 
 /**
- * E[σ'_a(u1) u2 σ_b(u3)] for u ~ N(0, C), the derivative of activation a and activation b (src/layout.ts
+ * E[σ'_a(u1) u2 σ_b(u3)] for u ~ N(0, C), the derivative of activation a and activation b (src/shared/layout.ts
  * `Activation`), in closed form for every pair (README: extensions; derived by Gaussian integration by parts):
  *   a linear (σ' = 1): C23·E[σ_b'(u3)] = C23·(√(2/π)/√(1 + C33) | 1/2 | 1) for b = erf | relu | linear;
  *   a erf: the tilt by σ' gives √(2/π)/√(1 + C11)·E'[u2 σ_b(u3)] with C' = C − C·1 C1·/(1 + C11):

@@ -2,9 +2,9 @@
 // step); Shampine & Reichelt (1997), SIAM J. Sci. Comput. 18:1, "The MATLAB ODE suite" (variable-order NDF/BDF
 // in backward differences with quasi-constant step size, as SciPy's `BDF`, whose structure this follows).
 // Integrators of dy/dt = ψ(y) (drift.ts) over the packed state y of n = p(p+1)/2 + pk order parameters.
-// The state of an integration lives in the flat buffer (header slots and regions of src/layout.ts), so a call
+// The state of an integration lives in the flat buffer (header slots and regions of src/shared/layout.ts), so a call
 // can stop after a step budget and the next call continues exactly where it stopped.
-import { Slot, Status, Method, Rhs, BDF_MAX_ORDER } from "../src/layout";
+import { Slot, Status, Method, Rhs, BDF_MAX_ORDER } from "../src/shared/layout";
 import { slot, slotPtr, setSlot } from "./header";
 import { driftEval } from "./drift";
 

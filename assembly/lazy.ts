@@ -2,7 +2,7 @@
 // (linearised) student f(x) = (1/p) Σ_i a_i [σ(λ0_i) + σ'(λ0_i)(λ_i − λ0_i)], λ0 = W0 x/√d (the paper's code).
 // Its risk is no sum of I2: it is estimated by Monte Carlo over the Gaussian fields (λ, λ*, λ0) ~ N(0, Ω), Ω the
 // (2p + k)² overlaps of [W; W*; W0], with a fixed sample set (drawn once by the TS layer), its error stated.
-import { Slot } from "../src/layout";
+import { Slot } from "../src/shared/layout";
 import { slot, slotPtr, setSlot } from "./header";
 import { activation, activationPrime } from "./activation";
 import { choleskySemidefinite, fieldsOf } from "./chain";

@@ -1,9 +1,9 @@
 // see: theory.md §3 — order parameters Q = WWᵀ/d, M = WW*ᵀ/d, P = W*W*ᵀ/d, and §5 for the risk.
-import { Slot } from "../src/layout";
+import { Slot } from "../src/shared/layout";
 import { slot, slotPtr, setSlot } from "./header";
 import { dot } from "./vec";
 import { riskOf } from "./risk";
-import { Activation } from "../src/layout";
+import { Activation } from "../src/shared/layout";
 import { activation } from "./activation";
 import { choleskySemidefinite, fieldOf } from "./chain";
 

@@ -2,10 +2,10 @@
 // xoshiro256** and its splitmix64 seeding; Marsaglia & Tsang (2000), J. Stat. Softw. 5(8): ziggurat.
 // The state lives in the flat buffer (Slot.RNG_PTR); exported calls copy it into globals on entry and
 // back on exit, so a run split into several calls draws exactly the same stream as one call.
-// The stream is defined by integer arithmetic and the shared tables of src/ziggurat.ts, hence it is the
+// The stream is defined by integer arithmetic and the shared tables of src/shared/ziggurat.ts, hence it is the
 // same in every engine; src/reference/rng.ts reproduces it in plain JS.
-import { ZIG_R, ZIG_X, ZIG_F } from "../src/ziggurat";
-import { Slot } from "../src/layout";
+import { ZIG_R, ZIG_X, ZIG_F } from "../src/shared/ziggurat";
+import { Slot } from "../src/shared/layout";
 import { slotPtr } from "./header";
 
 let s0: u64 = 0;

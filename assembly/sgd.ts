@@ -1,7 +1,7 @@
 // see: theory.md §1–2 (model and update, as in the paper's code), Veiga et al. (2022) arXiv:2202.00293.
 // d input dimension, p student hidden units, k teacher hidden units, gamma learning rate,
 // W (p×d) student, W* (k×d) teacher, lambda_i = w_i·x/√d, lambda*_r = w*_r·x/√d.
-import { Slot, Status } from "../src/layout";
+import { Slot, Status } from "../src/shared/layout";
 import { slot, slotPtr, setSlot } from "./header";
 import { rngLoad, rngSave, normal, fillNormals } from "./rng";
 import { activation, activationPrime } from "./activation";

@@ -5,8 +5,8 @@
 // per sample than the direct simulator; the d = 10⁶ curve in < 3 minutes on one core.
 import b from "benny";
 import type { Summary } from "benny/lib/internal/common-types.js";
-import type { Backend } from "../src/engine.js";
-import { Status } from "../src/layout.js";
+import type { Backend } from "../src/engine/engine.js";
+import { Status } from "../src/shared/layout.js";
 import { simulate } from "../src/simulate.js";
 import { chainEngine, chainPairEngine, identicalEngines, printRows, rowsOf, saveRows, startOmega, type Row } from "./harness.js";
 

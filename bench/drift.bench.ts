@@ -4,8 +4,8 @@
 // Goal (issue 3): ψ in Wasm ≥ 3× the js baseline.
 import b from "benny";
 import type { Summary } from "benny/lib/internal/common-types.js";
-import type { Backend, Engine } from "../src/engine.js";
-import { stateSize } from "../src/memory.js";
+import type { Backend, Engine } from "../src/engine/engine.js";
+import { stateSize } from "../src/engine/memory.js";
 import { driftEngine, printRows, rowsOf, saveRows, type Row } from "./harness.js";
 
 const BACKENDS: Backend[] = ["wasm-simd", "wasm-scalar", "js"];

@@ -3,9 +3,9 @@
 import { cpus, loadavg } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { swapSeeds } from "../src/chainpair.js";
-import { createEngine, setSlot, type Backend, type Engine } from "../src/engine.js";
-import { Slot, Stream } from "../src/layout.js";
-import { prepareInit, writeInitialWeights } from "../src/init.js";
+import { createEngine, setSlot, type Backend, type Engine } from "../src/engine/engine.js";
+import { Slot, Stream } from "../src/shared/layout.js";
+import { prepareInit, writeInitialWeights } from "../src/engine/init.js";
 import { resolveOde, resolveSimulate, type SimulateOptions } from "../src/validate.js";
 import { simulate } from "../src/simulate.js";
 import { initialOverlaps, packState } from "../src/ode.js";

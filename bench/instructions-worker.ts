@@ -1,8 +1,8 @@
 // Run by bench/instructions.bench.ts under callgrind: `node <bundle> <kernel> <units>` runs `units` units of one
 // wasm-simd kernel on the inputs of the time benchmarks (one SGD sample, one chain step, one ψ evaluation, one
 // normal) and prints a checksum of the result, so that a kernel that skips its work cannot pass unnoticed.
-import { createEngine } from "../src/engine.js";
-import { Status, Stream } from "../src/layout.js";
+import { createEngine } from "../src/engine/engine.js";
+import { Status, Stream } from "../src/shared/layout.js";
 import { chainEngine, driftEngine, identicalEngines, startOmega, weightsOf } from "./harness.js";
 
 const KERNELS = ["sample", "chain", "psi", "normal"] as const;

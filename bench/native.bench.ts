@@ -10,10 +10,10 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { ZIG_F, ZIG_R, ZIG_X } from "../src/ziggurat.js";
-import * as ERF from "../src/erf-coefficients.js";
-import { Slot, Stream } from "../src/layout.js";
-import { slotValue } from "../src/engine.js";
+import { ZIG_F, ZIG_R, ZIG_X } from "../src/shared/ziggurat.js";
+import * as ERF from "../src/shared/erf-coefficients.js";
+import { Slot, Stream } from "../src/shared/layout.js";
+import { slotValue } from "../src/engine/engine.js";
 import { identicalEngines, saveRows, weightsOf, type Row } from "./harness.js";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -28,7 +28,7 @@ if (!compiler) {
 mkdirSync(build, { recursive: true });
 const f = (v: number) => v.toPrecision(17);
 const header = [
-  "/* written by bench/native.bench.ts from src/ziggurat.ts and src/erf-coefficients.ts; do not edit */",
+  "/* written by bench/native.bench.ts from src/shared/ziggurat.ts and src/shared/erf-coefficients.ts; do not edit */",
   `static const double ZIG_R = ${f(ZIG_R)};`,
   `static const double ZIG_X[${ZIG_X.length}] = { ${ZIG_X.map(f).join(", ")} };`,
   `static const double ZIG_F[${ZIG_F.length}] = { ${ZIG_F.map(f).join(", ")} };`,

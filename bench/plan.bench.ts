@@ -1,13 +1,13 @@
-// `npm run bench:plan` (issue 14): the cost plan's estimates (src/plan.ts: the fixed cost model of src/shard.ts
+// `npm run bench:plan` (issue 14): the cost plan's estimates (src/jobs/plan.ts: the fixed cost model of src/jobs/shard.ts
 // times this machine's calibration) against the measured wall time of the same points, one at a time in this
 // thread — simulations (direct and chain), ODEs (narrow and wide students) and a measured phase point. Goal: every
 // estimate within a factor 2 of its measurement. Whole points of seconds each: timed once after a warm-up, not
 // by benny (whose repetitions suit the micro-benchmarks). JSON in bench/results/plan.json.
 import { cpus, loadavg } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { machineCalibration, planSweep } from "../src/plan.js";
-import { runJob } from "../src/tasks.js";
-import type { JobKind } from "../src/tasks.js";
+import { machineCalibration, planSweep } from "../src/jobs/plan.js";
+import { runJob } from "../src/jobs/tasks.js";
+import type { JobKind } from "../src/jobs/tasks.js";
 
 const POINTS: { name: string; kind: JobKind; options: Record<string, unknown> }[] = [
   { name: "simulate direct d=100 p=8 k=4", kind: "simulate", options: { d: 100, p: 8, k: 4, tMax: 3000, points: 10, method: "direct", noise: 1e-3 } },

@@ -5,7 +5,7 @@
 // d = 1000 on one core and ≥ 4× the js baseline.
 import b from "benny";
 import type { Summary } from "benny/lib/internal/common-types.js";
-import type { Backend } from "../src/engine.js";
+import type { Backend } from "../src/engine/engine.js";
 import { simulate } from "../src/simulate.js";
 import { assertFinite, checkAgreement, identicalEngines, printRows, rowsOf, saveRows, type Row } from "./harness.js";
 

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Resvg } from "@resvg/resvg-js";
-import { reproduce } from "../src/reproduce.js";
+import { reproduce } from "../src/jobs/reproduce.js";
 
 const outDir = join("out", "reproduce-quick");
 const started = performance.now();

@@ -1,8 +1,8 @@
 // see: assembly/chainpair.ts — two seeds of the reduced chain at once, one per f64x2 lane (wasm-simd). Each seed's
 // numbers are those of a one-seed run, bit for bit; this file drives the pair through the output times, and swaps
 // the seeds so that the one-seed calls (chainRun, chainOverlaps) can serve either of them.
-import { PairSlot, Slot, Status, Stream } from "./layout.js";
-import { slotValue, stopCheck, type Engine } from "./engine.js";
+import { PairSlot, Slot, Status, Stream } from "./shared/layout.js";
+import { slotValue, stopCheck, type Engine } from "./engine/engine.js";
 import type { Resolved, SimulateOptions } from "./validate.js";
 import type { SimulationResult } from "./result.js";
 import { badInit, chunkSteps, FIELD_DIVERGENCE, recorder, type Stepper } from "./simulate.js";

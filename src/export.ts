@@ -14,7 +14,7 @@ export function toJson(result: unknown): string {
 
 /**
  * The same text as `toJson`, in chunks (one per leaf), so that a result larger than the longest string a
- * JavaScript engine can hold (~512 MB in V8) can still be written to a file (src/files.ts writeAtomic).
+ * JavaScript engine can hold (~512 MB in V8) can still be written to a file (src/jobs/files.ts writeAtomic).
  */
 export function* toJsonChunks(value: unknown, indent = ""): Generator<string> {
   yield* jsonValue(value, indent);

@@ -6,13 +6,13 @@ import { setHeapLimit } from "./validate.js";
 
 // results held in JavaScript are checked against this process's heap limit too (validate.ts availableMemory)
 setHeapLimit(getHeapStatistics().heap_size_limit);
-export { sweep, expandSpec, canonicalJson } from "./sweep.js";
-export { scaling } from "./scaling.js";
-export type { Scaling, ScalingOptions } from "./scaling.js";
-export type { SweepSpec, SweepLine, SweepOptions } from "./sweep.js";
-export { phaseDiagram, agreementOf, onBoundary, DIAGRAM_DEFAULTS } from "./phase-diagram.js";
-export type { PhaseDiagram, PhaseDiagramOptions, Agreement } from "./phase-diagram.js";
-export { reproduce, FIGURES, FIGURE_IDS } from "./reproduce.js";
-export type { FigureSize, FigureDef, FigureData, Check, CostEstimate, ReproduceOptions, ReproduceResult } from "./reproduce.js";
-export { regionCurves, REGION_EXAMPLES } from "./overview.js";
-export { renderSvg, renderPng, writeFigure } from "./render.js";
+export { sweep, expandSpec, canonicalJson } from "./jobs/sweep.js";
+export { scaling } from "./phase/scaling.js";
+export type { Scaling, ScalingOptions } from "./phase/scaling.js";
+export type { SweepSpec, SweepLine, SweepOptions } from "./jobs/sweep.js";
+export { phaseDiagram, agreementOf, onBoundary, DIAGRAM_DEFAULTS } from "./phase/phase-diagram.js";
+export type { PhaseDiagram, PhaseDiagramOptions, Agreement } from "./phase/phase-diagram.js";
+export { reproduce, FIGURES, FIGURE_IDS } from "./jobs/reproduce.js";
+export type { FigureSize, FigureDef, FigureData, Check, CostEstimate, ReproduceOptions, ReproduceResult } from "./jobs/reproduce.js";
+export { regionCurves, REGION_EXAMPLES } from "./output/overview.js";
+export { renderSvg, renderPng, writeFigure } from "./output/render.js";

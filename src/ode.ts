@@ -1,10 +1,10 @@
 // see: theory.md §8–9 — the deterministic limit: the order-parameter ODEs dM/dt = a1·G^M,
 // dQ/dt = a1·(G^Q + G^Qᵀ) + a2·Φ, with P fixed; ψ in assembly/drift.ts, integrators in assembly/integrate.ts.
 // d input dimension, p student and k teacher hidden units, Q (p×p), M (p×k), P (k×k), t the region's clock.
-import { Activation, Method, Slot, Status, Stream } from "./layout.js";
-import { createEngine, drawSamples, riskOfState, setSlot, slotValue, stopCheck, writeTables, type Engine } from "./engine.js";
-import { stateSize } from "./memory.js";
-import { prepareInit, writeInitialWeights } from "./init.js";
+import { Activation, Method, Slot, Status, Stream } from "./shared/layout.js";
+import { createEngine, drawSamples, riskOfState, setSlot, slotValue, stopCheck, writeTables, type Engine } from "./engine/engine.js";
+import { stateSize } from "./engine/memory.js";
+import { prepareInit, writeInitialWeights } from "./engine/init.js";
 import { extensionParams, OptionError, resolveOde, TABLE, type OdeOptions, type ResolvedOde } from "./validate.js";
 import type { OdeResult } from "./result.js";
 import { VERSION } from "./version.js";

@@ -2,7 +2,7 @@
 // the validation of a saved result read back (`parseResult`) and the JSON Schema (`sgd-phase schema`)
 // all derive from this zod schema. No numerics here.
 import { z } from "zod";
-import { BACKENDS, type Backend } from "./engine.js";
+import { BACKENDS, type Backend } from "./engine/engine.js";
 
 const matrix = z.array(z.array(z.number()));
 

@@ -2,14 +2,14 @@
 // with the order parameters and the excess risk at the requested times.
 // d input dimension, p student hidden units, k teacher hidden units, gamma learning rate, t = ν·δt,
 // Q (p×p), M (p×k), P (k×k) overlaps.
-import { Slot, Status, Stream } from "./layout.js";
-import { createEngine, drawSamples, setSlot, slotValue, stopCheck, writeTables, type Engine } from "./engine.js";
-import { prepareInit, writeInitialWeights } from "./init.js";
+import { Slot, Status, Stream } from "./shared/layout.js";
+import { createEngine, drawSamples, setSlot, slotValue, stopCheck, writeTables, type Engine } from "./engine/engine.js";
+import { prepareInit, writeInitialWeights } from "./engine/init.js";
 import { extensionParams, OptionError, resolveSimulate, TABLE, type Progress, type Resolved, type SimulateOptions } from "./validate.js";
 import type { SimulationParams, SimulationResult } from "./result.js";
 import { curveStatistics } from "./stats.js";
 import { VERSION } from "./version.js";
-import { pow } from "./detmath.js";
+import { pow } from "./engine/detmath.js";
 import { runPair, runsInPairs } from "./chainpair.js";
 
 /** Work per chunk of samples between two Wasm calls (≈ a few ms; progress and output granularity). */

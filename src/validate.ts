@@ -2,12 +2,12 @@
 // option, the rule and the value received. The CLI calls the same checks, so its messages are the same.
 // d input dimension, p student hidden units (p ~ d^kappa), k teacher hidden units,
 // gamma = gamma0 · d^(−delta) learning rate, noise Δ label-noise variance, t = ν·δt rescaled time.
-import { TABLE_NODES, TABLE_RANGE } from "./layout.js";
+import { TABLE_NODES, TABLE_RANGE } from "./shared/layout.js";
 import { z } from "zod";
-import { BACKENDS, type Backend } from "./engine.js";
-import { MAX_MEMORY_BYTES, bufferBytes, stateSize } from "./memory.js";
+import { BACKENDS, type Backend } from "./engine/engine.js";
+import { MAX_MEMORY_BYTES, bufferBytes, stateSize } from "./engine/memory.js";
 import { regionOf, timeExponentOf, type Region } from "./regions.js";
-import { pow } from "./detmath.js";
+import { pow } from "./engine/detmath.js";
 
 /** An invalid option: `option` is its name (a path such as `init.Q0[1][2]` for nested values). */
 export class OptionError extends RangeError {
@@ -575,7 +575,7 @@ export interface Model {
   gammaA: number;
   /** a or a* differ from the paper's 1, or a is trained: results carry `a` */
   secondLayer: boolean;
-  /** the activations' names ("custom:<name>" for a user-given one), their codes (src/layout.ts) and tables */
+  /** the activations' names ("custom:<name>" for a user-given one), their codes (src/shared/layout.ts) and tables */
   activation: string;
   activationTeacher: string;
   activationCode: number;

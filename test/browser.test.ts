@@ -8,11 +8,11 @@ import type { Page } from "playwright-core";
 import { CHROMIUM, servePage, type Served } from "./chromium.js";
 import { simulate } from "../src/simulate.js";
 import { solveOde } from "../src/ode.js";
-import { phasePoint } from "../src/phase.js";
+import { phasePoint } from "../src/phase/phase.js";
 import { odeOptions, RUN_DEFAULTS, simulateOptions, toQuery, type RunParams } from "../src/web/params.js";
 import type { SimulationResult, OdeResult } from "../src/result.js";
-import type { PlaneCell } from "../src/plot.js";
-import type { WasmBuild } from "../src/wasm.js";
+import type { PlaneCell } from "../src/output/plot.js";
+import type { WasmBuild } from "../src/engine/wasm.js";
 
 const OUTPUT = "test-output";
 const haveChromium = existsSync(CHROMIUM);
@@ -89,7 +89,7 @@ describe.skipIf(!haveChromium)("the explorer page in Chromium", () => {
     const runs: RunParams[] = [
       { ...small, method: "direct" },
       { ...small, method: "chain" },
-      // κ and δ ≠ 0: γ = γ0·d^−δ, p = round(d^κ) and the output times go through pow (src/detmath.ts)
+      // κ and δ ≠ 0: γ = γ0·d^−δ, p = round(d^κ) and the output times go through pow (src/engine/detmath.ts)
       { ...small, d: 300, size: "kappa", kappa: 0.25, delta: 0.3, seed: 5, tMax: 5, method: "chain" },
       // the extensions: ReLU students (Monte-Carlo Φ in the ODE), mini-batches, weight decay
       { ...small, gamma0: 1, activation: "relu", activationTeacher: "erf", batch: 2, weightDecay: 0.1, method: "chain" },

@@ -2,8 +2,8 @@
 // its statistical equivalence with the direct simulator (the same law of the risk), also in the singular
 // cases p + k > d and informed starts; the choice of method.
 import { describe, expect, it } from "vitest";
-import { createEngine, setSlot, slotValue, type Backend } from "../src/engine.js";
-import { Slot, Status, Stream } from "../src/layout.js";
+import { createEngine, setSlot, slotValue, type Backend } from "../src/engine/engine.js";
+import { Slot, Status, Stream } from "../src/shared/layout.js";
 import { simulate } from "../src/simulate.js";
 import { cheaperMethod, type SimulateOptions } from "../src/validate.js";
 import { maxRelDiff } from "./helpers.js";

@@ -3,8 +3,8 @@
 // kernel, and every curve, overlap and divergence of simulate — also with a zero pivot in one lane only, a
 // divergence in one lane only, and every extension the chain has.
 import { describe, expect, it } from "vitest";
-import { createEngine, setSlot, slotValue, type Engine } from "../src/engine.js";
-import { Activation, PairSlot, Slot, Status, Stream } from "../src/layout.js";
+import { createEngine, setSlot, slotValue, type Engine } from "../src/engine/engine.js";
+import { Activation, PairSlot, Slot, Status, Stream } from "../src/shared/layout.js";
 import { simulate } from "../src/simulate.js";
 import { swapSeeds } from "../src/chainpair.js";
 import type { SimulateOptions } from "../src/validate.js";

@@ -1,9 +1,9 @@
-// pow of src/detmath.ts (the engine-independent x^y behind γ, p, δt and the output times) against exact values
+// pow of src/engine/detmath.ts (the engine-independent x^y behind γ, p, δt and the output times) against exact values
 // from Python's decimal module at 60 digits (test/fixtures/pow_exact.json, written by test/fixtures/generate.py).
 // That it gives the same bits in Chromium as in Node is checked by test/browser.test.ts (same trajectories).
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { pow } from "../src/detmath.js";
+import { pow } from "../src/engine/detmath.js";
 
 const fixture = JSON.parse(readFileSync("test/fixtures/pow_exact.json", "utf8")) as { cases: { x: number; y: number; exact: string }[] };
 

@@ -2,10 +2,10 @@
 // between backends, its symmetries and fixed point, and against the mean one-step change of Ω measured
 // on the direct simulator (Monte Carlo, stated tolerance).
 import { describe, expect, it } from "vitest";
-import { createEngine, setSlot, type Backend, type Engine } from "../src/engine.js";
-import { Slot, Stream } from "../src/layout.js";
+import { createEngine, setSlot, type Backend, type Engine } from "../src/engine/engine.js";
+import { Slot, Stream } from "../src/shared/layout.js";
 import { packState, unpackState } from "../src/ode.js";
-import { stateSize } from "../src/memory.js";
+import { stateSize } from "../src/engine/memory.js";
 import { I2, I3, I4, J2 } from "../src/reference/integrals.js";
 import { gaussian, randomCovariance } from "./gaussian.js";
 

@@ -120,7 +120,7 @@ describe("mini-batches and weight decay", () => {
   }, 60_000);
 
   it("phasePoint counts its budget and its fixed n in samples, B per step", async () => {
-    const { phasePoint } = await import("../src/phase.js");
+    const { phasePoint } = await import("../src/phase/phase.js");
     const point = await phasePoint({ d: 50, kappa: 0, delta: 0, batch: 4, budget: 2000, tEnd: 100, samplesFixed: 1000, ode: false, weightDecay: 0.1 });
     expect(point.budgetExhausted).toBe(true); // t = 100 needs 5000 steps of 4 samples
     expect(point.samples).toBe(2000);
@@ -190,7 +190,7 @@ describe("second layers: a* given, a trained with its own learning rate", () => 
   const layers = { gammaA: 1, aTeacher: [1, 2], aInit: 0.5 };
 
   it("the risk with general a, a* agrees with a Monte-Carlo estimate of ½E[(f* − f)²] (|z| < 4.5)", async () => {
-    const { createEngine } = await import("../src/engine.js");
+    const { createEngine } = await import("../src/engine/engine.js");
     const { gaussian, cholesky, randomCovariance } = await import("./gaussian.js");
     const { sigma } = await import("../src/reference/activation.js");
     const g = gaussian(21);
@@ -289,7 +289,7 @@ describe("activations: ReLU and linear units, for students and teachers independ
   const CODES = { erf: 0, relu: 1, linear: 2 } as const;
 
   it("I2 of every pair of activations agrees with a Monte-Carlo estimate (2·10⁵ samples, |z| < 4.5; Wasm and JS)", async () => {
-    const { instantiateBuild } = await import("../src/wasm.js");
+    const { instantiateBuild } = await import("../src/engine/wasm.js");
     const { I2pair } = await import("../src/reference/integrals.js");
     const { activation } = await import("../src/reference/activation.js");
     const { gaussian, cholesky, randomCovariance } = await import("./gaussian.js");
@@ -318,7 +318,7 @@ describe("activations: ReLU and linear units, for students and teachers independ
   });
 
   it("I3 of every pair (σ' of one activation, σ of another) agrees with a Monte-Carlo estimate (4·10⁵ samples, |z| < 4.5; Wasm and JS)", async () => {
-    const { instantiateBuild } = await import("../src/wasm.js");
+    const { instantiateBuild } = await import("../src/engine/wasm.js");
     const { I3pair } = await import("../src/reference/integrals.js");
     const { activation, activationPrime } = await import("../src/reference/activation.js");
     const { gaussian, cholesky, randomCovariance } = await import("./gaussian.js");
@@ -383,8 +383,8 @@ describe("activations: ReLU and linear units, for students and teachers independ
       expect(mc.monteCarlo!.relativeError.start).toBeLessThan(0.05);
     }
     // ψ itself at one state: each component within 4.5 standard errors of the closed form
-    const { createEngine, setSlot } = await import("../src/engine.js");
-    const { Slot, Stream } = await import("../src/layout.js");
+    const { createEngine, setSlot } = await import("../src/engine/engine.js");
+    const { Slot, Stream } = await import("../src/shared/layout.js");
     const { packState } = await import("../src/ode.js");
     const { gaussian, randomCovariance } = await import("./gaussian.js");
     const p = 3, k = 2, r = 5, S = 40000;
@@ -417,8 +417,8 @@ describe("activations: ReLU and linear units, for students and teachers independ
   }, 60_000);
 
   it("the linear closed form of ψ equals the plain formulas (G = Σ c_a Ω_ab, Φ = Σ c_a c_b Ω_ab + Δ)", async () => {
-    const { createEngine, setSlot } = await import("../src/engine.js");
-    const { Slot } = await import("../src/layout.js");
+    const { createEngine, setSlot } = await import("../src/engine/engine.js");
+    const { Slot } = await import("../src/shared/layout.js");
     const { packState } = await import("../src/ode.js");
     const { gaussian, randomCovariance } = await import("./gaussian.js");
     const p = 3, k = 2, r = 5;
@@ -447,8 +447,8 @@ describe("activations: ReLU and linear units, for students and teachers independ
   });
 
   it("tanh units: the Monte-Carlo risk at a random state agrees with an independent Monte-Carlo estimate", async () => {
-    const { createEngine, drawSamples, setSlot, slotValue } = await import("../src/engine.js");
-    const { Slot } = await import("../src/layout.js");
+    const { createEngine, drawSamples, setSlot, slotValue } = await import("../src/engine/engine.js");
+    const { Slot } = await import("../src/shared/layout.js");
     const { gaussian, cholesky, randomCovariance } = await import("./gaussian.js");
     const p = 3, k = 2, r = 5, S = 40000;
     const g = gaussian(12);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { FIGURES } from "../src/figures/index.js";
 import type { FigureDef, Results } from "../src/figures/types.js";
-import type { OdeSummary, SimulationSummary } from "../src/tasks.js";
+import type { OdeSummary, SimulationSummary } from "../src/jobs/tasks.js";
 
 type Readings = [number, number][];
 /** R(t) through the readings: log–log interpolation for t > 0, linear from t = 0 to the first t > 0. */

@@ -35,7 +35,7 @@ export interface CliRun {
 
 /** Runs `node dist/cli/main.js ...args` (built by `npm test` before vitest starts). */
 export function cli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
-  // a job array's variables would split every sweep (src/shard.ts): only those a test gives pass through
+  // a job array's variables would split every sweep (src/jobs/shard.ts): only those a test gives pass through
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLURM_ARRAY_|JOB_COMPLETION_INDEX|SGD_PHASE_SHARDS)/.test(k)));
   return new Promise((resolve) => {
     execFile(process.execPath, [repoPath("dist/cli/main.js"), ...args], { cwd: options.cwd, env: { ...inherited, ...options.env }, maxBuffer: 1 << 26 }, (error, stdout, stderr) => {

@@ -1,7 +1,7 @@
 // The closed-form Gaussian integrals J2, I3, I4 (theory.md §4; I2 is in risk.test.ts): against the shared
 // reference vectors (../shared/refs/integrals.json) and against Monte-Carlo estimates with their error bars.
 import { describe, expect, it } from "vitest";
-import { instantiateBuild } from "../src/wasm.js";
+import { instantiateBuild } from "../src/engine/wasm.js";
 import * as reference from "../src/reference/integrals.js";
 import { sigma, sigmaPrime } from "../src/reference/activation.js";
 import { fixture } from "./helpers.js";

@@ -2,8 +2,8 @@
 // dy_i = Σ_j A_ij y_j + B_i y_i²): a stiff linear system (exact solution by its eigenvectors), decoupled
 // Riccati equations y' = −y², Euler's order, a blow-up in finite time, and calls split at any step.
 import { describe, expect, it } from "vitest";
-import { createEngine, setSlot, slotValue } from "../src/engine.js";
-import { Method, Rhs, Slot, Status } from "../src/layout.js";
+import { createEngine, setSlot, slotValue } from "../src/engine/engine.js";
+import { Method, Rhs, Slot, Status } from "../src/shared/layout.js";
 import { gaussian } from "./gaussian.js";
 
 /** (p, k) whose packed ODE state has n components. */

@@ -5,9 +5,9 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { classifyPhase, measurePhase, planLadder, type Exponent, type MeasuredPhase, type PhaseEvidence } from "../src/phase-measure.js";
-import { agreementOf, onBoundary, phaseDiagram } from "../src/phase-diagram.js";
-import { measuredDiagramSpec } from "../src/phase-figure.js";
+import { classifyPhase, measurePhase, planLadder, type Exponent, type MeasuredPhase, type PhaseEvidence } from "../src/phase/phase-measure.js";
+import { agreementOf, onBoundary, phaseDiagram } from "../src/phase/phase-diagram.js";
+import { measuredDiagramSpec } from "../src/phase/phase-figure.js";
 import { cli } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sgd-phase-measured-"));

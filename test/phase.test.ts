@@ -1,8 +1,8 @@
 // Phase points at one d (the browser's coarse map) and the finite-size scaling fit; the measured phase
 // diagram is tested in phase-measure.test.ts.
 import { describe, expect, it } from "vitest";
-import { axis, phasePoint } from "../src/phase.js";
-import { fitPowerLaw, scaling } from "../src/scaling.js";
+import { axis, phasePoint } from "../src/phase/phase.js";
+import { fitPowerLaw, scaling } from "../src/phase/scaling.js";
 import { simulate } from "../src/simulate.js";
 import { gaussian } from "./gaussian.js";
 import { cli } from "./helpers.js";

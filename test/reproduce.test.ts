@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { divergedRuns, FIGURE_IDS, reproduce, undrawnValues } from "../src/reproduce.js";
+import { divergedRuns, FIGURE_IDS, reproduce, undrawnValues } from "../src/jobs/reproduce.js";
 import type { FigureData, Results } from "../src/figures/types.js";
 import { cli } from "./helpers.js";
 

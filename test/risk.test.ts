@@ -1,8 +1,8 @@
 // The closed-form excess risk R = ½ Σ c_a c_b I2 (theory.md §5): I2 against the shared reference vectors,
 // R against the shared ODE reference R(0) and against Monte-Carlo estimates with their error bars.
 import { describe, expect, it } from "vitest";
-import { createEngine, type Backend, type Engine } from "../src/engine.js";
-import { instantiateBuild } from "../src/wasm.js";
+import { createEngine, type Backend, type Engine } from "../src/engine/engine.js";
+import { instantiateBuild } from "../src/engine/wasm.js";
 import { I2 as referenceI2 } from "../src/reference/integrals.js";
 import { sigma } from "../src/reference/activation.js";
 import { fixture, relErr } from "./helpers.js";

@@ -1,10 +1,10 @@
 // The seeded generator: xoshiro256** with splitmix64 seeding against an independent Python
 // implementation (test/fixtures/xoshiro.json), and the ziggurat normals against N(0, 1).
 import { describe, expect, it } from "vitest";
-import { createEngine, type Engine } from "../src/engine.js";
+import { createEngine, type Engine } from "../src/engine/engine.js";
 import { ReferenceRng } from "../src/reference/rng.js";
 import { erf } from "../src/reference/activation.js";
-import { ZIG_R } from "../src/ziggurat.js";
+import { ZIG_R } from "../src/shared/ziggurat.js";
 import { fixture } from "./helpers.js";
 
 interface StreamFixture { seed: number; stream: number; words: string[]; uniforms: number[] }

@@ -4,8 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { simulate } from "../src/simulate.js";
 import type { SimulationResult } from "../src/result.js";
-import { createEngine, setSlot, slotValue } from "../src/engine.js";
-import { Slot, Status, Stream } from "../src/layout.js";
+import { createEngine, setSlot, slotValue } from "../src/engine/engine.js";
+import { Slot, Status, Stream } from "../src/shared/layout.js";
 import { fixture, maxRelDiff } from "./helpers.js";
 
 const base = { d: 300, p: 8, k: 4, noise: 1e-3, tMax: 20, points: 8, seed: 11 } as const;

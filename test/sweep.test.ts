@@ -4,10 +4,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, expandSpec, sweep, type SweepLine, type SweepSpec } from "../src/sweep.js";
+import { canonicalJson, expandSpec, sweep, type SweepLine, type SweepSpec } from "../src/jobs/sweep.js";
 import { simulate } from "../src/simulate.js";
 import { solveOde } from "../src/ode.js";
-import type { OdeSummary, SimulationSummary } from "../src/tasks.js";
+import type { OdeSummary, SimulationSummary } from "../src/jobs/tasks.js";
 import { OptionError } from "../src/validate.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sgd-phase-sweep-"));

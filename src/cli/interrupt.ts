@@ -2,7 +2,7 @@
 // `interruptSignal()`: the first signal aborts it, the run stops at its next chunk, its outputs are written with
 // status "interrupted", and the process exits 130 (SIGINT) or 143 (SIGTERM). Any other command, or a second
 // signal (one second or more after the first: a repeat within it is the same request delivered twice), exits at once — after removing temporary files, releasing locks and restoring the terminal's cursor.
-import { releaseLocks, removeTemporaries } from "../files.js";
+import { releaseLocks, removeTemporaries } from "../jobs/files.js";
 
 const controller = new AbortController();
 let graceful = false;

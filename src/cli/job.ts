@@ -1,11 +1,11 @@
 // see: README.md (clusters) — the flags every sweep-shaped command shares (sweep, phase-diagram, reproduce,
 // scaling): --plan [--target] [--json] prints the cost plan and runs nothing; --shard i/n (or a Slurm job array's
 // SLURM_ARRAY_TASK_ID/COUNT) runs part i of n into part files beside the job's files; --merge joins the parts and
-// lets the command finish as a one-machine run (src/job.ts).
+// lets the command finish as a one-machine run (src/jobs/job.ts).
 import type { Command } from "commander";
-import { existingSplits, mergeJob, runJobPart, type JobSweep } from "../job.js";
-import { parseDuration, planSweeps, planText } from "../plan.js";
-import { parseShard, shardFromEnvironment } from "../shard.js";
+import { existingSplits, mergeJob, runJobPart, type JobSweep } from "../jobs/job.js";
+import { parseDuration, planSweeps, planText } from "../jobs/plan.js";
+import { parseShard, shardFromEnvironment } from "../jobs/shard.js";
 import { exitCodeOf, interruptSignal, interruption } from "./interrupt.js";
 import { parseNumber } from "./options.js";
 

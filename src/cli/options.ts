@@ -1,11 +1,11 @@
 // see: STYLE.md §8 — flag parsing shared by the commands: numbers, lists, JSON files, and error messages
 // that name the flag the user typed. The rules themselves live in src/validate.ts.
 import { readFile } from "node:fs/promises";
-import { checkWritable, FileError, refuseOverwritingInputs, writeAtomic } from "../files.js";
+import { checkWritable, FileError, refuseOverwritingInputs, writeAtomic } from "../jobs/files.js";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import cliProgress from "cli-progress";
 import { ACTIVATIONS, OptionError, formatValue, type SimulateOptions } from "../validate.js";
-import { parseAxisText } from "../phase.js";
+import { parseAxisText } from "../phase/phase.js";
 import { FILE_FORMATS, fileFormat, rendered, type Printable } from "./format.js";
 
 /** Parses a flag value as a number (any further rule is checked by validate.ts). */
@@ -44,7 +44,7 @@ export async function readJson(file: string, flag: string): Promise<unknown> {
   }
 }
 
-/** Writes `text` (or its chunks) to `file` atomically (src/files.ts), creating its directory. */
+/** Writes `text` (or its chunks) to `file` atomically (src/jobs/files.ts), creating its directory. */
 export async function writeText(file: string, text: string | Iterable<string>, option = "--out"): Promise<void> {
   await writeAtomic(file, text, option);
 }

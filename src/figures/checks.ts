@@ -1,7 +1,7 @@
 // see: README.md (the paper's figures: checks) — measuring the paper's claims on a figure's own curves:
 // values at a time, averages over a window, the time a curve falls below a level, power-law fits.
 // Every function reads FigureData only, so a check changes when the data does.
-import { fitPowerLaw, type PowerFit } from "../fit.js";
+import { fitPowerLaw, type PowerFit } from "../phase/fit.js";
 import type { Check, Curve, FigureData } from "./types.js";
 
 /** The curve named `name` (throws with the names there are). */

@@ -2,13 +2,13 @@
 // (δ across, κ up, as in the paper), with p ~ d^κ hidden units and γ ~ d^−δ learning rate: green "perfect
 // learning" κ + δ > 0, the blue line "plateau" κ + δ = 0 (the Saad–Solla point at the origin), orange "bad
 // learning" −½ < κ + δ < 0, red "no ODEs" κ + δ < −½ — and beside the theory's, the same plane measured:
-// every grid point classified from simulations across d (src/phase-measure.ts; README: the measured phase
+// every grid point classified from simulations across d (src/phase/phase-measure.ts; README: the measured phase
 // diagram), with the agreement checked.
-import type { VegaLiteSpec } from "../plot.js";
-import { axis } from "../phase.js";
-import { agreementOf, DIAGRAM_DEFAULTS } from "../phase-diagram.js";
-import { measuredPanels } from "../phase-figure.js";
-import { PHASE_OF_REGION, type MeasuredPhase } from "../phase-measure.js";
+import type { VegaLiteSpec } from "../output/plot.js";
+import { axis } from "../phase/phase.js";
+import { agreementOf, DIAGRAM_DEFAULTS } from "../phase/phase-diagram.js";
+import { measuredPanels } from "../phase/phase-figure.js";
+import { PHASE_OF_REGION, type MeasuredPhase } from "../phase/phase-measure.js";
 import { check, fmt } from "./checks.js";
 import { pick } from "./runs.js";
 import { REGION, titleOf } from "./spec.js";

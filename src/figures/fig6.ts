@@ -2,7 +2,7 @@
 // γ = p·d^−δ: a smaller rate (larger δ) lives on the slower clock ν/d^(1+δ), so its curve starts d^δ later
 // on ν/d (each curve's first marker is its own t = 1), learns slower, and ends lower: its finite-d floor
 // falls like d^−δ (the variance term a2 = (γ0/p)² d^−δ is what sets it). The finite-d ODE (dashed) follows each.
-import { pow } from "../detmath.js";
+import { pow } from "../engine/detmath.js";
 import { check, curvesWith, firstBelow, fmt, increasing, decreasing, windowMean, withinFactor } from "./checks.js";
 import { curvesFigure, legendOf, REGION, shades, shapesFor } from "./spec.js";
 import { logTimes, odeCurve, paperTimes, pick, seedJobs, simulationCurve } from "./runs.js";

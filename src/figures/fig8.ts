@@ -5,7 +5,7 @@
 // p = d^κ, γ0 is the drift prefactor a1 itself. d = 16 (p = 21, 32, 64) and γ0 = 1 give the paper's start
 // and its blue and orange curves; red (γ0 = 0.35, drawn on t = ν/d) and green (γ0 = 0.2) are FITTED to the
 // paper's picture: no γ0 shared by the four curves draws it (README, the paper's figures, Fig 8).
-import { pow } from "../detmath.js";
+import { pow } from "../engine/detmath.js";
 import { regionOf } from "../regions.js";
 import { check, curvesWith, fmt, last, valueAt, windowMean, withinFactor } from "./checks.js";
 import { curvesFigure, REGION, SHAPES } from "./spec.js";

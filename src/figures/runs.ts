@@ -1,10 +1,10 @@
 // see: README.md (the paper's figures) — the jobs of the figures and their results as curves: output times
 // on the paper's grid, one job per seed (seeds run in parallel), the mean and 10–90% band over seeds.
-import { sweep } from "../sweep.js";
+import { sweep } from "../jobs/sweep.js";
 import { curveStatistics } from "../stats.js";
-import type { OdeSummary, SimulationSummary } from "../tasks.js";
+import type { OdeSummary, SimulationSummary } from "../jobs/tasks.js";
 import type { OdeOptions, SimulateOptions } from "../validate.js";
-import type { Series } from "../plot.js";
+import type { Series } from "../output/plot.js";
 import type { Curve, FigureSize, Results } from "./types.js";
 
 /** The value of a size. */

@@ -3,7 +3,7 @@
 // marker; ODEs are lines (limit ODE solid, finite-d ODE dashed); one colour family per region with shades
 // (darker = larger d or smaller Δ); log axes with decade ticks written 10ⁿ; the x axis names its clock.
 // Vega-Lite specs only: no numerics, no I/O.
-import { REGION_COLOURS, type VegaLiteSpec } from "../plot.js";
+import { REGION_COLOURS, type VegaLiteSpec } from "../output/plot.js";
 import type { Curve, FigureData } from "./types.js";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";

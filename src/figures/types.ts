@@ -1,10 +1,10 @@
 // see: README.md (the paper's figures) — the shape of a figure of `reproduce`: what it runs (a plan of named
 // simulation and ODE jobs, known before anything runs, so its cost can be estimated), how its data is made
 // from the results, the claims of the paper it checks on that data, and how it is drawn. No numerics here.
-import type { OdeSummary, SimulationSummary } from "../tasks.js";
-import type { MeasuredPhase, MeasurePointOptions } from "../phase-measure.js";
+import type { OdeSummary, SimulationSummary } from "../jobs/tasks.js";
+import type { MeasuredPhase, MeasurePointOptions } from "../phase/phase-measure.js";
 import type { OdeOptions, SimulateOptions } from "../validate.js";
-import type { VegaLiteSpec } from "../plot.js";
+import type { VegaLiteSpec } from "../output/plot.js";
 
 /** "tiny": seconds (smoke tests); "quick": every phenomenon, minutes on two cores; "full": the paper's sizes. */
 export type FigureSize = "tiny" | "quick" | "full";

@@ -4,7 +4,7 @@ import {
   ERX, EFX, PP0, PP1, PP2, PP3, PP4, QQ1, QQ2, QQ3, QQ4, QQ5, PA0, PA1, PA2, PA3, PA4, PA5, PA6,
   QA1, QA2, QA3, QA4, QA5, QA6, RA0, RA1, RA2, RA3, RA4, RA5, RA6, RA7, SA1, SA2, SA3, SA4, SA5,
   SA6, SA7, SA8, RB0, RB1, RB2, RB3, RB4, RB5, RB6, SB1, SB2, SB3, SB4, SB5, SB6, SB7,
-} from "../erf-coefficients.js";
+} from "../shared/erf-coefficients.js";
 
 const SQRT1_2 = 0.7071067811865476;
 const SQRT_2_OVER_PI = 0.7978845608028654;

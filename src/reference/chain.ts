@@ -1,6 +1,6 @@
 // see: assembly/chain.ts — the exact reduced chain in plain JS: the same factorisation, the same draws in
 // the same order and the same updates, for tests and the `js` benchmark case. Formulas are documented there.
-import { Slot, Status } from "../layout.js";
+import { Slot, Status } from "../shared/layout.js";
 import { activation, activationPrime } from "./activation.js";
 import { riskCompute, secondLayerStep } from "./sgd.js";
 import type { ReferenceRng } from "./rng.js";

@@ -1,6 +1,6 @@
 // see: assembly/drift.ts — ψ, the drift of the order parameters, in plain JS: the same hoisted sums in the
 // same order as the scalar Wasm build (Math.asin instead of the Wasm one). Formulas are documented there.
-import { Slot } from "../layout.js";
+import { Slot } from "../shared/layout.js";
 import { I2 } from "./integrals.js";
 
 const TWO_OVER_PI = 0.6366197723675814;

@@ -1,6 +1,6 @@
 // see: assembly/rng.ts — the same xoshiro256** stream, splitmix64 seeding and 256-layer ziggurat in plain
 // JS (64-bit words as pairs of unsigned 32-bit halves), for tests and the `js` benchmark case.
-import { ZIG_R, ZIG_X, ZIG_F } from "../ziggurat.js";
+import { ZIG_R, ZIG_X, ZIG_F } from "../shared/ziggurat.js";
 
 const TWO_M51 = 4.440892098500626e-16;
 const TWO_M52 = 2.220446049250313e-16;

@@ -1,7 +1,7 @@
 // see: assembly/sgd.ts and assembly/overlaps.ts — one-pass SGD and the order parameters in plain JS over
-// the same flat layout (src/layout.ts), the same random stream and the scalar loop order of the Wasm build.
+// the same flat layout (src/shared/layout.ts), the same random stream and the scalar loop order of the Wasm build.
 // Typed arrays are passed as arguments: V8 optimises that shape best (TOOLCHAIN.md §3).
-import { Slot, Status } from "../layout.js";
+import { Slot, Status } from "../shared/layout.js";
 import { activation, activationPrime } from "./activation.js";
 import { riskOf } from "./risk.js";
 import type { ReferenceRng } from "./rng.js";

@@ -1,8 +1,8 @@
-// see: README.md (browser) — Vega-Lite specs of src/plot.ts drawn into the page by vega (SVG renderer), and
+// see: README.md (browser) — Vega-Lite specs of src/output/plot.ts drawn into the page by vega (SVG renderer), and
 // the inverse of a plot's scales (a click on the (κ, δ) plane gives κ and δ).
 import * as vega from "vega";
 import { compile } from "vega-lite";
-import type { VegaLiteSpec } from "../plot.js";
+import type { VegaLiteSpec } from "../output/plot.js";
 
 /** A chart in an element: `draw` replaces its spec; the previous view is finalized. */
 export class Chart {

@@ -2,13 +2,13 @@
 // and its ODE in two workers while the learning curve grows, fills a coarse phase diagram with one worker per
 // core, exports results and keeps the parameters in the URL. The page thread never runs numerics.
 import { simd } from "wasm-feature-detect";
-import { compileBuild, type WasmBuild } from "../wasm.js";
-import { curvesSpec, matrixSpec, planeSpec, REGION_COLOURS, type PlaneCell, type Series } from "../plot.js";
+import { compileBuild, type WasmBuild } from "../engine/wasm.js";
+import { curvesSpec, matrixSpec, planeSpec, REGION_COLOURS, type PlaneCell, type Series } from "../output/plot.js";
 import { toJson } from "../export.js";
 import { regionOf } from "../regions.js";
 import type { OdeResult, SimulationResult } from "../result.js";
 import { ACTIVATIONS, type ActivationName } from "../validate.js";
-import type { PhasePoint } from "../phase.js";
+import type { PhasePoint } from "../phase/phase.js";
 import { axisValues, fromQuery, kappaOf, odeOptions, regionOfRun, RUN_DEFAULTS, simulateOptions, SWEEP_DEFAULTS, toQuery, type RunParams, type SweepParams } from "./params.js";
 import { fileStem, NO_ODE_IN_RED, odeNote, resultCsv, runProblem, SIMD_MISSING, WASM_MISSING } from "./page.js";
 import { Cancelled, JobError, WorkerClient, WorkerPool } from "./workers.js";

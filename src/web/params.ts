@@ -2,7 +2,7 @@
 // the options of simulate / solveOde / phasePoint they become. Pure: no DOM, tested in Node.
 import { ACTIVATIONS, type ActivationName, type OdeOptions, type SimulateOptions } from "../validate.js";
 import { regionOf, type Region } from "../regions.js";
-import { axis, parseAxisText } from "../phase.js";
+import { axis, parseAxisText } from "../phase/phase.js";
 
 /** How the student width is given: p directly (κ = 0, p fixed as d grows) or κ with p = round(d^κ). */
 export type SizeMode = "p" | "kappa";

@@ -1,8 +1,8 @@
 // see: README.md (browser) — the messages between the page and its workers (worker.ts).
 import type { OdeOptions, Output, SimulateOptions } from "../validate.js";
 import type { OdeResult, SimulationResult } from "../result.js";
-import type { PhasePoint, PhasePointOptions } from "../phase.js";
-import type { WasmBuild } from "../wasm.js";
+import type { PhasePoint, PhasePointOptions } from "../phase/phase.js";
+import type { WasmBuild } from "../engine/wasm.js";
 
 export type Job =
   | { type: "simulate"; options: SimulateOptions }

@@ -3,8 +3,8 @@
 // All numerics of the page run here; the page cancels a job by terminating the worker.
 import { simulate } from "../simulate.js";
 import { solveOde } from "../ode.js";
-import { phasePoint } from "../phase.js";
-import { provideModule, type WasmBuild } from "../wasm.js";
+import { phasePoint } from "../phase/phase.js";
+import { provideModule, type WasmBuild } from "../engine/wasm.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
 
 const post = (message: FromWorker) => postMessage(message);

@@ -2,7 +2,7 @@
 // module to every worker (worker.ts); a job runs in one worker, streams its outputs and progress, and is
 // cancelled by terminating that worker (a new one takes its place for the next job).
 import type { Output } from "../validate.js";
-import type { WasmBuild } from "../wasm.js";
+import type { WasmBuild } from "../engine/wasm.js";
 import type { FromWorker, Job, JobResult, ToWorker } from "./protocol.js";
 
 /** Raised (as the rejection of a job) when the job was cancelled. */

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { jobPartition } from "../../src/job.js";
+import { jobPartition } from "../../src/jobs/job.js";
 import { cli } from "../helpers.js";
 
 const dir = () => mkdtempSync(join(tmpdir(), "sgd-phase-job-"));

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseDuration, planSweep } from "../../src/plan.js";
+import { parseDuration, planSweep } from "../../src/jobs/plan.js";
 import { cli } from "../helpers.js";
 
 const spec = { kind: "simulate" as const, base: { p: 8, k: 4, tMax: 100, points: 5 }, grid: { d: [100, 1000], seeds: [1, 10] } };

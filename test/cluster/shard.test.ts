@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { mergeSweep, sweep, type SweepLine, type SweepSpec } from "../../src/sweep.js";
-import { parseShard, partFile, partition, shardFromEnvironment } from "../../src/shard.js";
+import { mergeSweep, sweep, type SweepLine, type SweepSpec } from "../../src/jobs/sweep.js";
+import { parseShard, partFile, partition, shardFromEnvironment } from "../../src/jobs/shard.js";
 import { cli } from "../helpers.js";
 
 const dir = () => mkdtempSync(join(tmpdir(), "sgd-phase-shard-"));

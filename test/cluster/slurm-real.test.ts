@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { partFile } from "../../src/shard.js";
+import { partFile } from "../../src/jobs/shard.js";
 import { cli } from "../helpers.js";
 import { haveSlurm, SLURM_BINARIES, startCluster, type Cluster } from "./slurm-cluster.js";
 

@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync, readdirSync, appendFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sweep, specHash, type SweepSpec } from "../../src/sweep.js";
+import { sweep, specHash, type SweepSpec } from "../../src/jobs/sweep.js";
 import { toJson, toJsonChunks } from "../../src/export.js";
 import { simulate, solveOde } from "../../src/index.js";
 import { cli, repoPath } from "../helpers.js";

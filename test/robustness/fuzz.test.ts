@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { OptionError, parseResult, phasePoint, simulate, solveOde } from "../../src/index.js";
-import { expandSpec, validateSpec } from "../../src/sweep.js";
+import { expandSpec, validateSpec } from "../../src/jobs/sweep.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);

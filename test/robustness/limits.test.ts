@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { simulate, solveOde, phasePoint, parseResult } from "../../src/index.js";
 import { scaling } from "../../src/node.js";
-import { sweep } from "../../src/sweep.js";
+import { sweep } from "../../src/jobs/sweep.js";
 import { cli } from "../helpers.js";
 
 /** Runs `fn` and returns the message it rejects with. */

@@ -2,7 +2,7 @@
 // two variances is formed, so nothing overflows before the result does). References are independent closed forms:
 // the limits of the integrals for C → ∞ (the "1 +" of σ = erf(u/√2) negligible), written out here.
 import { describe, expect, it } from "vitest";
-import { instantiateBuild } from "../../src/wasm.js";
+import { instantiateBuild } from "../../src/engine/wasm.js";
 import * as reference from "../../src/reference/integrals.js";
 import { simulate, solveOde } from "../../src/index.js";
 import { cli, relErr } from "../helpers.js";

@@ -1,9 +1,9 @@
 // see: README.md (clusters) — `sgd-phase merge --spec FILE --out FILE.jsonl [--parts FILES…]`: joins the part
 // files of a sharded sweep (sweep --shard i/n) into the file one machine would have written.
 import { Command } from "commander";
-import { mergeSweep, type SweepSpec } from "../../sweep.js";
-import { refuseOverwritingInputs } from "../../files.js";
-import { findParts } from "../../job.js";
+import { mergeSweep, type SweepSpec } from "../../jobs/sweep.js";
+import { refuseOverwritingInputs } from "../../jobs/files.js";
+import { findParts } from "../../jobs/job.js";
 import { fail, readJson } from "../options.js";
 
 interface Flags {

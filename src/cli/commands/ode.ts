@@ -2,7 +2,7 @@
 import { Command, Option } from "commander";
 import { solveOde } from "../../ode.js";
 import type { OdeResult } from "../../result.js";
-import { BACKENDS } from "../../engine.js";
+import { BACKENDS } from "../../engine/engine.js";
 import { DEFAULTS, ODE_DEFAULTS, ODE_INTEGRATORS, ODE_MODES, PSI_METHODS, type OdeOptions } from "../../validate.js";
 import { resultRecords, toJsonChunks, toOdeTable } from "../../export.js";
 import { formatOption, printResult, stdoutFormat, type Format, type Printable } from "../format.js";

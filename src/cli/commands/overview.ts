@@ -1,7 +1,7 @@
 // see: README.md (npm start) — `sgd-phase overview`: the default phase diagram and one curve per region.
 import { join } from "node:path";
 import { Command } from "commander";
-import { regionCurves } from "../../overview.js";
+import { regionCurves } from "../../output/overview.js";
 import { fail } from "../options.js";
 import { addPhaseOptions, runPhaseDiagram } from "./phase-diagram.js";
 

@@ -3,9 +3,9 @@
 import { Command } from "commander";
 import { toJsonChunks } from "../../export.js";
 import { formatOption, printResult, type Format, type Printable } from "../format.js";
-import { DIAGRAM_DEFAULTS, diagramRecords, phaseDiagram, phaseDiagramSweeps, type PhaseDiagram, type PhaseDiagramOptions } from "../../phase-diagram.js";
+import { DIAGRAM_DEFAULTS, diagramRecords, phaseDiagram, phaseDiagramSweeps, type PhaseDiagram, type PhaseDiagramOptions } from "../../phase/phase-diagram.js";
 import { addJobOptions, addRunOptions, handleJobFlags, splitJobFlags, workProgress, type JobFlags } from "../job.js";
-import { MEASURE_DEFAULTS } from "../../phase-measure.js";
+import { MEASURE_DEFAULTS } from "../../phase/phase-measure.js";
 import { addExtensionOptions, fail, parseAxis, parseNumber } from "../options.js";
 
 type Flags = Omit<PhaseDiagramOptions, "onProgress"> & { progress?: boolean; format?: Format } & JobFlags;

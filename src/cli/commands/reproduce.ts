@@ -1,6 +1,6 @@
 // see: README.md (the paper's figures) — `sgd-phase reproduce fig1 … fig9 | all [--tiny | --quick | --full]`.
 import { Command } from "commander";
-import { checksRecords, FIGURES, reproduce, reproduceSweeps, type Check, type CostEstimate } from "../../reproduce.js";
+import { checksRecords, FIGURES, reproduce, reproduceSweeps, type Check, type CostEstimate } from "../../jobs/reproduce.js";
 import { formatOption, printResult, type Format } from "../format.js";
 import { addJobOptions, addRunOptions, duration, handleJobFlags, splitJobFlags, workProgress, type JobFlags } from "../job.js";
 import { fail } from "../options.js";

@@ -1,11 +1,11 @@
 // see: README.md (finite-size scaling) — `sgd-phase scaling --dims 30,100,300,1000 --delta 0.5 ...`.
 import { Command } from "commander";
-import { scaling, scalingSweeps, type Scaling, type ScalingOptions } from "../../scaling.js";
+import { scaling, scalingSweeps, type Scaling, type ScalingOptions } from "../../phase/scaling.js";
 import { formatOption, printResult, stdoutFormat, type Format, type Printable } from "../format.js";
 import { addJobOptions, addRunOptions, handleJobFlags, splitJobFlags, type JobFlags, workProgress } from "../job.js";
 import { exitCodeOf, interruptSignal, interruption } from "../interrupt.js";
 import { toJson } from "../../export.js";
-import { checkWritable } from "../../files.js";
+import { checkWritable } from "../../jobs/files.js";
 import { addExtensionOptions, fail, parseNumber, parseNumberList, writeText } from "../options.js";
 
 type Flags = Omit<ScalingOptions, "onProgress" | "signal"> & { out?: string; progress?: boolean; format?: Format } & JobFlags;

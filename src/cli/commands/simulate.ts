@@ -2,7 +2,7 @@
 import { Command, Option } from "commander";
 import { simulate } from "../../simulate.js";
 import type { SimulationResult } from "../../result.js";
-import { BACKENDS } from "../../engine.js";
+import { BACKENDS } from "../../engine/engine.js";
 import { DEFAULTS, SIM_METHODS, type SimulateOptions } from "../../validate.js";
 import { divergedSeeds, initialOverlaps, resultRecords, toJson, toJsonChunks, toTable } from "../../export.js";
 import { formatOption, printResult, stdoutFormat, type Format, type Printable } from "../format.js";

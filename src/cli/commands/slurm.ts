@@ -8,11 +8,11 @@ import { createHash } from "node:crypto";
 import { resolve, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { writeAtomic } from "../../files.js";
-import { MAX_SHARDS } from "../../shard.js";
-import type { Plan } from "../../plan.js";
+import { writeAtomic } from "../../jobs/files.js";
+import { MAX_SHARDS } from "../../jobs/shard.js";
+import type { Plan } from "../../jobs/plan.js";
 import { fail, parseNumber } from "../options.js";
-import { formatSeconds, parseDuration } from "../../plan.js";
+import { formatSeconds, parseDuration } from "../../jobs/plan.js";
 
 interface Flags {
   spec?: string;
@@ -45,7 +45,7 @@ export function slurmSeconds(text: string): number {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** The commands that run as a job array: their work is sweeps (src/job.ts). */
+/** The commands that run as a job array: their work is sweeps (src/jobs/job.ts). */
 export const ARRAY_COMMANDS = ["sweep", "phase-diagram", "reproduce", "scaling"];
 
 /** Seconds before its time limit at which Slurm warns a task with USR1 (it then stops cleanly and requeues itself). */

@@ -1,8 +1,8 @@
 // see: README.md (sweeps) — `sgd-phase sweep --spec FILE --out FILE.jsonl [--resume]`.
 import { Command } from "commander";
-import { sweep, type SweepSpec } from "../../sweep.js";
+import { sweep, type SweepSpec } from "../../jobs/sweep.js";
 import { fail, readJson } from "../options.js";
-import { refuseOverwritingInputs } from "../../files.js";
+import { refuseOverwritingInputs } from "../../jobs/files.js";
 import { addJobOptions, addRunOptions, handleJobFlags, splitJobFlags, workProgress, type JobFlags } from "../job.js";
 import { exitCodeOf, interruptSignal, interruption } from "../interrupt.js";
 

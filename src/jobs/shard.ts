@@ -2,9 +2,9 @@
 // tasks of a Slurm job array run independently, each into its own part file, and `merge` joins them back. The
 // partition depends on the spec alone (a fixed cost model, never a measured time), so every task computes the
 // same one. Node only.
-import { cheaperMethod, costOfStep, OptionError, resolveOde, resolveSimulate, type OdeOptions, type SimulateOptions } from "./validate.js";
-import { PHASE_DEFAULTS } from "./phase.js";
-import { checkMeasureOptions, plannedLadders, type MeasurePointOptions } from "./phase-measure.js";
+import { cheaperMethod, costOfStep, OptionError, resolveOde, resolveSimulate, type OdeOptions, type SimulateOptions } from "../validate.js";
+import { PHASE_DEFAULTS } from "../phase/phase.js";
+import { checkMeasureOptions, plannedLadders, type MeasurePointOptions } from "../phase/phase-measure.js";
 import type { JobKind } from "./tasks.js";
 
 /** The i-th (0-based) of n parts. */

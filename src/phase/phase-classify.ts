@@ -1,8 +1,8 @@
 // see: README.md (the measured phase diagram: the criteria) and theory.md §9 — the phases a point of the
-// (κ, δ) plane can be measured in, the evidence a measurement gathers (src/phase-measure.ts), and the
+// (κ, δ) plane can be measured in, the evidence a measurement gathers (src/phase/phase-measure.ts), and the
 // classification from that evidence alone: pure, tested on synthetic evidence. κ width exponent, δ
 // learning-rate exponent, e/a/b/c the exponents of the evidence (README).
-import type { Region } from "./regions.js";
+import type { Region } from "../regions.js";
 
 /** The measured phases, named as the paper names its regions. */
 export const MEASURED_PHASES = ["perfect learning", "plateau", "bad learning", "no deterministic limit", "undetermined"] as const;

@@ -1,6 +1,6 @@
-// see: src/layout.ts — region offsets of the flat buffer, computed once per run.
+// see: src/shared/layout.ts — region offsets of the flat buffer, computed once per run.
 // A simulation needs the weights (d > 0); an ODE integration needs its state, outputs and work space (ode).
-import { BDF_MAX_ORDER, HEADER_SLOTS, PairSlot, SCRATCH_VECTORS, Slot } from "./layout.js";
+import { BDF_MAX_ORDER, HEADER_SLOTS, PairSlot, SCRATCH_VECTORS, Slot } from "../shared/layout.js";
 
 /** What the buffer must hold. */
 export interface Sizes {
@@ -25,7 +25,7 @@ export interface Sizes {
   lazy?: boolean;
   /** user-given activations: nodes of each table (0: none); room for a students' and a teachers' table */
   tableNodes?: number;
-  /** chain with B = 1: room for a second seed run in the other f64x2 lane (src/layout.ts `PairSlot`) */
+  /** chain with B = 1: room for a second seed run in the other f64x2 lane (src/shared/layout.ts `PairSlot`) */
   pair?: boolean;
 }
 

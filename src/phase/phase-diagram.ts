@@ -1,16 +1,16 @@
 // see: theory.md §9 and README.md (the measured phase diagram) — the (κ, δ) plane measured: every grid point
-// classified from simulations across its ladder of d (src/phase-measure.ts), run in parallel as a resumable
+// classified from simulations across its ladder of d (src/phase/phase-measure.ts), run in parallel as a resumable
 // sweep, then one JSON, one CSV, the measured diagram beside the risk map, and the agreement with the theory.
 import { join } from "node:path";
-import { checkWritable, writeAtomic } from "./files.js";
-import { sweep, type SweepLine, type SweepSpec } from "./sweep.js";
-import type { JobSweep } from "./job.js";
+import { checkWritable, writeAtomic } from "../jobs/files.js";
+import { sweep, type SweepLine, type SweepSpec } from "../jobs/sweep.js";
+import type { JobSweep } from "../jobs/job.js";
 import { axis } from "./phase.js";
 import { MEASURE_DEFAULTS, type MeasuredPhase, type MeasurePointOptions } from "./phase-measure.js";
 import { measuredDiagramSpec } from "./phase-figure.js";
-import { checkRenderer, writeFigure } from "./render.js";
-import { VERSION } from "./version.js";
-import { delimited, type Cell, type Records } from "./records.js";
+import { checkRenderer, writeFigure } from "../output/render.js";
+import { VERSION } from "../version.js";
+import { delimited, type Cell, type Records } from "../records.js";
 
 type Axis = { from: number; to: number; count: number } | number[];
 
@@ -146,7 +146,7 @@ function diagramSpec(options: PhaseDiagramOptions) {
   return { outDir, kappas, deltas, base, spec, out: join(outDir, "phase-diagram.jsonl") };
 }
 
-/** The diagram as a sweep-shaped job (src/job.ts): its one sweep, the measured points, and their file. */
+/** The diagram as a sweep-shaped job (src/jobs/job.ts): its one sweep, the measured points, and their file. */
 export function phaseDiagramSweeps(options: PhaseDiagramOptions = {}): JobSweep[] {
   const { spec, out } = diagramSpec(options);
   return [{ spec, out }];

@@ -1,6 +1,6 @@
 // see: theory.md §9 — the power law y = C·x^slope fitted to measured points (finite-size scaling, the phase
 // exponents of phase-measure.ts, the figures' checks). Pure arithmetic: part of the light main entry.
-import { OptionError } from "./validate.js";
+import { OptionError } from "../validate.js";
 
 /** A power-law fit y = C·x^slope by weighted least squares on (log x, log y). */
 export interface PowerFit {

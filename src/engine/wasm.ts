@@ -1,9 +1,9 @@
 // see: STYLE.md §9 — the binary source per environment, compiled once per build and cached.
 // Node reads build/<name>.wasm next to this module (src/ and dist/ sit at the same depth); a browser
 // fetches the same URL (bundlers such as Vite emit it as an asset). Instantiation uses asc's own raw bindings.
-import { instantiate as instantiateSimd } from "../build/simd.js";
-import { instantiate as instantiateScalar } from "../build/scalar.js";
-import { instantiate as instantiateDebug } from "../build/debug.js";
+import { instantiate as instantiateSimd } from "../../build/simd.js";
+import { instantiate as instantiateScalar } from "../../build/scalar.js";
+import { instantiate as instantiateDebug } from "../../build/debug.js";
 
 /** The three builds of assembly/: release SIMD (default), release scalar (benchmarks), debug (assertions). */
 export type WasmBuild = "wasm-simd" | "wasm-scalar" | "wasm-debug";
@@ -15,9 +15,9 @@ export type WasmExports = Awaited<ReturnType<typeof instantiateSimd>>;
 // npm package does not ship it (a clone builds it: npm run asbuild:debug)
 const DEBUG = "debug";
 const BUILDS: Record<WasmBuild, { url: URL; instantiate: typeof instantiateDebug }> = {
-  "wasm-simd": { url: new URL("../build/simd.wasm", import.meta.url), instantiate: instantiateSimd },
-  "wasm-scalar": { url: new URL("../build/scalar.wasm", import.meta.url), instantiate: instantiateScalar },
-  "wasm-debug": { url: new URL("../build/" + DEBUG + ".wasm", import.meta.url), instantiate: instantiateDebug },
+  "wasm-simd": { url: new URL("../../build/simd.wasm", import.meta.url), instantiate: instantiateSimd },
+  "wasm-scalar": { url: new URL("../../build/scalar.wasm", import.meta.url), instantiate: instantiateScalar },
+  "wasm-debug": { url: new URL("../../build/" + DEBUG + ".wasm", import.meta.url), instantiate: instantiateDebug },
 };
 
 const modules = new Map<WasmBuild, Promise<WebAssembly.Module>>();

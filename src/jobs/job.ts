@@ -16,7 +16,7 @@ export interface JobSweep {
   out: string;
 }
 
-/** The fixed cost (src/shard.ts) of every point of every sweep. */
+/** The fixed cost (src/jobs/shard.ts) of every point of every sweep. */
 function jobCosts(sweeps: JobSweep[]): number[][] {
   return sweeps.map((s) => expandSpec(s.spec).map((point) => pointCost(s.spec.kind, point)));
 }

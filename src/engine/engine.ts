@@ -1,12 +1,12 @@
 // see: STYLE.md §3 — one flat buffer per run, driven through a handful of coarse calls. The Wasm builds and
 // the plain-JS baseline (src/reference/) share the layout, so the code above them does not know which runs.
-import { Slot, Status, Stream, TABLE_RANGE } from "./layout.js";
+import { Slot, Status, Stream, TABLE_RANGE } from "../shared/layout.js";
 import { layoutOf, writeLayout, type Layout, type Sizes } from "./memory.js";
 import { instantiateBuild, type WasmBuild } from "./wasm.js";
-import { ReferenceRng } from "./reference/rng.js";
-import * as reference from "./reference/sgd.js";
-import { driftEval as referenceDrift } from "./reference/drift.js";
-import * as referenceChain from "./reference/chain.js";
+import { ReferenceRng } from "../reference/rng.js";
+import * as reference from "../reference/sgd.js";
+import { driftEval as referenceDrift } from "../reference/drift.js";
+import * as referenceChain from "../reference/chain.js";
 
 /** Where the numerics run: a Wasm build, or the plain-JS baseline of the same algorithm and stream. */
 export type Backend = WasmBuild | "js";

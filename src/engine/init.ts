@@ -1,8 +1,8 @@
 // see: theory.md §10 (the paper's initial conditions) and §3 (the law of SGD depends on the weights only
 // through Ω = [[Q, M], [Mᵀ, P]]). Writes the initial weights into an engine's buffer; not a hot path.
-import { Stream } from "./layout.js";
+import { Stream } from "../shared/layout.js";
 import type { Engine } from "./engine.js";
-import { OptionError, type Model } from "./validate.js";
+import { OptionError, type Model } from "../validate.js";
 
 /**
  * Lower-triangular L (row-major r×r) with L Lᵀ = Ω for a symmetric positive semi-definite Ω, by Cholesky

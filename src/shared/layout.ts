@@ -183,7 +183,7 @@ export enum Slot {
  * The second seed of a chain run with two seeds at once (Slot.PAIR_PTR), in doubles from its start: its
  * samples done, `Status` and rank (as Slot.SAMPLES, STATUS, RANK for the first), its generator state (4 × u64)
  * and its Ω (r² doubles, r = p + k); its second layer a (p) follows Ω, and the two-lane work space follows a,
- * from the next even double (src/memory.ts `pairDoubles`, assembly/chainpair.ts).
+ * from the next even double (src/engine/memory.ts `pairDoubles`, assembly/chainpair.ts).
  */
 export enum PairSlot {
   SAMPLES = 0,

@@ -1,11 +1,11 @@
-// see: src/sweep.ts — the kinds of job a sweep runs, each a plain-options-in, JSON-summary-out function (so a
+// see: src/jobs/sweep.ts — the kinds of job a sweep runs, each a plain-options-in, JSON-summary-out function (so a
 // worker thread can run it and a JSON line can hold its result). No numerics here.
-import { simulate } from "./simulate.js";
-import { solveOde } from "./ode.js";
-import { checkPhasePoint, phasePoint, type PhasePointOptions, type PhasePoint } from "./phase.js";
-import { checkMeasureOptions, measurePhase, type MeasurePointOptions, type MeasuredPhase } from "./phase-measure.js";
-import { resolveOde, resolveSimulate, type OdeOptions, type SimulateOptions } from "./validate.js";
-import type { OdeResult, SimulationResult } from "./result.js";
+import { simulate } from "../simulate.js";
+import { solveOde } from "../ode.js";
+import { checkPhasePoint, phasePoint, type PhasePointOptions, type PhasePoint } from "../phase/phase.js";
+import { checkMeasureOptions, measurePhase, type MeasurePointOptions, type MeasuredPhase } from "../phase/phase-measure.js";
+import { resolveOde, resolveSimulate, type OdeOptions, type SimulateOptions } from "../validate.js";
+import type { OdeResult, SimulationResult } from "../result.js";
 
 /** What a sweep point runs. */
 export type JobKind = "simulate" | "ode" | "phase" | "measure";

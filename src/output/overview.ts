@@ -1,11 +1,11 @@
 // see: README.md (npm start) — one learning curve per region of the phase diagram: green, blue, orange (each
 // on its own clock, simulations against the limit ODE) and red (on t = ν/d: no ODE there).
 import { join } from "node:path";
-import { writeAtomic } from "./files.js";
+import { writeAtomic } from "../jobs/files.js";
 import { curvesSpec, panelsSpec, REGION_COLOURS, type Series } from "./plot.js";
-import { delimited, type Cell } from "./records.js";
+import { delimited, type Cell } from "../records.js";
 import { checkRenderer, writeFigure } from "./render.js";
-import { odeSeries, runOdes, runSims, simSeries } from "./figures/runs.js";
+import { odeSeries, runOdes, runSims, simSeries } from "../figures/runs.js";
 
 /** The regions' example points: κ = 0, p = 8, k = 4, γ0 = 8, Δ = 1e−3 (the paper's setting), d = 1000. */
 export const REGION_EXAMPLES = [

@@ -9,11 +9,11 @@ import { setMaxListeners } from "node:events";
 import { open, rename, truncate } from "node:fs/promises";
 import { checkWritable, FileError, lockFile, readIfExists, writeAtomic } from "./files.js";
 import type { Piscina } from "piscina";
-import { compileBuild, type WasmBuild } from "./wasm.js";
+import { compileBuild, type WasmBuild } from "../engine/wasm.js";
 import { runJob, validateJob, type JobKind, type JobResult } from "./tasks.js";
 import { partition, pointCost, type Shard } from "./shard.js";
-import { isMissing, missingPackage, warnOnce } from "./optional.js";
-import { OptionError } from "./validate.js";
+import { isMissing, missingPackage, warnOnce } from "../output/optional.js";
+import { OptionError } from "../validate.js";
 
 /** A sweep: what each point runs, the options they share, and the points (a grid, a list, or both). */
 export interface SweepSpec {
@@ -56,9 +56,9 @@ export interface SweepOptions {
    * do, the lines of finished points are all on disk, and sweep resolves with those (SIGTERM of a Slurm task)
    */
   signal?: AbortSignal;
-  /** run only this part of the points (src/shard.ts: the same partition on every machine); `out` is its part file */
+  /** run only this part of the points (src/jobs/shard.ts: the same partition on every machine); `out` is its part file */
   shard?: Shard;
-  /** with `shard`: the part of every point, when the partition is a whole job's (src/job.ts: several sweeps split
+  /** with `shard`: the part of every point, when the partition is a whole job's (src/jobs/job.ts: several sweeps split
    * together) rather than this spec's alone */
   partOf?: number[];
   /** worker threads (default: the machine's available parallelism); 0 runs in this thread */
@@ -183,7 +183,7 @@ async function finishedLines(file: string, hash: string): Promise<Map<string, Sw
   return done;
 }
 
-const WORKER = new URL("../dist/sweep-worker.js", import.meta.url);
+const WORKER = new URL("../../dist/jobs/sweep-worker.js", import.meta.url);
 const BUILDS: WasmBuild[] = ["wasm-simd", "wasm-scalar", "wasm-debug"];
 
 /**

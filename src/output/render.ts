@@ -1,6 +1,6 @@
 // see: README.md (figures) — headless rendering of the Vega-Lite specs of plot.ts in Node: SVG by vega,
 // PNG by resvg, and the three files of a figure.
-import { makeDirectory, writeAtomic } from "./files.js";
+import { makeDirectory, writeAtomic } from "../jobs/files.js";
 import { join } from "node:path";
 import type { VegaLiteSpec } from "./plot.js";
 import { isMissing, missingPackage, warnOnce } from "./optional.js";

@@ -1,7 +1,7 @@
-// see: src/sweep.ts — the worker thread of a sweep: takes the main thread's compiled Wasm modules (no
+// see: src/jobs/sweep.ts — the worker thread of a sweep: takes the main thread's compiled Wasm modules (no
 // recompilation), then runs one job per task.
 import { workerData } from "node:worker_threads";
-import { provideModule, type WasmBuild } from "./wasm.js";
+import { provideModule, type WasmBuild } from "../engine/wasm.js";
 import { runJob, type JobKind } from "./tasks.js";
 
 const modules = (workerData as { modules?: Record<WasmBuild, WebAssembly.Module> } | undefined)?.modules ?? {};

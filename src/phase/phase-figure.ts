@@ -3,7 +3,7 @@
 // colour of the phases), the theory's boundaries κ + δ = 0 and κ + δ = −½ over it, × where the measurement
 // disagrees with the theory; beside it the excess risk at the horizon at the largest d each point reached.
 // Vega-Lite only: no numerics, no I/O.
-import { REGION_COLOURS, type VegaLiteSpec } from "./plot.js";
+import { REGION_COLOURS, type VegaLiteSpec } from "../output/plot.js";
 import { MEASURED_PHASES, type MeasuredPhase } from "./phase-measure.js";
 import type { Agreement } from "./phase-diagram.js";
 

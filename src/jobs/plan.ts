@@ -6,13 +6,13 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { homedir, hostname } from "node:os";
 import { join } from "node:path";
-import { checkMeasureOptions, jumpRunWork, plannedLadders, riskRunWork, type MeasurePointOptions } from "./phase-measure.js";
-import { simulate } from "./simulate.js";
+import { checkMeasureOptions, jumpRunWork, plannedLadders, riskRunWork, type MeasurePointOptions } from "../phase/phase-measure.js";
+import { simulate } from "../simulate.js";
 import { expandSpec, validateSpec, type SweepSpec } from "./sweep.js";
 import { pointCost } from "./shard.js";
-import { cheaperMethod, costOfStep, resolveSimulate, OptionError, type SimulateOptions } from "./validate.js";
+import { cheaperMethod, costOfStep, resolveSimulate, OptionError, type SimulateOptions } from "../validate.js";
 import { validateJob, type JobKind } from "./tasks.js";
-import { VERSION } from "./version.js";
+import { VERSION } from "../version.js";
 
 export interface PlanRow {
   index: number;
@@ -176,7 +176,7 @@ function planRows(spec: SweepSpec, c: Calibration, specNames: boolean): Omit<Pla
   });
 }
 
-/** The plan of a job made of several sweeps (src/job.ts): their points numbered one after the other, one total,
+/** The plan of a job made of several sweeps (src/jobs/job.ts): their points numbered one after the other, one total,
  * and the parts for `targetSeconds` (at most one per point). */
 export async function planSweeps(specs: SweepSpec[], options: PlanOptions = {}): Promise<Plan> {
   const calibration = options.calibration ?? (options.costScale !== undefined ? uniformCalibration(options.costScale) : await machineCalibration());

@@ -1,11 +1,11 @@
 // see: theory.md §9 and the slides ("R∞ − Δ/2 ~ d^(−δ)" in the green region) — finite-size scaling: the
 // plateau R∞(d) of the excess risk over seeds for a list of d, and the power law fitted to R∞ − floor.
-import { OptionError, type SimulateOptions } from "./validate.js";
+import { OptionError, type SimulateOptions } from "../validate.js";
 import { fitPowerLaw, type PowerFit } from "./fit.js";
 export { fitPowerLaw, type PowerFit } from "./fit.js";
-import { sweep, type SweepSpec } from "./sweep.js";
-import type { SimulationSummary } from "./tasks.js";
-import type { JobSweep } from "./job.js";
+import { sweep, type SweepSpec } from "../jobs/sweep.js";
+import type { SimulationSummary } from "../jobs/tasks.js";
+import type { JobSweep } from "../jobs/job.js";
 
 
 export interface ScalingOptions extends Omit<SimulateOptions, "d" | "times" | "seeds" | "onProgress" | "signal"> {
@@ -23,7 +23,7 @@ export interface ScalingOptions extends Omit<SimulateOptions, "d" | "times" | "s
   /** worker threads, one d each (default: available parallelism; 0: this thread) */
   workers?: number;
   signal?: AbortSignal;
-  /** after each d: the count done and the share of the estimated work (the cost model of src/shard.ts) */
+  /** after each d: the count done and the share of the estimated work (the cost model of src/jobs/shard.ts) */
   onProgress?: (progress: { d: number; done: number; total: number; workDone: number; workTotal: number }) => void;
 }
 
@@ -47,7 +47,7 @@ function scalingSpec(options: ScalingOptions) {
   return { spec, sim, tMax, seeds, tail, floor };
 }
 
-/** `scaling` as a sweep-shaped job (src/job.ts): one simulation per d into `runs` (the parts go beside it). */
+/** `scaling` as a sweep-shaped job (src/jobs/job.ts): one simulation per d into `runs` (the parts go beside it). */
 export function scalingSweeps(options: ScalingOptions & { runs: string }): JobSweep[] {
   return [{ spec: scalingSpec(options).spec, out: options.runs }];
 }

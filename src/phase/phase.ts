@@ -1,12 +1,12 @@
 // see: theory.md §9 — the phase diagram of SGD in the (κ, δ) plane, computed point by point: at each
 // (κ, δ), p = round(d^κ) students and γ = γ0·d^(−δ) run on the region's own clock (t = ν/d in red, where
 // there is none) up to a horizon, within a sample budget, with the limit ODE where it exists for comparison.
-import { simulate } from "./simulate.js";
-import { solveOde } from "./ode.js";
-import { regionOf, timeExponentOf, type Region } from "./regions.js";
-import { checkOptions, EXTENSION_OPTION_RULES, OptionError, OPTION_RULES, type ActivationName, type OptionRule } from "./validate.js";
-import type { WasmBuild } from "./wasm.js";
-import { pow } from "./detmath.js";
+import { simulate } from "../simulate.js";
+import { solveOde } from "../ode.js";
+import { regionOf, timeExponentOf, type Region } from "../regions.js";
+import { checkOptions, EXTENSION_OPTION_RULES, OptionError, OPTION_RULES, type ActivationName, type OptionRule } from "../validate.js";
+import type { WasmBuild } from "../engine/wasm.js";
+import { pow } from "../engine/detmath.js";
 
 /** One point of the phase diagram. */
 export interface PhasePointOptions {

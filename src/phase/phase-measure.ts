@@ -14,15 +14,15 @@
 //     smaller on the orange clock, the variance that heats Q is not), or never happens at the largest d.
 //     Perfect learning (green): b < 0, the level falls as d grows (the finite-d floor ∝ d^−s, theory.md §9.4),
 //     or c < 0, no level is reached at all. Plateau (blue): b ≈ 0 and c ≈ 0, a level below the start.
-import { simulate } from "./simulate.js";
+import { simulate } from "../simulate.js";
 import { classifyPhase, PHASE_OF_REGION, THRESHOLDS, type Exponent, type LadderStep, type MeasuredPhaseName, type PhaseEvidence } from "./phase-classify.js";
-import { regionOf, timeExponentOf, type Region } from "./regions.js";
+import { regionOf, timeExponentOf, type Region } from "../regions.js";
 export { classifyPhase, MEASURED_PHASES, PHASE_OF_REGION, THRESHOLDS } from "./phase-classify.js";
 export type { Exponent, LadderStep, MeasuredPhaseName, PhaseEvidence } from "./phase-classify.js";
-import { checkOptions, EXTENSION_OPTION_RULES, cheaperMethod, costOfStep, OptionError, OPTION_RULES, type OptionRule, type SimulateOptions } from "./validate.js";
+import { checkOptions, EXTENSION_OPTION_RULES, cheaperMethod, costOfStep, OptionError, OPTION_RULES, type OptionRule, type SimulateOptions } from "../validate.js";
 import { fitPowerLaw } from "./fit.js";
-import { pow } from "./detmath.js";
-import type { WasmBuild } from "./wasm.js";
+import { pow } from "../engine/detmath.js";
+import type { WasmBuild } from "../engine/wasm.js";
 
 export const MEASURE_DEFAULTS = {
   k: 1,
@@ -109,7 +109,7 @@ const MAX_WEIGHT_BYTES = 512 * 2 ** 20;
 /**
  * The work of the risk runs at one d, in the cost model: SGD steps (each priced by costOfStep of the cheaper
  * method) and the rest in model ns — Q, M at each of the ≈ 26 outputs (p·(p + k)·d each: it matters for wide
- * students). planLadder prices it for the ladders, src/plan.ts on a given machine.
+ * students). planLadder prices it for the ladders, src/jobs/plan.ts on a given machine.
  */
 export function riskRunWork(d: number, p: number, o: { k: number; tEnd: number; timeExponent: number; seeds: number }): { steps: number; other: number } {
   return { steps: o.seeds * o.tEnd * pow(d, o.timeExponent), other: o.seeds * RISK_OUTPUTS * p * (p + o.k) * d * 0.3 };
@@ -170,7 +170,7 @@ export function planLadder(o: { kappa: number; k: number; timeExponent: number; 
 }
 
 /** The ladders a measured point will plan and their estimated seconds at its costScale (fixed by its options:
- * the sweeps' cost of the point, src/shard.ts; priced on a given machine by src/plan.ts). */
+ * the sweeps' cost of the point, src/jobs/shard.ts; priced on a given machine by src/jobs/plan.ts). */
 export function plannedLadders(o: ReturnType<typeof checkMeasureOptions>): { dims: number[]; jumpDims: number[]; note: string; seconds: number; timeExponent: number; studentsAt: (d: number) => number } {
   const region = regionOf(o.kappa, o.delta);
   const timeExponent = timeExponentOf(region, o.kappa, o.delta) ?? 1;

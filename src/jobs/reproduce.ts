@@ -1,5 +1,5 @@
 // see: README.md (the paper's figures) — `reproduce fig1 … fig9`: plans every wanted figure's jobs, estimates
-// their cost by the cost plan (src/plan.ts: the cost model, calibrated on this machine), runs them all in one pool of
+// their cost by the cost plan (src/jobs/plan.ts: the cost model, calibrated on this machine), runs them all in one pool of
 // worker threads (identical jobs of different figures once; with `resume`, the finished ones of an
 // interrupted run are kept), then per figure: its data, its checks of the paper's claims, its picture.
 import { availableParallelism } from "node:os";
@@ -9,17 +9,17 @@ import { machineCalibration, pointSeconds, type Calibration } from "./plan.js";
 import { canonicalJson, sweep, type SweepLine } from "./sweep.js";
 import { pointCost } from "./shard.js";
 import type { JobSweep } from "./job.js";
-import { resolveSimulate, type OdeOptions, type SimulateOptions } from "./validate.js";
+import { resolveSimulate, type OdeOptions, type SimulateOptions } from "../validate.js";
 import type { OdeSummary, SimulationSummary } from "./tasks.js";
-import type { MeasuredPhase } from "./phase-measure.js";
-import { checkRenderer, writeFigure } from "./render.js";
-import { FIGURES, FIGURE_IDS } from "./figures/index.js";
-import type { Check, FigureData, FigureDef, FigureSize, Plan, Results } from "./figures/types.js";
-import { delimited, type Cell, type Records } from "./records.js";
+import type { MeasuredPhase } from "../phase/phase-measure.js";
+import { checkRenderer, writeFigure } from "../output/render.js";
+import { FIGURES, FIGURE_IDS } from "../figures/index.js";
+import type { Check, FigureData, FigureDef, FigureSize, Plan, Results } from "../figures/types.js";
+import { delimited, type Cell, type Records } from "../records.js";
 
 export { FIGURES, FIGURE_IDS };
 export type { Check, FigureData, FigureDef, FigureSize };
-export { runSims, runOdes, simSeries, odeSeries } from "./figures/runs.js";
+export { runSims, runOdes, simSeries, odeSeries } from "../figures/runs.js";
 
 /** What a run of `reproduce` will cost, before it starts. */
 export interface CostEstimate {
@@ -31,7 +31,7 @@ export interface CostEstimate {
   coreHours: number;
   /** per figure: jobs, samples and core-seconds (jobs shared by figures count for each) */
   figures: Record<string, { simulations: number; samples: number; odes: number; measures: number; coreSeconds: number }>;
-  /** this machine against the cost model (src/plan.ts) */
+  /** this machine against the cost model (src/jobs/plan.ts) */
   calibration: Calibration;
 }
 
@@ -96,7 +96,7 @@ function collectJobs(plans: [FigureDef, Plan][]): Job[] {
   return [...jobs.values()];
 }
 
-/** The cost of every job (samples; seconds from the cost plan: src/plan.ts, this machine's calibration) and the totals. */
+/** The cost of every job (samples; seconds from the cost plan: src/jobs/plan.ts, this machine's calibration) and the totals. */
 async function estimate(jobs: Job[], ids: string[]): Promise<CostEstimate> {
   const calibration = await machineCalibration();
   for (const job of jobs) {
@@ -196,7 +196,7 @@ function sweepsOf(jobs: Job[], outDir: string, size: FigureSize): JobSweep[] {
   return sweeps;
 }
 
-/** `reproduce` as a sweep-shaped job (src/job.ts): its sweeps and their files, for a plan, a part or a merge. */
+/** `reproduce` as a sweep-shaped job (src/jobs/job.ts): its sweeps and their files, for a plan, a part or a merge. */
 export async function reproduceSweeps(ids: string[], options: Pick<ReproduceOptions, "size" | "outDir"> = {}): Promise<JobSweep[]> {
   const { jobs, outDir, size } = await planFigures(ids, options);
   return sweepsOf(jobs, outDir, size);
