@@ -39,8 +39,9 @@ function count(kernel: string, units: number): { instructions: number; checksum:
   return { instructions: Number(collected[1]), checksum: checksum[1] };
 }
 
-/** The bundled worker, in build/ so that its ../build/simd.wasm is the one `npm run build` wrote. */
-const WORKER = "build/instructions-worker.mjs";
+/** The bundled worker, two folders down as src/engine/wasm.ts is, so that its ../../build/simd.wasm is the one
+ * `npm run build` wrote. */
+const WORKER = "build/bench/instructions-worker.mjs";
 
 const version = valgrindVersion();
 if (version === undefined) {
