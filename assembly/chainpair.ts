@@ -169,10 +169,11 @@ export function chainRunPair(steps: i32): i32 {
   const actT = <i32>slot(Slot.ACT_TEACHER);
   const gamma = slot(Slot.GAMMA);
   const decay = 1.0 - (gamma * slot(Slot.WEIGHT_DECAY)) / (<f64>p * d);
-  const linear = (decay * (gamma / (<f64>p * d))) / 1.0;
-  const quadratic = (gamma * gamma) / (<f64>p * <f64>p * d) / 1.0;
+  // chain.ts's prefactors with B = 1 (its divisions by B, B² and products by B are exact, so left out)
+  const linear = decay * (gamma / (<f64>p * d));
+  const quadratic = (gamma * gamma) / (<f64>p * <f64>p * d);
   const decay2 = decay * decay;
-  const rateA = (gammaA * gamma) / d / (<f64>p * 1.0);
+  const rateA = (gammaA * gamma) / d / <f64>p;
   const sqrtNoise = Math.sqrt(slot(Slot.NOISE));
   const invP = 1.0 / <f64>p;
   const invK = 1.0 / <f64>k;
