@@ -1,4 +1,5 @@
-// `npm run bench`: sgd-phase against native C on the same machine in the same run. bench/native/sgd.c is the
+// `npm run bench`: sgd-phase against native C on the same machine in the same run (one SGD sample, then one step of
+// the reduced chain: bench/native/chain.c, assembly/chain.ts's algorithm and stream). bench/native/sgd.c is the
 // algorithm of assembly/sgd.ts (same random stream, same order of sums), built here with the machine's C
 // compiler (gcc -O3 -march=native, no contraction into FMA, so its rounding is the Wasm's); skipped with a
 // notice when there is none. Its weights after 300 samples from the Wasm engine's initial weights must agree
@@ -14,7 +15,7 @@ import { ZIG_F, ZIG_R, ZIG_X } from "../src/shared/ziggurat.js";
 import * as ERF from "../src/shared/erf-coefficients.js";
 import { Slot, Stream } from "../src/shared/layout.js";
 import { slotValue } from "../src/engine/engine.js";
-import { identicalEngines, saveRows, weightsOf, type Row } from "./harness.js";
+import { chainEngine, identicalEngines, saveRows, startOmega, weightsOf, type Row } from "./harness.js";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const build = here("./native/build/");
@@ -74,7 +75,8 @@ function native(timed: number, rounds: number): number[] {
 native(1, 1);
 simd.sgdRun(CHECK);
 const ours = weightsOf(simd);
-const theirs = new Float64Array(readFileSync(`${build}out.bin`).buffer.slice(0));
+const theirsFile = readFileSync(`${build}out.bin`);
+const theirs = new Float64Array(theirsFile.buffer, theirsFile.byteOffset, theirsFile.byteLength / 8);
 let worst = 0;
 const scale = ours.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 for (let a = 0; a < P; a++) for (let j = 0; j < D; j++) worst = Math.max(worst, Math.abs(ours[a * row + j] - theirs[a * D + j]) / scale);
@@ -119,5 +121,46 @@ console.log(`one SGD sample, d = ${D}, p = ${P}, k = ${K} (CPU time, median of $
 console.log(`  wasm-simd ${(ns.simd / 1e3).toFixed(2)} µs   native C (${compiler} -O3 -march=native) ${(ns.native / 1e3).toFixed(2)} µs   js ${(ns.js / 1e3).toFixed(1)} µs`);
 console.log(`  wasm-simd / native C = ${(ns.simd / ns.native).toFixed(2)}×   js / wasm-simd = ${(ns.js / ns.simd).toFixed(1)}×   (agreement after ${CHECK} samples: ${worst.toExponential(1)})`);
 console.log(`  best native (Box–Muller ×8, one pass; ${bestFlags.filter((f) => !f.startsWith("-I")).join(" ")}) ${(ns.best / 1e3).toFixed(2)} µs: wasm-simd / best native = ${(ns.simd / ns.best).toFixed(2)}×   (its normals: ${Object.entries(zs).map(([k, z]) => `${k} ${z.toFixed(1)}σ`).join(", ")})`);
-const file = saveRows("native", rows, { compiler: compilerVersion, flags: flags.filter((f) => !f.startsWith("-I")), agreement: worst, ratios: { simdOverNative: ns.simd / ns.native, simdOverBest: ns.simd / ns.best, jsOverSimd: ns.js / ns.simd }, best: { flags: bestFlags.filter((f) => !f.startsWith("-I")), normals: { draws: MOMENT_DRAWS, mean: m1, variance: m2, fourth: m4, tail4, z: zs } }, command: "npm run bench" });
+// 2. one step of the reduced chain (p = 8, k = 4, d = 10⁵, the chain suite's state): bench/native/chain.c, the
+// algorithm of assembly/chain.ts on the same stream; its Ω after CHAIN_CHECK steps against the Wasm's, then
+// interleaved rounds
+const R = P + K;
+const CHAIN_D = 1e5, CHAIN_CHECK = 2000, CHAIN_STEPS = 200_000;
+const chainBinary = `${build}chain`;
+execFileSync(compiler, [...flags, "-o", chainBinary, here("./native/chain.c"), "-lm"]);
+const omega0 = await startOmega(P, K);
+writeFileSync(`${build}omega.bin`, omega0);
+const chain = await chainEngine("wasm-simd", CHAIN_D, P, K, omega0);
+const chainGamma = slotValue(chain, Slot.GAMMA);
+function nativeChain(timed: number): number {
+  const out = execFileSync(chainBinary, [`${build}omega.bin`, String(P), String(K), String(CHAIN_D), String(chainGamma), "0.001", "1", String(Stream.SGD), String(CHAIN_CHECK), String(timed), "1", `${build}omega-out.bin`], { encoding: "utf8" });
+  return Number(out.trim());
+}
+nativeChain(1);
+chain.chainRun(CHAIN_CHECK);
+const omegaWasm = chain.f64.slice(chain.layout.omega / 8, chain.layout.omega / 8 + R * R);
+const omegaFile = readFileSync(`${build}omega-out.bin`);
+const omegaNative = new Float64Array(omegaFile.buffer, omegaFile.byteOffset, omegaFile.byteLength / 8);
+const omegaScale = omegaWasm.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+let chainWorst = 0;
+omegaWasm.forEach((v, i) => (chainWorst = Math.max(chainWorst, Math.abs(v - omegaNative[i]) / omegaScale)));
+if (!(chainWorst <= 1e-9)) throw new Error(`native C and wasm-simd chains disagree after ${CHAIN_CHECK} steps: max relative Ω difference ${chainWorst}`);
+const chainTimes = { simd: [] as number[], native: [] as number[] };
+chain.chainRun(CHAIN_STEPS); // warm-up
+for (let r = 0; r < ROUNDS; r++) {
+  const t0 = process.cpuUsage();
+  chain.chainRun(CHAIN_STEPS);
+  const t = process.cpuUsage(t0);
+  chainTimes.simd.push(((t.user + t.system) * 1e3) / CHAIN_STEPS);
+  chainTimes.native.push(nativeChain(CHAIN_STEPS));
+}
+const chainNs = { simd: median(chainTimes.simd), native: median(chainTimes.native) };
+rows.push(
+  { suite: `chain step, p = ${P}, k = ${K}, one core`, name: "wasm-simd", nsPerSample: chainNs.simd, marginPercent: NaN, runs: ROUNDS },
+  { suite: `chain step, p = ${P}, k = ${K}, one core`, name: "native C", nsPerSample: chainNs.native, marginPercent: NaN, runs: ROUNDS },
+);
+console.log(`one chain step, p = ${P}, k = ${K}, d = 10^5: wasm-simd ${chainNs.simd.toFixed(0)} ns, native C ${chainNs.native.toFixed(0)} ns: wasm-simd / native C = ${(chainNs.simd / chainNs.native).toFixed(2)}× (agreement after ${CHAIN_CHECK} steps: ${chainWorst.toExponential(1)})`);
+
+const file = saveRows("native", rows, { compiler: compilerVersion, flags: flags.filter((f) => !f.startsWith("-I")), agreement: worst, ratios: { simdOverNative: ns.simd / ns.native, simdOverBest: ns.simd / ns.best, jsOverSimd: ns.js / ns.simd, chainSimdOverNative: chainNs.simd / chainNs.native },
+  chainAgreement: chainWorst, best: { flags: bestFlags.filter((f) => !f.startsWith("-I")), normals: { draws: MOMENT_DRAWS, mean: m1, variance: m2, fourth: m4, tail4, z: zs } }, command: "npm run bench" });
 console.log(`written: ${file}`);

@@ -68,7 +68,8 @@ export function speedTables(results: Partial<Record<Suite, Saved>>): string {
   }
   if (native) {
     const r = (name: string) => native.rows.find((x) => x.name === name)!;
-    const ratios = native.ratios as { simdOverNative: number; simdOverBest?: number; jsOverSimd: number };
+    const ratios = native.ratios as { simdOverNative: number; simdOverBest?: number; jsOverSimd: number; chainSimdOverNative?: number };
+    const chainRows = native.rows.filter((x) => x.suite.startsWith("chain step"));
     const best = native.rows.find((x) => x.name === "native C, best");
     const bestFlags = (native.best as { flags: string[] } | undefined)?.flags ?? [];
     parts.push(
@@ -78,6 +79,12 @@ export function speedTables(results: Partial<Record<Suite, Saved>>): string {
       "|---|---:|---:|---:|---:|---:|",
       `| one core | ${time(r("wasm-simd").nsPerSample)} | ${time(r("native C").nsPerSample)} | ${time(r("js").nsPerSample)} | ${ratio(ratios.simdOverNative)} | ${ratio(ratios.jsOverSimd)} |`,
       "",
+      ...(chainRows.length === 2 && ratios.chainSimdOverNative
+        ? [
+            `One step of the reduced chain (p = 8, k = 4, d = 10⁵; \`bench/native/chain.c\`: the algorithm, random stream and order of sums of \`assembly/chain.ts\`, its Ω ${(native.chainAgreement as number) === 0 ? "equal to the Wasm's, bit for bit," : `within ${(native.chainAgreement as number).toExponential(1)} of the Wasm's`} after 2000 steps), in the same rounds: wasm-simd ${time(chainRows[0].nsPerSample)}, native C ${time(chainRows[1].nsPerSample)}: wasm-simd / native = ${ratio(ratios.chainSimdOverNative)}.`,
+            "",
+          ]
+        : []),
       ...(best && ratios.simdOverBest
         ? [
             `The fastest native kernel we have for the same process (\`bench/native/best.c\`: not the same stream — Box–Muller normals on eight xoshiro256** streams in vector lanes, one pass over the student rows per sample; \`${bestFlags.join(" ")}\`; its normals pass the moment and tail checks of the bench) takes ${time(best.nsPerSample)} in the same rounds: wasm-simd / best native = ${ratio(ratios.simdOverBest)}.`,
