@@ -46,6 +46,13 @@ export const PIVOT_TOLERANCE: f64 = 1e-12;
   }
 }
 
+/** max_a |Ω_aa| of the r×r Ω (NaN if any is NaN): the scale of the pivots' tolerance; not finite once Ω overflowed. */
+@inline export function diagonalMax(omega: usize, r: i32): f64 {
+  let scale: f64 = 0;
+  for (let a = 0; a < r; a++) scale = Math.max(scale, Math.abs(load<f64>(at(omega, a * r + a))));
+  return scale;
+}
+
 /**
  * L Lᵀ = Ω for symmetric positive semi-definite Ω (r×r, row-major), L lower triangular stored column by column
  * (L_am at L + 8(m·r + a)): Cholesky in which a pivot ≤ PIVOT_TOLERANCE·max Ω_aa (or negative, from rounding)
@@ -135,7 +142,7 @@ export function choleskySemidefinite(omega: usize, L: usize, diag: usize, r: i32
  * values; P is unchanged. With B = 1 the draws are z, ζ, χ²_{d−ρ} and, with λ = 0, every
  * operation is the single-sample chain's, in the same order (a = a* = 1 multiply exactly). Only the upper triangle of Ω is kept up to date
  * (the factorisation reads no other). Adds the steps done to Slot.SAMPLES; stops with Status.DIVERGED when a
- * field or e is not finite. Called by the TS layer once per chunk of steps.
+ * field or e is not finite, or (before the step's draws) when Ω's diagonal is. Called by the TS layer once per chunk of steps.
  */
 export function chainRun(steps: i32): i32 {
   const d = slot(Slot.D);
@@ -171,6 +178,11 @@ export function chainRun(steps: i32): i32 {
   let rank = 0;
   rngLoad();
   for (; done < steps; done++) {
+    // Ω's diagonal overflowed (∞ or NaN): its pivots would all count as zero and the chain would go on at ∞
+    if (!isFinite(diagonalMax(omega, r))) {
+      status = Status.DIVERGED;
+      break;
+    }
     rank = choleskySemidefinite(omega, L, U, r); // U serves as scratch until the fields are computed
     let fieldSum: f64 = 0;
     for (let b = 0; b < batch; b++) {

@@ -130,8 +130,10 @@ function copyLane(one: usize, pairs: usize, lane: usize, n: i32, toPairs: bool):
  * its region at Slot.PAIR_PTR (`PairSlot`). Per step: both factorisations in the lanes; each seed's z_1..z_r, ζ
  * and χ²_{d−ρ} from its own stream (the one-seed order); the fields in the lanes; each lane's error (scalar: the
  * activations); the updates of Q, M in the lanes. A seed whose field or error is not finite keeps its Ω and a
- * (its Status DIVERGED, its samples those before that step) while the other completes the step; the call then
- * returns DIVERGED and the TS layer goes on with the other seed alone (chainRun). Otherwise returns OK.
+ * (its Status DIVERGED, its samples those before that step) while the other completes the step; a seed whose Ω
+ * diagonal is not finite at the start of a step diverges there, before any draw, and the other stops before that
+ * step too. The call then returns DIVERGED and the TS layer goes on with the other seed alone (chainRun).
+ * Otherwise returns OK.
  */
 export function chainRunPair(steps: i32): i32 {
   if (!ASC_FEATURE_SIMD) {
@@ -188,6 +190,17 @@ export function chainRunPair(steps: i32): i32 {
   let rank = f64x2.splat(0);
   const vlinear = f64x2.splat(linear), vquadratic = f64x2.splat(quadratic), vdecay = f64x2.splat(decay), vdecay2 = f64x2.splat(decay2);
   for (; done < steps; done++) {
+    // chain.ts: a seed whose Ω diagonal overflowed (∞ or NaN) diverges before the step's draws; the pair stops
+    // before the step for both (the other goes on alone, in chainRun)
+    let scale = f64x2.splat(0);
+    for (let a = 0; a < r; a++) scale = f64x2.max(scale, f64x2.abs(v128.load(at2(O2, a * r + a))));
+    const finiteA = isFinite(f64x2.extract_lane(scale, 0)), finiteB = isFinite(f64x2.extract_lane(scale, 1));
+    if (!finiteA || !finiteB) {
+      if (!finiteA) statusA = Status.DIVERGED;
+      if (!finiteB) statusB = Status.DIVERGED;
+      doneB = done;
+      break;
+    }
     rank = cholesky2(O2, L2, D2, r);
     // each seed's draws, in the one-seed order: z_1..z_r, ζ, then χ²_{d−ρ}
     rngLoadAt(rngA);

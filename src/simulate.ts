@@ -174,7 +174,7 @@ export interface Recorder {
 }
 
 /** The reason of a divergence found by the simulator itself (rather than at an output). */
-export const FIELD_DIVERGENCE = "a local field or the error signal became non-finite (learning rate too large?)";
+export const FIELD_DIVERGENCE = "a local field, the error signal or (chain) the diagonal of the overlaps became non-finite (learning rate too large?)";
 
 /** A Recorder for `seed`, reading the engine's regions (of its first seed, for the chain's two-seed engine). */
 export function recorder(stepper: Stepper, r: Resolved, seed: number, onOutput: SimulateOptions["onOutput"], keepOverlaps: boolean): Recorder {

@@ -3,7 +3,7 @@
 // cases p + k > d and informed starts; the choice of method.
 import { describe, expect, it } from "vitest";
 import { createEngine, setSlot, slotValue, type Backend } from "../src/engine/engine.js";
-import { Slot, Status, Stream } from "../src/shared/layout.js";
+import { Activation, Slot, Status, Stream } from "../src/shared/layout.js";
 import { simulate } from "../src/simulate.js";
 import { cheaperMethod, type SimulateOptions } from "../src/validate.js";
 import { maxRelDiff } from "./helpers.js";
@@ -75,6 +75,24 @@ describe("chain steps", () => {
       expect(maxRelDiff(runs[3], runs[0], 1)).toBeLessThan(1e-10);
     },
   );
+
+  it("stop at the step whose Ω diagonal has overflowed, before its draws, in every backend (linear units far beyond stability)", async () => {
+    const runs = await Promise.all((["wasm-scalar", "wasm-simd", "js"] as const).map(async (b) => {
+      const e = await chainEngine(b, 100, 6, 3);
+      const omega = e.f64.subarray(e.layout.omega / 8, e.layout.omega / 8 + 81);
+      omega.set(omega.map((v) => v * 1e250));
+      setSlot(e, Slot.GAMMA, 400);
+      setSlot(e, Slot.ACT_STUDENT, Activation.LINEAR);
+      setSlot(e, Slot.ACT_TEACHER, Activation.LINEAR);
+      expect(e.chainRun(2000)).toBe(Status.DIVERGED);
+      const diagonal = Array.from({ length: 9 }, (_, a) => omega[a * 9 + a]);
+      return { samples: slotValue(e, Slot.SAMPLES), overflowed: diagonal.some((v) => !Number.isFinite(v)) };
+    }));
+    expect(runs[0].samples).toBeGreaterThan(5);
+    expect(runs[0].samples).toBeLessThan(2000);
+    expect(runs.every((r) => r.overflowed)).toBe(true);
+    expect(runs.map((r) => r.samples)).toEqual([runs[0].samples, runs[0].samples, runs[0].samples]);
+  });
 
   it("do not depend on how they are split into calls (one call of 1000 = ten of 100, bit for bit)", async () => {
     const one = await chainEngine("wasm-simd", 500, 6, 3);

@@ -90,41 +90,64 @@ describe("two seeds of the chain at once (chainRunPair)", () => {
     expect(stateOf(pair)).toEqual(singles[1]);
   });
 
-  it("stop a seed that diverges where a one-seed run stops it, while the other completes its step", async () => {
-    const omega = await startOmega();
-    // linear units at a rate far beyond stability: from Ω the fields turn NaN after ~10² steps; from Ω·10²⁵⁰ Ω
-    // overflows to ∞ first (its pivots then count as zero, its fields stay finite: a one-seed run goes on, and
-    // simulate reports the divergence at the next output)
-    const big = omega.map((v) => v * 1e250);
-    const model = { gamma: 5000, activation: Activation.LINEAR, weightDecay: 0, gammaA: 0 };
+  /** One-seed runs of `steps` steps from each Ω of `model`, then a two-seed engine at the same start. */
+  async function twoStarts(model: Parameters<typeof configure>[1], omegas: Float64Array[], seeds: number[], steps: number) {
     const singles = await Promise.all(
-      [omega, big].map(async (o, i) => {
+      [0, 1].map(async (i) => {
         const e = await createEngine("wasm-simd", { kind: "chain", d: 100, p: P, k: K });
         configure(e, model);
-        e.f64.set(o, e.layout.omega / 8);
-        e.seed(3 + i, Stream.SGD);
-        const status = e.chainRun(2000);
+        e.f64.set(omegas[i], e.layout.omega / 8);
+        e.seed(seeds[i], Stream.SGD);
+        const status = e.chainRun(steps);
         return { status, state: stateOf(e) };
       }),
     );
-    expect(singles.map((s) => s.status)).toEqual([Status.DIVERGED, Status.OK]);
-    const stopAt = singles[0].state.samples;
-    expect(stopAt).toBeGreaterThan(10);
-    expect(stopAt).toBeLessThan(1999);
     const pair = await createEngine("wasm-simd", { kind: "chain", d: 100, p: P, k: K, pair: true });
     configure(pair, model);
-    pair.f64.set(big, pair.layout.omega / 8);
-    pair.seed(4, Stream.SGD);
+    pair.f64.set(omegas[1], pair.layout.omega / 8);
+    pair.seed(seeds[1], Stream.SGD);
     swapSeeds(pair);
-    pair.f64.set(omega, pair.layout.omega / 8);
-    pair.seed(3, Stream.SGD);
+    pair.f64.set(omegas[0], pair.layout.omega / 8);
+    pair.seed(seeds[0], Stream.SGD);
+    return { singles, pair };
+  }
+
+  it("stop a seed whose fields are NaN where a one-seed run stops it, while the other completes its step", async () => {
+    const omega = await startOmega();
+    // a NaN off the diagonal: the diagonal check passes, the factor and the fields turn NaN after the step's draws
+    const broken = omega.slice();
+    broken[0 * R + 1] = NaN;
+    const { singles, pair } = await twoStarts(MODELS["the paper's model"], [omega, broken], [3, 4], 500);
+    expect(singles.map((s) => s.status)).toEqual([Status.OK, Status.DIVERGED]);
+    expect(singles[1].state.samples).toBe(0);
+    expect(pair.chainRunPair(500)).toBe(Status.DIVERGED);
+    swapSeeds(pair);
+    expect(stateOf(pair)).toEqual(singles[1].state);
+    swapSeeds(pair);
+    // the other did the step on which the second diverged, and no more; then it goes on alone
+    expect(slotValue(pair, Slot.SAMPLES)).toBe(1);
+    expect(slotValue(pair, Slot.STATUS)).toBe(Status.OK);
+    expect(pair.chainRun(499)).toBe(Status.OK);
+    expect(stateOf(pair)).toEqual(singles[0].state);
+  });
+
+  it("stop a seed whose Ω overflows before the step's draws, as a one-seed run does, and the other before that step too", async () => {
+    const omega = await startOmega();
+    // linear units far beyond stability: Ω·10²⁵⁰ overflows to ∞ within a few dozen steps (its diagonal: DIVERGED,
+    // no draw); from Ω the same happens later
+    const linear = { gamma: 400, activation: Activation.LINEAR, weightDecay: 0, gammaA: 0 };
+    const { singles, pair } = await twoStarts(linear, [omega.map((v) => v * 1e250), omega], [4, 4], 2000);
+    expect(singles.map((s) => s.status)).toEqual([Status.DIVERGED, Status.DIVERGED]);
+    const [stopA, stopB] = singles.map((s) => s.state.samples);
+    expect(stopA).toBeGreaterThan(10);
+    expect(stopA).toBeLessThan(stopB);
+    expect(singles[0].state.omega.some((v) => !Number.isFinite(v))).toBe(true);
     expect(pair.chainRunPair(2000)).toBe(Status.DIVERGED);
     expect(stateOf(pair)).toEqual(singles[0].state);
     swapSeeds(pair);
-    // the healthy seed did the step on which the other diverged, and no more; then it goes on alone
-    expect(slotValue(pair, Slot.SAMPLES)).toBe(stopAt + 1);
+    expect(slotValue(pair, Slot.SAMPLES)).toBe(stopA);
     expect(slotValue(pair, Slot.STATUS)).toBe(Status.OK);
-    expect(pair.chainRun(2000 - stopAt - 1)).toBe(Status.OK);
+    expect(pair.chainRun(2000 - stopA)).toBe(Status.DIVERGED);
     expect(stateOf(pair)).toEqual(singles[1].state);
   });
 

@@ -75,6 +75,12 @@ export function chainRun(f64: Float64Array, u32: Uint32Array, h: number, rng: Re
   let rank = 0;
   rng.load(u32, rngWord);
   for (; done < steps; done++) {
+    let diagonalMax = 0;
+    for (let a = 0; a < r; a++) diagonalMax = Math.max(diagonalMax, Math.abs(f64[omega + a * r + a]));
+    if (!Number.isFinite(diagonalMax)) {
+      status = Status.DIVERGED;
+      break;
+    }
     rank = choleskySemidefinite(f64, omega, L, U, r);
     let fieldSum = 0;
     for (let b = 0; b < batch; b++) {

@@ -219,7 +219,7 @@ export const HEADER_SLOTS = 80;
 /** Values of the STATUS slot. */
 export enum Status {
   OK = 0,
-  /** simulator: a local field or the error signal became non-finite (SAMPLES = samples done before it);
+  /** simulator: a local field or the error signal (chain: or Ω's diagonal) became non-finite (SAMPLES = samples done before it);
    * ODE: the state or the drift became non-finite (T and FAIL_INDEX say when and which component) */
   DIVERGED = 1,
   /** ODE: the step budget of the call is used up; call again to continue */
