@@ -30,10 +30,13 @@ mkdirSync(build, { recursive: true });
 const f = (v: number) => v.toPrecision(17);
 const header = [
   "/* written by bench/native.bench.ts from src/shared/ziggurat.ts and src/shared/erf-coefficients.ts; do not edit */",
+  "#ifndef SGD_PHASE_TABLES_H",
+  "#define SGD_PHASE_TABLES_H",
   `static const double ZIG_R = ${f(ZIG_R)};`,
   `static const double ZIG_X[${ZIG_X.length}] = { ${ZIG_X.map(f).join(", ")} };`,
   `static const double ZIG_F[${ZIG_F.length}] = { ${ZIG_F.map(f).join(", ")} };`,
   ...Object.entries(ERF).map(([name, v]) => `static const double ${name} = ${f(v as number)};`),
+  "#endif",
 ].join("\n");
 writeFileSync(`${build}tables.h`, `${header}\n`);
 const binary = `${build}sgd`;

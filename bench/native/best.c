@@ -4,7 +4,7 @@
  * xoshiro256** streams at once (branch-free polynomial log, sin and cos over arrays of 8 that the compiler
  * vectorises), and one pass over the student rows per sample (the update of sample ν computes the fields of ν + 1,
  * as sgd.ts does). Coefficients: fdlibm (Sun Microsystems 1993) __ieee754_log's Lg1–Lg7, __kernel_sin's S1–S6 and
- * __kernel_cos's C1–C6; the erf of sgd.c (tables.h).
+ * __kernel_cos's C1–C6; σ and σ' from activation.h.
  *
  * usage: best moments <n> <seed>          prints the mean, variance, fourth moment and P(|z| > 4) of n normals
  *        best run <weights.bin> <d> <p> <k> <gamma> <noise> <seed> <timed steps> <rounds>
@@ -18,7 +18,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "tables.h"
+#include "activation.h"
+#include "timing.h"
 
 #define LANES 8
 /* eight lanes in GCC/Clang vector extensions (the compiler picks the machine's widths) */
@@ -27,7 +28,6 @@ typedef int64_t v8i __attribute__((vector_size(64)));
 typedef double v8d __attribute__((vector_size(64)));
 static v8u S0, S1, S2, S3;
 
-static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 static inline v8u rotl8(v8u x, int k) { return (x << k) | (x >> (64 - k)); }
 
 static uint64_t splitmix64(uint64_t *z) {
@@ -113,45 +113,6 @@ static void fill_normals(double *out, int n) {
   }
 }
 
-/* fdlibm's erf (as sgd.c) */
-static double erf_fdlibm(double x) {
-  if (isnan(x)) return x;
-  const double ax = fabs(x);
-  if (ax < 0.84375) {
-    if (ax < 3.725290298461914e-9) return x + EFX * x;
-    const double z = x * x;
-    const double r = PP0 + z * (PP1 + z * (PP2 + z * (PP3 + z * PP4)));
-    const double s = 1.0 + z * (QQ1 + z * (QQ2 + z * (QQ3 + z * (QQ4 + z * QQ5))));
-    return x + x * (r / s);
-  }
-  if (ax < 1.25) {
-    const double s = ax - 1.0;
-    const double pa = PA0 + s * (PA1 + s * (PA2 + s * (PA3 + s * (PA4 + s * (PA5 + s * PA6)))));
-    const double qa = 1.0 + s * (QA1 + s * (QA2 + s * (QA3 + s * (QA4 + s * (QA5 + s * QA6)))));
-    return x < 0 ? -ERX - pa / qa : ERX + pa / qa;
-  }
-  if (ax >= 6.0) return x < 0 ? -1.0 : 1.0;
-  const double s = 1.0 / (ax * ax);
-  double r, q;
-  if (ax < 2.857142857142857) {
-    r = RA0 + s * (RA1 + s * (RA2 + s * (RA3 + s * (RA4 + s * (RA5 + s * (RA6 + s * RA7))))));
-    q = 1.0 + s * (SA1 + s * (SA2 + s * (SA3 + s * (SA4 + s * (SA5 + s * (SA6 + s * (SA7 + s * SA8)))))));
-  } else {
-    r = RB0 + s * (RB1 + s * (RB2 + s * (RB3 + s * (RB4 + s * (RB5 + s * RB6)))));
-    q = 1.0 + s * (SB1 + s * (SB2 + s * (SB3 + s * (SB4 + s * (SB5 + s * (SB6 + s * SB7))))));
-  }
-  uint64_t bits;
-  double z;
-  memcpy(&bits, &ax, 8);
-  bits &= 0xFFFFFFFF00000000ULL;
-  memcpy(&z, &bits, 8);
-  const double e = exp(-z * z - 0.5625) * exp((z - ax) * (z + ax) + r / q);
-  return x < 0 ? e / ax - 1.0 : 1.0 - e / ax;
-}
-
-static inline double sigma(double u) { return erf_fdlibm(u * 0.7071067811865476); }
-static inline double sigma_prime(double u) { return 0.7978845608028654 * exp(-0.5 * u * u); }
-
 /* unaligned eight-lane access to a row */
 typedef double v8du __attribute__((vector_size(64), aligned(8)));
 static inline double hsum(v8d v) { return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7])); }
@@ -205,12 +166,6 @@ static void run(double *W, double **xs, double *lam, double *coef, int d, int p,
     xs[0] = xNext;
     xs[1] = x;
   }
-}
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return t.tv_sec + 1e-9 * t.tv_nsec;
 }
 
 int main(int argc, char **argv) {

@@ -1,7 +1,7 @@
 /*
  * A native C reference of one step of the exact reduced chain, for bench/native.bench.ts: the algorithm of
  * assembly/chain.ts chainRun with B = 1 (erf units, a = a* = 1, no weight decay) on the same random stream (z, ζ,
- * then χ²_{d−ρ}; common.h) and with every sum in the same order (the semidefinite Cholesky column by column, the
+ * then χ²_{d−ρ}; rng.h) and with every sum in the same order (the semidefinite Cholesky column by column, the
  * fields u_a = Σ_{m ≤ a} L_am z_m, the update of Q's upper triangle and of M), so that after the same steps its Ω
  * agrees with the Wasm engine's to rounding (the bench checks it). Scalar code, as the single-seed chain is.
  *
@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "common.h"
+#include "activation.h"
+#include "rng.h"
+#include "timing.h"
 
 static const double PIVOT_TOLERANCE = 1e-12;
 
@@ -84,12 +86,6 @@ static long run(double *omega, double *L, double *z, double *u, double *g, int p
     }
   }
   return steps;
-}
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return t.tv_sec + 1e-9 * t.tv_nsec;
 }
 
 int main(int argc, char **argv) {

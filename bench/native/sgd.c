@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "common.h"
+#include "activation.h"
+#include "rng.h"
+#include "timing.h"
 
 /* the fields of four rows per pass over x, each summed in two lanes (even and odd j) as the SIMD build */
 static void fields(const double *U, const double *x, double *out, int rows, int d, double scale) {
@@ -64,12 +66,6 @@ static void run(double *W, double *x, double *lam, double *coef, int d, int p, i
       for (int j = 0; j < d; j++) w[j] += c * x[j];
     }
   }
-}
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return t.tv_sec + 1e-9 * t.tv_nsec;
 }
 
 int main(int argc, char **argv) {
