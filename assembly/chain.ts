@@ -63,13 +63,8 @@ export const PIVOT_TOLERANCE: f64 = 1e-12;
  * same order in both builds (the factors are bit-identical). Returns the rank ρ (the number of nonzero pivots).
  */
 export function choleskySemidefinite(omega: usize, L: usize, diag: usize, r: i32): i32 {
-  let scale: f64 = 0;
-  for (let a = 0; a < r; a++) {
-    const v = load<f64>(at(omega, a * r + a));
-    store<f64>(at(diag, a), v);
-    scale = Math.max(scale, Math.abs(v));
-  }
-  const tol = PIVOT_TOLERANCE * scale;
+  for (let a = 0; a < r; a++) store<f64>(at(diag, a), load<f64>(at(omega, a * r + a)));
+  const tol = PIVOT_TOLERANCE * diagonalMax(omega, r);
   let rank = 0;
   for (let j = 0; j < r; j++) {
     const col = L + ((<usize>(j * r)) << 3);

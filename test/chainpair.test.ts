@@ -60,57 +60,40 @@ const MODELS = {
   "ReLU units": { gamma: 2, activation: Activation.RELU, weightDecay: 0, gammaA: 0 },
 };
 
+/** One-seed runs of `steps` steps from each Ω of `model` at dimension d, then a two-seed engine at the same start. */
+async function twoStarts(model: Parameters<typeof configure>[1], omegas: Float64Array[], seeds: number[], steps: number, d = 100) {
+  const singles = await Promise.all(
+    [0, 1].map(async (i) => {
+      const e = await createEngine("wasm-simd", { kind: "chain", d, p: P, k: K });
+      configure(e, model);
+      e.f64.set(omegas[i], e.layout.omega / 8);
+      e.seed(seeds[i], Stream.SGD);
+      const status = e.chainRun(steps);
+      return { status, state: stateOf(e) };
+    }),
+  );
+  const pair = await createEngine("wasm-simd", { kind: "chain", d, p: P, k: K, pair: true });
+  configure(pair, model);
+  pair.f64.set(omegas[1], pair.layout.omega / 8);
+  pair.seed(seeds[1], Stream.SGD);
+  swapSeeds(pair);
+  pair.f64.set(omegas[0], pair.layout.omega / 8);
+  pair.seed(seeds[0], Stream.SGD);
+  return { singles, pair };
+}
+
 describe("two seeds of the chain at once (chainRunPair)", () => {
   it.each(Object.entries(MODELS))("leave each seed where a one-seed run leaves it, bit for bit, with a zero pivot in one lane (%s)", async (_name, model) => {
     const omega = await startOmega();
-    const omegas = [omega, twinned(omega)];
-    const seeds = [11, 12];
-    const singles = await Promise.all(
-      [0, 1].map(async (i) => {
-        const e = await createEngine("wasm-simd", { kind: "chain", d: 500, p: P, k: K });
-        configure(e, model);
-        e.f64.set(omegas[i], e.layout.omega / 8);
-        e.seed(seeds[i], Stream.SGD);
-        expect(e.chainRun(1500)).toBe(Status.OK);
-        return stateOf(e);
-      }),
-    );
-    expect(singles[0].rank).toBe(R);
-    expect(singles[1].rank).toBe(R - 1);
-    const pair = await createEngine("wasm-simd", { kind: "chain", d: 500, p: P, k: K, pair: true });
-    configure(pair, model);
-    pair.f64.set(omegas[1], pair.layout.omega / 8);
-    pair.seed(seeds[1], Stream.SGD);
-    swapSeeds(pair);
-    pair.f64.set(omegas[0], pair.layout.omega / 8);
-    pair.seed(seeds[0], Stream.SGD);
+    const { singles, pair } = await twoStarts(model, [omega, twinned(omega)], [11, 12], 1500, 500);
+    expect(singles.map((s) => s.status)).toEqual([Status.OK, Status.OK]);
+    expect(singles[0].state.rank).toBe(R);
+    expect(singles[1].state.rank).toBe(R - 1);
     for (const steps of [1, 499, 1000]) expect(pair.chainRunPair(steps)).toBe(Status.OK); // split into calls: the same
-    expect(stateOf(pair)).toEqual(singles[0]);
+    expect(stateOf(pair)).toEqual(singles[0].state);
     swapSeeds(pair);
-    expect(stateOf(pair)).toEqual(singles[1]);
+    expect(stateOf(pair)).toEqual(singles[1].state);
   });
-
-  /** One-seed runs of `steps` steps from each Ω of `model`, then a two-seed engine at the same start. */
-  async function twoStarts(model: Parameters<typeof configure>[1], omegas: Float64Array[], seeds: number[], steps: number) {
-    const singles = await Promise.all(
-      [0, 1].map(async (i) => {
-        const e = await createEngine("wasm-simd", { kind: "chain", d: 100, p: P, k: K });
-        configure(e, model);
-        e.f64.set(omegas[i], e.layout.omega / 8);
-        e.seed(seeds[i], Stream.SGD);
-        const status = e.chainRun(steps);
-        return { status, state: stateOf(e) };
-      }),
-    );
-    const pair = await createEngine("wasm-simd", { kind: "chain", d: 100, p: P, k: K, pair: true });
-    configure(pair, model);
-    pair.f64.set(omegas[1], pair.layout.omega / 8);
-    pair.seed(seeds[1], Stream.SGD);
-    swapSeeds(pair);
-    pair.f64.set(omegas[0], pair.layout.omega / 8);
-    pair.seed(seeds[0], Stream.SGD);
-    return { singles, pair };
-  }
 
   it("stop a seed whose fields are NaN where a one-seed run stops it, while the other completes its step", async () => {
     const omega = await startOmega();
