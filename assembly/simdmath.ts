@@ -34,13 +34,15 @@ const PIO2_LO: f64 = 6.12323399573676603587e-17;
   const ax = f64x2.abs(x);
   const small = f64x2.lt(ax, f64x2.splat(0.5));
   // both lanes below 1/2 (most arguments of ψ): x + x·R(x²), no square root — the same bits as asin2Both
-  if (i64x2.all_true(small)) return asinSmall2(x, ax);
+  if (i64x2.all_true(small)) return asinSmall2(x, f64x2.mul(x, x));
   return asin2Both(x, ax, small);
 }
 
-/** The |x| < 1/2 branch of asin2 on both lanes: |x|(1 + R(x²)) with the sign of x, as asin2Both computes it. */
-@inline export function asinSmall2(x: v128, ax: v128): v128 {
-  const z = f64x2.mul(x, x);
+/**
+ * The |x| < 1/2 branch of asin2 on both lanes, given z = x²: x + x·R(z) (the same bits as asin2Both's
+ * |x|(1 + R(x²)) with the sign of x put back: rounding is symmetric in the sign).
+ */
+@inline export function asinSmall2(x: v128, z: v128): v128 {
   let num = f64x2.splat(PS5);
   num = f64x2.add(f64x2.splat(PS4), f64x2.mul(z, num));
   num = f64x2.add(f64x2.splat(PS3), f64x2.mul(z, num));
@@ -53,8 +55,7 @@ const PIO2_LO: f64 = 6.12323399573676603587e-17;
   den = f64x2.add(f64x2.splat(QS2), f64x2.mul(z, den));
   den = f64x2.add(f64x2.splat(QS1), f64x2.mul(z, den));
   den = f64x2.add(f64x2.splat(1.0), f64x2.mul(z, den));
-  const v = f64x2.add(ax, f64x2.mul(ax, f64x2.div(num, den)));
-  return v128.or(v, v128.and(x, i64x2.splat(0x8000000000000000)));
+  return f64x2.add(x, f64x2.mul(x, f64x2.div(num, den)));
 }
 
 /** asin2 when a lane is at or above 1/2: both branches computed, each lane takes its own. */
@@ -83,8 +84,11 @@ const PIO2_LO: f64 = 6.12323399573676603587e-17;
   return v128.or(magnitude, v128.and(x, i64x2.splat(0x8000000000000000)));
 }
 
-/** True when every lane of |x0| and of |x1| is below 1/2: then asinSmall2 is asin2 on both (ψ's paired b loop). */
-@inline export function belowHalf2(ax0: v128, ax1: v128): bool {
-  const half = f64x2.splat(0.5);
-  return i64x2.all_true(v128.and(f64x2.lt(ax0, half), f64x2.lt(ax1, half)));
+/**
+ * True when every lane of z0 = x0² and z1 = x1² is below 1/4 (so |x| < 1/2): then asinSmall2 is asin2 on both
+ * (ψ's paired loop). NaN lanes count as small (asinSmall2 gives NaN for them, as asin2 would).
+ */
+@inline export function belowHalf2(z0: v128, z1: v128): bool {
+  const quarter = f64x2.splat(0.25);
+  return !v128.any_true(v128.or(f64x2.ge(z0, quarter), f64x2.ge(z1, quarter)));
 }

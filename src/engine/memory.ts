@@ -134,7 +134,7 @@ export function layoutOf(sizes: Sizes, header: number): Layout {
   const tOut = take(ode ? outputs : 0);
   const yOut = take(ode ? outputs * n : 0);
   const omega = take(ode || chain ? r * r : 0);
-  const driftWork = take(ode ? p * r + 4 * r + r * (r + 1) + 10 * r + 2 : 0);
+  const driftWork = take(ode ? p * r + 4 * r + 3 * r * (r + 1) + 10 * r + 2 : 0);
   const scratch = take(ode ? SCRATCH_VECTORS * n : 0);
   const bdfD = take(ode ? (BDF_MAX_ORDER + 3) * n : 0);
   const jac = take(ode ? n * n : 0);
