@@ -1,0 +1,95 @@
+// `npm run bench:ab [-- <commit> [p,p,…]]`: ψ (the ODE's drift) of this tree against an earlier commit's, both
+// wasm-simd, in one process and in interleaved rounds — on these shared machines the time of one build drifts by
+// up to 2× between runs, so a speed-up is only measured side by side. The commit (default 11b2464, where issue 16
+// measured ψ) is checked out in a git worktree under the system's temporary folder and its Wasm built there; both
+// trees evaluate ψ on the same state (the simulator's initial overlaps at d = 1000, Δ = 1e-3, a1 = a2 = 1, as
+// bench/drift.bench.ts) and their outputs are compared first. Each round: 7 medians of process CPU time per call,
+// alternating the builds; the ratio of each round is printed. JSON in bench/results/ab.json.
+import { execFileSync } from "node:child_process";
+import { existsSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { stateSize } from "../src/engine/memory.js";
+import { driftEngine, saveRows, type Row } from "./harness.js";
+
+const K = 4;
+const ROUNDS = 4;
+const commit = process.argv[2] ?? "11b2464";
+const ps = (process.argv[3] ?? "32,64").split(",").map(Number);
+const root = resolve(import.meta.dirname, "..");
+
+/** The worktree of `commit` with its three Wasm builds (made once, reused). */
+function worktree(rev: string): string {
+  const full = execFileSync("git", ["rev-parse", "--verify", `${rev}^{commit}`], { cwd: root, encoding: "utf8" }).trim();
+  const dir = join(tmpdir(), `sgd-phase-ab-${full.slice(0, 12)}`);
+  if (!existsSync(join(dir, "build", "simd.wasm"))) {
+    if (!existsSync(dir)) execFileSync("git", ["worktree", "add", "--detach", "-f", dir, full], { cwd: root, stdio: "ignore" });
+    if (!existsSync(join(dir, "node_modules"))) symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
+    for (const target of ["debug", "scalar", "simd"]) execFileSync(join(root, "node_modules", ".bin", "asc"), ["assembly/index.ts", "--target", target], { cwd: dir, stdio: "inherit" });
+  }
+  return dir;
+}
+
+/** The first of `paths` (relative to `dir`) that exists, imported (the layout of src/ changed at e889432). */
+async function importFirst(dir: string, paths: string[]): Promise<Record<string, any>> {
+  const found = paths.find((p) => existsSync(join(dir, p)));
+  if (!found) throw new Error(`none of ${paths.join(", ")} in ${dir}`);
+  return import(pathToFileURL(join(dir, found)).href);
+}
+
+type Evaluator = { run: () => void; out: () => Float64Array };
+
+function evaluator(e: any, n: number): Evaluator {
+  return { run: () => e.driftEval(e.layout.y, e.layout.scratch), out: () => e.f64.slice(e.layout.scratch / 8, e.layout.scratch / 8 + n) };
+}
+
+function cpuMicroseconds(f: () => void, reps: number): number {
+  const t0 = process.cpuUsage();
+  for (let i = 0; i < reps; i++) f();
+  const t = process.cpuUsage(t0);
+  return (t.user + t.system) / reps;
+}
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
+
+const dir = worktree(commit);
+const baseEngine = await importFirst(dir, ["src/engine/engine.ts", "src/engine.ts"]);
+const baseLayout = await importFirst(dir, ["src/shared/layout.ts", "src/layout.ts"]);
+const rows: Row[] = [];
+const ratios: Record<string, number[]> = {};
+console.log(`ψ, wasm-simd: ${commit} (${dir}) against this tree; CPU time per evaluation, ${ROUNDS} interleaved rounds`);
+for (const p of ps) {
+  const n = stateSize(p, K);
+  const cur = await driftEngine("wasm-simd", p, K);
+  const base = await baseEngine.createEngine("wasm-simd", { d: 0, p, k: K, outputs: 1 });
+  for (const [slot, v] of [["A1", 1], ["A2", 1], ["NOISE", 1e-3]] as const) baseEngine.setSlot(base, baseLayout.Slot[slot], v);
+  base.f64.set(cur.f64.subarray(cur.layout.P / 8, cur.layout.P / 8 + K * K), base.layout.P / 8);
+  base.f64.set(cur.f64.subarray(cur.layout.y / 8, cur.layout.y / 8 + n), base.layout.y / 8);
+  const [a, b] = [evaluator(base, n), evaluator(cur, n)];
+  a.run();
+  b.run();
+  const [ya, yb] = [a.out(), b.out()];
+  const scale = ya.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  const agreement = ya.reduce((m, v, i) => Math.max(m, Math.abs(v - yb[i])), 0) / scale;
+  if (!(agreement < 1e-13)) throw new Error(`ψ of ${commit} and of this tree differ at p = ${p}: ${agreement}`);
+  const reps = Math.max(1, Math.round(2e4 / (p * p)));
+  const times: [number[], number[]] = [[], []];
+  for (let r = 0; r < ROUNDS; r++) {
+    const m: [number[], number[]] = [[], []];
+    for (let i = 0; i < 7; i++) [a, b].forEach((x, j) => m[j].push(cpuMicroseconds(x.run, reps)));
+    m.forEach((v, j) => times[j].push(median(v)));
+  }
+  ratios[`p=${p}`] = times[0].map((t, i) => t / times[1][i]);
+  console.log(
+    `p = ${p}, k = ${K} (outputs agree to ${agreement.toExponential(1)}): ${commit} ${times[0].map((t) => t.toFixed(0)).join(" ")} µs, ` +
+      `this tree ${times[1].map((t) => t.toFixed(0)).join(" ")} µs; ${commit} / this tree ${ratios[`p=${p}`].map((x) => x.toFixed(2)).join(" ")}`,
+  );
+  for (const [name, t] of [[commit, times[0]], ["this tree", times[1]]] as const) {
+    // margin: the spread of the rounds' medians around their median (%)
+    const spread = ((Math.max(...t) - Math.min(...t)) / 2 / median(t)) * 100;
+    rows.push({ suite: `ψ, p = ${p}, k = ${K}`, name, nsPerSample: median(t) * 1e3, marginPercent: spread, runs: ROUNDS, evaluationsPerSecond: 1e6 / median(t) });
+  }
+}
+const file = saveRows("ab", rows, { commit, ratios, command: `npm run bench:ab -- ${commit} ${ps.join(",")}` });
+console.log(`written: ${file}`);
