@@ -3,9 +3,11 @@
 // the seeds so that the one-seed calls (chainRun, chainOverlaps) can serve either of them.
 import { PairSlot, Slot, Status, Stream } from "./shared/layout.js";
 import { slotValue, stopCheck, type Engine } from "./engine/engine.js";
-import type { Resolved, SimulateOptions } from "./validate.js";
+import { resolveSimulate, type Resolved, type SimulateOptions } from "./validate.js";
 import type { SimulationResult } from "./result.js";
-import { badInit, chunkSteps, FIELD_DIVERGENCE, recorder, type Stepper } from "./simulate.js";
+import { badInit, chunkSteps, createStepper, FIELD_DIVERGENCE, initialOmega, recorder, simulate, type Stepper } from "./simulate.js";
+import { prepareInit } from "./engine/init.js";
+import { canonicalJson } from "./json.js";
 
 /** Two seeds at once pay here: the reduced chain with B = 1 on the SIMD build, for two seeds or more. */
 export function runsInPairs(r: Pick<Resolved, "method" | "batch" | "backend" | "seeds">): boolean {
@@ -37,47 +39,50 @@ export function swapSeeds(engine: Engine): void {
 }
 
 /**
- * Seeds `seeds[0]` and `seeds[1]` from the stepper's initial state, run side by side (simulate's one-seed driver
- * for each, but the common steps in one chainRunPair call): outputs at the same times (onOutput is called for the
- * first, then the second seed at each output time), progress over both, and once a seed diverges the other goes
- * on alone (chainRun).
+ * Seeds `seeds[0]` and `seeds[1]` run side by side from their initial states (`starts[i]` puts seed i's into the
+ * header's regions: the stepper's own for simulate's `seeds`, another initial condition for twins), simulate's
+ * one-seed driver for each but the common steps in one chainRunPair call: outputs at the same times (onOutput is
+ * called for the first, then the second seed at each output time), progress over both, and once a seed diverges
+ * the other goes on alone (chainRun). `rs[i]`: seed i's resolved options (its result's params); `keep[i]`: whether
+ * seed i's result keeps Q and M at every output.
  */
 export async function runPair(
   stepper: Stepper,
-  r: Resolved,
+  rs: [Resolved, Resolved],
   seeds: [number, number],
+  starts: [() => void, () => void],
   onProgress: SimulateOptions["onProgress"],
   onOutput: SimulateOptions["onOutput"],
   signal: AbortSignal | undefined,
-  keepFirst: boolean,
+  keep: [boolean, boolean],
 ): Promise<[SimulationResult, SimulationResult]> {
   const { engine } = stepper;
   const { f64, layout } = engine;
   // the second seed's initial state into its region, then the first's into the header's
-  stepper.reset();
+  starts[1]();
   engine.seed(seeds[1], Stream.SGD);
   swapSeeds(engine);
-  stepper.reset();
+  starts[0]();
   engine.seed(seeds[0], Stream.SGD);
   let front = 0; // the seed in the header's regions
   const toFront = (i: number) => {
     if (front !== i) swapSeeds(engine);
     front = i;
   };
-  const recs = [recorder(stepper, r, seeds[0], onOutput, keepFirst), recorder(stepper, r, seeds[1], onOutput, false)];
+  const recs = [0, 1].map((i) => recorder(stepper, rs[i], seeds[i], onOutput, keep[i]));
   const slotOf = (i: number, s: Slot.SAMPLES | Slot.STATUS) =>
     i === front ? slotValue(engine, s) : f64[layout.pair / 8 + (s === Slot.SAMPLES ? PairSlot.SAMPLES : PairSlot.STATUS)];
   const done = [0, 0];
   const alive = [true, true];
   for (const i of [0, 1]) {
     toFront(i);
-    if (!recs[i].record(0)) throw badInit(r);
+    if (!recs[i].record(0)) throw badInit(rs[i]);
   }
-  const B = r.batch;
-  const total = r.samples[r.samples.length - 1];
+  const B = rs[0].batch;
+  const total = rs[0].samples[rs[0].samples.length - 1];
   const chunk = Math.max(1, Math.floor(chunkSteps(stepper) / 2));
   const stopped = stopCheck(signal);
-  for (const target of r.samples) {
+  for (const target of rs[0].samples) {
     for (;;) {
       const behind = [0, 1].filter((i) => alive[i] && done[i] < target);
       if (behind.length === 0) break;
@@ -108,4 +113,51 @@ export async function runPair(
     }
   }
   return [recs[0].result, recs[1].result];
+}
+
+/** Options that make a run's identity other than its values (callbacks, a signal): such runs are not paired. */
+const CALLBACKS = ["onOutput", "onProgress", "signal"] as const;
+
+/**
+ * The key under which one-seed runs pair up as twins (`simulateTwins`), or undefined when `options` cannot be
+ * paired: the reduced chain with B = 1 on wasm-simd, one seed, no callbacks. Two runs with equal keys differ at most
+ * in `seed` — hence in their initial conditions and SGD streams, which each lane of a pair has its own of — and
+ * share the Monte-Carlo sample set of the risk if it has one (tanh units: `mcSeed` is part of the key).
+ */
+export function twinKey(options: SimulateOptions): string | undefined {
+  if (CALLBACKS.some((name) => options[name] !== undefined)) return undefined;
+  const r = resolveSimulate(options);
+  if (!runsInPairs({ ...r, seeds: 2 }) || r.seeds !== 1) return undefined;
+  const { seed: _seed, ...rest } = options;
+  return canonicalJson({ ...rest, ...(r.mcSamples > 0 ? { mcSeed: r.mcSeed } : {}) });
+}
+
+/**
+ * Two one-seed simulations whose options differ only in `seed` (equal twinKey), run as one pair of the reduced chain
+ * (two seeds in the f64x2 lanes): each result is the one `simulate` gives for its options alone, bit for bit, but for
+ * `meta` (each is given half the pair's time). Options that cannot pair run one after the other.
+ */
+export async function simulateTwins(a: SimulateOptions, b: SimulateOptions): Promise<[SimulationResult, SimulationResult]> {
+  const key = twinKey(a);
+  if (key === undefined || key !== twinKey(b)) return [await simulate(a), await simulate(b)];
+  const start = performance.now();
+  const rs: [Resolved, Resolved] = [resolveSimulate(a), resolveSimulate(b)];
+  const stepper = await createStepper(rs[0], true);
+  const { engine } = stepper;
+  const second = await initialOmega(rs[1], prepareInit(rs[1]));
+  const starts: [() => void, () => void] = [
+    () => stepper.reset(),
+    () => {
+      stepper.reset();
+      engine.f64.set(second, engine.layout.omega / 8);
+    },
+  ];
+  const results = await runPair(stepper, rs, [rs[0].seed, rs[1].seed], starts, undefined, undefined, undefined, [true, true]);
+  const elapsedMs = (performance.now() - start) / 2;
+  for (const result of results) {
+    const samples = result.divergence?.samples ?? result.samples.at(-1) ?? 0;
+    result.meta.elapsedMs = elapsedMs;
+    result.meta.nsPerSample = samples > 0 ? (elapsedMs * 1e6) / samples : 0;
+  }
+  return results;
 }

@@ -41,7 +41,7 @@ export async function simulate(options?: SimulateOptions): Promise<SimulationRes
     const progress = onProgress && ((p: Progress) => onProgress({ ...p, samples: offset + p.samples, totalSamples: total * r.seeds }));
     // the chain on the SIMD build runs two seeds at once (src/chainpair.ts), the same numbers as one by one
     const ones = pairs && i + 1 < r.seeds
-      ? await runPair(stepper, r, [r.seed + i, r.seed + i + 1], progress, options?.onOutput, signal, i === 0)
+      ? await runPair(stepper, [r, r], [r.seed + i, r.seed + i + 1], [() => stepper.reset(), () => stepper.reset()], progress, options?.onOutput, signal, [i === 0, false])
       : [(stepper.reset(), await run(stepper, r, r.seed + i, progress, options?.onOutput, signal, i === 0))];
     for (const one of ones) {
       if (i === 0) result = one;
@@ -89,8 +89,11 @@ export interface Stepper {
   workPerSample: number;
 }
 
-/** The initial weights (direct) or overlaps (chain) of `r`, in an engine ready to run. */
-async function createStepper(r: Resolved): Promise<Stepper> {
+/**
+ * The initial weights (direct) or overlaps (chain) of `r`, in an engine ready to run; `pair`: the chain's engine
+ * with a second seed's regions (src/chainpair.ts).
+ */
+export async function createStepper(r: Resolved, pair = runsInPairs(r)): Promise<Stepper> {
   const factor = prepareInit(r);
   const { d, p, k } = r;
   let engine: Engine;
@@ -108,7 +111,7 @@ async function createStepper(r: Resolved): Promise<Stepper> {
       workPerSample: r.batch * ((r.lazy ? 3 * p : 2 * p) + k + 8) * d,
     };
   } else {
-    engine = await createEngine(r.backend, { kind: "chain", d, p, k, batch: r.batch, mcSamples: r.mcSamples, tableNodes: r.tables ? TABLE.nodes : 0, pair: runsInPairs(r) });
+    engine = await createEngine(r.backend, { kind: "chain", d, p, k, batch: r.batch, mcSamples: r.mcSamples, tableNodes: r.tables ? TABLE.nodes : 0, pair });
     const omega = await initialOmega(r, factor);
     state = { at: engine.layout.omega / 8, values: omega };
     const rr = p + k;
@@ -140,7 +143,7 @@ async function createStepper(r: Resolved): Promise<Stepper> {
  * Ω0 = [[Q0, M0], [M0ᵀ, P]] (students first) for the chain: the given overlaps, or those of the initial
  * weights the direct simulator would use (so both methods start from the same state for the same seed).
  */
-async function initialOmega(r: Resolved, factor: Float64Array | undefined): Promise<Float64Array> {
+export async function initialOmega(r: Resolved, factor: Float64Array | undefined): Promise<Float64Array> {
   const { p, k } = r;
   const rr = p + k;
   let Q: number[][], M: number[][], P: number[][];

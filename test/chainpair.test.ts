@@ -1,13 +1,17 @@
 // Two seeds of the reduced chain at once, one per f64x2 lane (assembly/chainpair.ts, src/chainpair.ts): each
 // seed's numbers must be those of a one-seed run, bit for bit — Ω, generator, rank, samples and status of the
 // kernel, and every curve, overlap and divergence of simulate — also with a zero pivot in one lane only, a
-// divergence in one lane only, and every extension the chain has.
+// divergence in one lane only, and every extension the chain has; and seed twins (one-seed runs from their own
+// initial conditions, as figures and sweeps run their seeds) paired by simulateTwins and by sweeps.
 import { describe, expect, it } from "vitest";
 import { createEngine, setSlot, slotValue, type Engine } from "../src/engine/engine.js";
 import { Activation, PairSlot, Slot, Status, Stream } from "../src/shared/layout.js";
 import { simulate } from "../src/simulate.js";
-import { swapSeeds } from "../src/chainpair.js";
+import { simulateTwins, swapSeeds, twinKey } from "../src/chainpair.js";
 import type { SimulateOptions } from "../src/validate.js";
+import type { SimulationResult } from "../src/result.js";
+import { sweep, twinUnits, type SweepSpec } from "../src/jobs/sweep.js";
+import { runJob, twinKeyOf, type SimulationSummary } from "../src/jobs/tasks.js";
 
 const P = 6, K = 3, R = P + K;
 
@@ -195,5 +199,70 @@ describe("simulate with seeds > 1 on the chain (two seeds at once)", () => {
       expect(curve.length).toBeLessThan(full.ensemble!.curves[i].length);
       expect(curve).toEqual(full.ensemble!.curves[i].slice(0, curve.length));
     });
+  }, 60_000);
+});
+
+describe("seed twins: one-seed runs that differ only in seed, run as a pair (simulateTwins, sweeps)", () => {
+  /** A result without its timing (meta): what must equal the one-seed run's. */
+  const numbers = ({ meta: _meta, ...rest }: SimulationResult) => rest;
+
+  it.each<[string, SimulateOptions]>([
+    ["the paper's model, random starts", {}],
+    ["informed starts (teachers of their own seeds)", { init: { A: Array.from({ length: P }, (_, i) => Array.from({ length: K }, (_, r) => (i % K === r ? 0.5 : 0.1))) } }],
+    ["weight decay and a trained second layer", { weightDecay: 0.2, gammaA: 0.5 }],
+    ["tanh units, one Monte-Carlo sample set", { activation: "tanh", mcSeed: 9 }],
+  ])("give each seed's own run, bit for bit, from its own initial condition (%s)", async (_name, extra) => {
+    const base: SimulateOptions = { d: 400, p: P, k: K, tMax: 5, points: 6, method: "chain", backend: "wasm-simd", ...extra };
+    const [a, b] = await simulateTwins({ ...base, seed: 11 }, { ...base, seed: 12 });
+    const [oneA, oneB] = [await simulate({ ...base, seed: 11 }), await simulate({ ...base, seed: 12 })];
+    expect(numbers(a)).toEqual(numbers(oneA));
+    expect(numbers(b)).toEqual(numbers(oneB));
+    expect(a.Q[0]).not.toEqual(b.Q[0]); // two initial conditions, not one
+  });
+
+  it("record each seed's divergence as its own run does (linear units)", async () => {
+    const base: SimulateOptions = { d: 100, p: 8, k: 4, activation: "linear", gamma0: 200, tMax: 400, method: "chain", backend: "wasm-simd" };
+    const twins = await simulateTwins({ ...base, seed: 3 }, { ...base, seed: 4 });
+    const ones = [await simulate({ ...base, seed: 3 }), await simulate({ ...base, seed: 4 })];
+    expect(ones.map((o) => o.divergence?.samples).every((s) => s !== undefined)).toBe(true);
+    twins.forEach((t, i) => expect(numbers(t)).toEqual(numbers(ones[i])));
+  });
+
+  it("pair only one-seed chain runs on wasm-simd without callbacks, equal but for seed (twinKey)", () => {
+    const base: SimulateOptions = { d: 400, p: P, k: K, tMax: 5, method: "chain", backend: "wasm-simd" };
+    expect(twinKey({ ...base, seed: 1 })).toBeDefined();
+    expect(twinKey({ ...base, seed: 1 })).toBe(twinKey({ ...base, seed: 2 }));
+    expect(twinKey({ ...base, seed: 1 })).not.toBe(twinKey({ ...base, seed: 2, d: 500 }));
+    // tanh: the risk's sample set is the seed's unless mcSeed is given
+    expect(twinKey({ ...base, activation: "tanh", seed: 1 })).not.toBe(twinKey({ ...base, activation: "tanh", seed: 2 }));
+    expect(twinKey({ ...base, activation: "tanh", seed: 1, mcSeed: 5 })).toBe(twinKey({ ...base, activation: "tanh", seed: 2, mcSeed: 5 }));
+    for (const alone of [{ method: "direct" }, { backend: "wasm-scalar" }, { seeds: 2 }, { batch: 2 }, { onOutput: () => {} }] as SimulateOptions[]) {
+      expect(twinKey({ ...base, ...alone, seed: 1 }), JSON.stringify(alone)).toBeUndefined();
+    }
+  });
+
+  it("are grouped by a sweep while at least as many units as workers remain (twinUnits)", () => {
+    const key = (j: string) => (j.startsWith("x") ? undefined : j[0]);
+    // a1 a2 b1 x a3 b2 a4: a's pair in order of appearance, b's too, x alone
+    const jobs = ["a1", "a2", "b1", "x", "a3", "b2", "a4"];
+    expect(twinUnits(jobs, key, 0)).toEqual([["a1", "a2"], ["b1", "b2"], ["x"], ["a3", "a4"]]);
+    expect(twinUnits(jobs, key, 2)).toEqual([["a1", "a2"], ["b1", "b2"], ["x"], ["a3", "a4"]]);
+    expect(twinUnits(jobs, key, 4)).toEqual([["a1", "a2"], ["b1", "b2"], ["x"], ["a3", "a4"]]);
+    expect(twinUnits(jobs, key, 5)).toEqual([["a1", "a2"], ["b1", "b2"], ["x"], ["a3"], ["a4"]]);
+    expect(twinUnits(jobs, key, 7)).toEqual(jobs.map((j) => [j]));
+  });
+
+  it.each([0, 2])("give a sweep of seeds the lines of runs one by one (workers: %i)", async (workers) => {
+    const spec: SweepSpec = { kind: "simulate", base: { d: 300, p: 4, k: 2, tMax: 3, points: 4, method: "chain", backend: "wasm-simd" }, grid: { seed: [1, 2, 3, 4, 5], noise: [0, 1e-3] } };
+    const lines = await sweep(spec, { workers });
+    expect(lines).toHaveLength(10);
+    // seeds 1–4 of each noise level in pairs (the grid's noise varies fastest), seed 5 of each alone
+    expect(twinUnits(lines, (l) => twinKeyOf(l.kind, l.options), workers).map((u) => u.map((l) => l.index))).toEqual([[0, 2], [1, 3], [4, 6], [5, 7], [8], [9]]);
+    for (const line of lines) {
+      const alone = (await runJob("simulate", line.options)) as SimulationSummary;
+      const { elapsedMs: _e, ...got } = line.result as SimulationSummary;
+      const { elapsedMs: _f, ...want } = alone;
+      expect(got, line.key).toEqual(want);
+    }
   }, 60_000);
 });

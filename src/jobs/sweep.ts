@@ -10,10 +10,13 @@ import { open, rename, truncate } from "node:fs/promises";
 import { checkWritable, FileError, lockFile, readIfExists, writeAtomic } from "./files.js";
 import type { Piscina } from "piscina";
 import { compileBuild, type WasmBuild } from "../engine/wasm.js";
-import { runJob, validateJob, type JobKind, type JobResult } from "./tasks.js";
+import { runJob, runTwinJobs, twinKeyOf, validateJob, type JobKind, type JobOutcome, type JobResult } from "./tasks.js";
 import { partition, pointCost, type Shard } from "./shard.js";
 import { isMissing, missingPackage, warnOnce } from "../output/optional.js";
 import { OptionError } from "../validate.js";
+import { canonicalJson } from "../json.js";
+
+export { canonicalJson };
 
 /** A sweep: what each point runs, the options they share, and the points (a grid, a list, or both). */
 export interface SweepSpec {
@@ -72,12 +75,6 @@ export interface SweepOptions {
   onProgress?: (progress: { done: number; total: number; skipped: number; line: SweepLine; workDone: number; workTotal: number }) => void;
 }
 
-/** JSON with object keys sorted at every level: equal options give equal keys. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
-  );
-}
 
 /** Refuses a worker count that is not an integer in [0, 4 × cores] (more threads than that only cost memory). */
 export function checkWorkers(workers: number): void {
@@ -249,41 +246,55 @@ export async function sweep(spec: SweepSpec, options: SweepOptions = {}): Promis
     workers = 0;
     return undefined;
   }) : undefined;
+  // seed twins (one-seed chain runs differing only in `seed`) run two at a time in the SIMD lanes, as long as the
+  // units left are at least as many as the workers (a pair on one core is slower than its two seeds on two)
+  const units = twinUnits(todo, (job) => twinKeyOf(job.kind, job.options), workers);
   if (Pool && workers > 0 && todo.length > 0) {
     const modules = Object.fromEntries(await Promise.all(BUILDS.map(async (b) => [b, await compileBuild(b)] as const)));
-    pool = new Pool({ filename: WORKER.href, minThreads: Math.min(workers, todo.length), maxThreads: Math.min(workers, todo.length), workerData: { modules } });
+    pool = new Pool({ filename: WORKER.href, minThreads: Math.min(workers, units.length), maxThreads: Math.min(workers, units.length), workerData: { modules } });
   }
   const signal = options.signal;
   // one abort listener per running point (piscina): not a leak
-  if (signal) setMaxListeners(Math.max(10, todo.length + 10), signal);
+  if (signal) setMaxListeners(Math.max(10, units.length + 10), signal);
   // one handle for the run: each line is appended and flushed to disk (datasync) before the next (shared filesystems)
   const handle = options.out ? await open(options.out, "a") : undefined;
   try {
     let writing = Promise.resolve();
+    const finish = async (job: (typeof todo)[number], outcome: JobOutcome) => {
+      const line: SweepLine = { ...job, ...outcome };
+      lines[slot.get(job.index)!] = line;
+      if (handle) {
+        const text = `${JSON.stringify(line)}\n`;
+        writing = writing.then(async () => {
+          await handle.write(text);
+          await handle.datasync();
+        });
+        await writing;
+      }
+      done++;
+      workDone += costs[job.index];
+      options.onProgress?.({ done, total: jobs.length, skipped, line, workDone, workTotal });
+    };
+    const runOne = async (job: (typeof todo)[number]): Promise<JobOutcome> => {
+      const result = pool ? ((await pool.run({ kind: job.kind, options: job.options }, { signal })) as JobResult) : await runJob(job.kind, job.options);
+      return { result };
+    };
+    const runTwins = async (a: (typeof todo)[number], b: (typeof todo)[number]): Promise<[JobOutcome, JobOutcome]> =>
+      pool
+        ? ((await pool.run({ kind: a.kind, options: a.options, twins: [a.options, b.options] }, { signal })) as [JobOutcome, JobOutcome])
+        : await runTwinJobs(a.kind, a.options, b.options);
     await Promise.all(
-      todo.map(async (job) => {
+      units.map(async (unit) => {
         if (signal?.aborted) return;
-        let line: SweepLine;
+        let outcomes: JobOutcome[];
         try {
-          const result = pool ? ((await pool.run({ kind: job.kind, options: job.options }, { signal })) as JobResult) : await runJob(job.kind, job.options);
-          line = { ...job, result };
+          outcomes = unit.length === 2 ? await runTwins(unit[0], unit[1]) : [await runOne(unit[0])];
         } catch (error) {
-          // stopped by the signal: not a failure of the point, which stays to do
+          // stopped by the signal: not a failure of the points, which stay to do
           if (signal?.aborted) return;
-          line = { ...job, error: (error as Error).message };
+          outcomes = unit.map(() => ({ error: (error as Error).message }));
         }
-        lines[slot.get(job.index)!] = line;
-        if (handle) {
-          const text = `${JSON.stringify(line)}\n`;
-          writing = writing.then(async () => {
-            await handle.write(text);
-            await handle.datasync();
-          });
-          await writing;
-        }
-        done++;
-        workDone += costs[job.index];
-        options.onProgress?.({ done, total: jobs.length, skipped, line, workDone, workTotal });
+        for (let i = 0; i < unit.length; i++) await finish(unit[i], outcomes[i]);
       }),
     );
   } finally {
@@ -293,6 +304,32 @@ export async function sweep(spec: SweepSpec, options: SweepOptions = {}): Promis
   }
   // interrupted: the finished points only
   return signal?.aborted ? lines.filter((line) => line !== undefined) : lines;
+}
+
+/**
+ * The jobs grouped into what runs at once: each job alone, except jobs of equal twin key (src/jobs/tasks.ts
+ * twinKeyOf), paired in order of appearance — while at least `workers` units remain (all of them with workers = 0,
+ * in this thread). A pair takes the place of its first job.
+ */
+export function twinUnits<J>(jobs: J[], keyOf: (job: J) => string | undefined, workers: number): J[][] {
+  const units: J[][] = [];
+  const waiting = new Map<string, J[]>();
+  let pairs = 0;
+  const most = workers > 0 ? Math.max(0, jobs.length - workers) : jobs.length;
+  for (const job of jobs) {
+    const key = pairs < most ? keyOf(job) : undefined;
+    const partner = key === undefined ? undefined : waiting.get(key);
+    if (partner) {
+      partner.push(job);
+      waiting.delete(key!);
+      pairs++;
+      continue;
+    }
+    const unit = [job];
+    units.push(unit);
+    if (key !== undefined) waiting.set(key, unit);
+  }
+  return units;
 }
 
 /** A merged sweep: its lines in the order of the spec's points. */
