@@ -11,7 +11,7 @@ interface Saved {
   [extra: string]: unknown;
 }
 
-const SUITES = ["sgd", "native", "drift", "ode", "chain", "browser"] as const;
+const SUITES = ["sgd", "native", "drift", "ab", "ode", "chain", "browser"] as const;
 type Suite = (typeof SUITES)[number];
 
 /** The saved results of each suite present in bench/results/. */
@@ -42,7 +42,7 @@ function row(saved: Saved, suite: string, name: string): Row | undefined {
 /** The markdown of the speed tables from the saved results. */
 export function speedTables(results: Partial<Record<Suite, Saved>>): string {
   const parts: string[] = [];
-  const { sgd, native, drift, ode, chain, browser } = results;
+  const { sgd, native, drift, ab, ode, chain, browser } = results;
   if (sgd) {
     const ds = [...new Set(sgd.rows.filter((r) => r.suite.startsWith("sgd sample, d = ")).map((r) => Number(r.suite.slice(16))))];
     parts.push(
@@ -104,6 +104,17 @@ export function speedTables(results: Partial<Record<Suite, Saved>>): string {
         const [simd, scalar, js] = ["wasm-simd", "wasm-scalar", "js"].map((b) => row(drift, s, b));
         return `| ${s.replace(/^ψ, /, "").replace(/, k = \d+$/, "")} | ${simd ? time(simd.nsPerSample) : "—"} | ${scalar ? time(scalar.nsPerSample) : "—"} | ${js ? time(js.nsPerSample) : "—"} | ${ratio(simd?.speedupVsJs)} |`;
       }),
+      "",
+    );
+  }
+  if (ab) {
+    const ratios = ab.ratios as Record<string, number[]>;
+    const median = (v: number[]) => [...v].sort((x, y) => x - y)[v.length >> 1];
+    const ps = Object.keys(ratios);
+    parts.push(
+      `**ψ against commit ${ab.commit}** (wasm-simd both, side by side in one process, ${ab.rows[0]?.runs ?? "?"} interleaved rounds; \`bench/ab.bench.ts\`): ` +
+        ps.map((p) => `${p.replace("p=", "p = ")}: ${time(row(ab, `ψ, p = ${p.slice(2)}, k = 4`, ab.commit as string)?.nsPerSample ?? NaN)} then, ${time(row(ab, `ψ, p = ${p.slice(2)}, k = 4`, "this tree")?.nsPerSample ?? NaN)} now, ${ratio(median(ratios[p]))} faster (rounds ${ratios[p].map((x) => x.toFixed(2)).join(", ")})`).join("; ") +
+        ".",
       "",
     );
   }
