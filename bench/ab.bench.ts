@@ -4,7 +4,10 @@
 // measured ψ) is checked out in a git worktree under the system's temporary folder and its Wasm built there; both
 // trees evaluate ψ on the same state (the simulator's initial overlaps at d = 1000, Δ = 1e-3, a1 = a2 = 1, as
 // bench/drift.bench.ts) and their outputs are compared first. Each round: 7 medians of process CPU time per call,
-// alternating the builds; the ratio of each round is printed. JSON in bench/results/ab.json.
+// alternating the builds (which goes first alternates too); the ratio of each round is printed. JSON in
+// bench/results/ab.json. The old sources are compiled with this tree's AssemblyScript (node_modules linked), so the
+// A/B compares sources under one compiler. Without git or the commit (a shallow clone, a package) it says so and
+// exits 0, writing nothing. The worktree stays registered for the next run (`git worktree remove <dir>` drops it).
 import { execFileSync } from "node:child_process";
 import { existsSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,14 +17,19 @@ import { stateSize } from "../src/engine/memory.js";
 import { driftEngine, saveRows, type Row } from "./harness.js";
 
 const K = 4;
-const ROUNDS = 4;
+const ROUNDS = 5;
 const commit = process.argv[2] ?? "11b2464";
 const ps = (process.argv[3] ?? "32,64").split(",").map(Number);
 const root = resolve(import.meta.dirname, "..");
 
-/** The worktree of `commit` with its three Wasm builds (made once, reused). */
-function worktree(rev: string): string {
-  const full = execFileSync("git", ["rev-parse", "--verify", `${rev}^{commit}`], { cwd: root, encoding: "utf8" }).trim();
+/** The worktree of `commit` with its three Wasm builds (made once, reused); undefined without git or the commit. */
+function worktree(rev: string): string | undefined {
+  let full: string;
+  try {
+    full = execFileSync("git", ["rev-parse", "--verify", `${rev}^{commit}`], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return undefined;
+  }
   const dir = join(tmpdir(), `sgd-phase-ab-${full.slice(0, 12)}`);
   if (!existsSync(join(dir, "build", "simd.wasm"))) {
     if (!existsSync(dir)) execFileSync("git", ["worktree", "add", "--detach", "-f", dir, full], { cwd: root, stdio: "ignore" });
@@ -54,6 +62,10 @@ function cpuMicroseconds(f: () => void, reps: number): number {
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
 const dir = worktree(commit);
+if (dir === undefined) {
+  console.log(`bench:ab skipped: commit ${commit} is not in this checkout (or git is missing); nothing written`);
+  process.exit(0);
+}
 const baseEngine = await importFirst(dir, ["src/engine/engine.ts", "src/engine.ts"]);
 const baseLayout = await importFirst(dir, ["src/shared/layout.ts", "src/layout.ts"]);
 const rows: Row[] = [];
@@ -77,7 +89,10 @@ for (const p of ps) {
   const times: [number[], number[]] = [[], []];
   for (let r = 0; r < ROUNDS; r++) {
     const m: [number[], number[]] = [[], []];
-    for (let i = 0; i < 7; i++) [a, b].forEach((x, j) => m[j].push(cpuMicroseconds(x.run, reps)));
+    for (let i = 0; i < 7; i++) {
+      const order = (r + i) % 2 === 0 ? [0, 1] : [1, 0];
+      for (const j of order) m[j].push(cpuMicroseconds([a, b][j].run, reps));
+    }
     m.forEach((v, j) => times[j].push(median(v)));
   }
   ratios[`p=${p}`] = times[0].map((t, i) => t / times[1][i]);

@@ -120,14 +120,15 @@ const CALLBACKS = ["onOutput", "onProgress", "signal"] as const;
 
 /**
  * The key under which one-seed runs pair up as twins (`simulateTwins`), or undefined when `options` cannot be
- * paired: the reduced chain with B = 1 on wasm-simd, one seed, no callbacks. Two runs with equal keys differ at most
+ * paired: the reduced chain with B = 1 on wasm-simd, one seed, named activations, no callbacks. Two runs with equal keys differ at most
  * in `seed` — hence in their initial conditions and SGD streams, which each lane of a pair has its own of — and
  * share the Monte-Carlo sample set of the risk if it has one (tanh units: `mcSeed` is part of the key).
  */
 export function twinKey(options: SimulateOptions): string | undefined {
   if (CALLBACKS.some((name) => options[name] !== undefined)) return undefined;
   const r = resolveSimulate(options);
-  if (!runsInPairs({ ...r, seeds: 2 }) || r.seeds !== 1) return undefined;
+  // a user-given activation is a function, which JSON does not show: such runs stay alone
+  if (!runsInPairs({ ...r, seeds: 2 }) || r.seeds !== 1 || r.tables) return undefined;
   const { seed: _seed, ...rest } = options;
   return canonicalJson({ ...rest, ...(r.mcSamples > 0 ? { mcSeed: r.mcSeed } : {}) });
 }
@@ -140,11 +141,12 @@ export function twinKey(options: SimulateOptions): string | undefined {
 export async function simulateTwins(a: SimulateOptions, b: SimulateOptions): Promise<[SimulationResult, SimulationResult]> {
   const key = twinKey(a);
   if (key === undefined || key !== twinKey(b)) return [await simulate(a), await simulate(b)];
-  const start = performance.now();
   const rs: [Resolved, Resolved] = [resolveSimulate(a), resolveSimulate(b)];
   const stepper = await createStepper(rs[0], true);
   const { engine } = stepper;
   const second = await initialOmega(rs[1], prepareInit(rs[1]));
+  // timed as simulate times a run: from the initial state on
+  const start = performance.now();
   const starts: [() => void, () => void] = [
     () => stepper.reset(),
     () => {

@@ -236,9 +236,14 @@ describe("seed twins: one-seed runs that differ only in seed, run as a pair (sim
     // tanh: the risk's sample set is the seed's unless mcSeed is given
     expect(twinKey({ ...base, activation: "tanh", seed: 1 })).not.toBe(twinKey({ ...base, activation: "tanh", seed: 2 }));
     expect(twinKey({ ...base, activation: "tanh", seed: 1, mcSeed: 5 })).toBe(twinKey({ ...base, activation: "tanh", seed: 2, mcSeed: 5 }));
-    for (const alone of [{ method: "direct" }, { backend: "wasm-scalar" }, { seeds: 2 }, { batch: 2 }, { onOutput: () => {} }] as SimulateOptions[]) {
+    // a user-given activation: its function is not in the key, so it never pairs
+    const custom = { name: "soft", fn: (u: number) => u / (1 + Math.abs(u)) };
+    for (const alone of [{ method: "direct" }, { backend: "wasm-scalar" }, { seeds: 2 }, { batch: 2 }, { onOutput: () => {} }, { activation: custom }] as SimulateOptions[]) {
       expect(twinKey({ ...base, ...alone, seed: 1 }), JSON.stringify(alone)).toBeUndefined();
     }
+    // a sweep's key of options the run will refuse: undefined (the point runs alone and records its error)
+    expect(twinKeyOf("simulate", { ...base, d: -1 })).toBeUndefined();
+    expect(twinKeyOf("ode", { ...base, seed: 1 })).toBeUndefined();
   });
 
   it("are grouped by a sweep while at least as many units as workers remain (twinUnits)", () => {

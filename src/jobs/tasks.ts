@@ -104,7 +104,13 @@ export type JobOutcome = { result: JobResult; error?: undefined } | { result?: u
  * simulations on wasm-simd that differ only in `seed`), or undefined for a job that runs alone.
  */
 export function twinKeyOf(kind: JobKind, options: Record<string, unknown>): string | undefined {
-  return kind === "simulate" ? twinKey(options as SimulateOptions) : undefined;
+  if (kind !== "simulate") return undefined;
+  try {
+    return twinKey(options as SimulateOptions);
+  } catch {
+    // options its own run will refuse (or the memory check, which depends on the moment): it runs alone and says why
+    return undefined;
+  }
 }
 
 /**
