@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { stateSize } from "../src/engine/memory.js";
-import { driftEngine, saveRows, type Row } from "./harness.js";
+import { driftEngine, median, saveRows, type Row } from "./harness.js";
 
 const K = 4;
 const ROUNDS = 5;
@@ -58,8 +58,6 @@ function cpuMicroseconds(f: () => void, reps: number): number {
   const t = process.cpuUsage(t0);
   return (t.user + t.system) / reps;
 }
-
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
 const dir = worktree(commit);
 if (dir === undefined) {

@@ -124,6 +124,13 @@ export interface Row {
 }
 
 /** Rows of one finished benny suite; each timed call ran `samplesPerOp` SGD samples. */
+/** The median of `v` (the middle value; the mean of the two middle ones for an even count). */
+export function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
 export function rowsOf(summary: Summary, samplesPerOp: number): Row[] {
   const rows: Row[] = summary.results.map((r) => ({
     suite: summary.name,

@@ -15,7 +15,7 @@ import { ZIG_F, ZIG_R, ZIG_X } from "../src/shared/ziggurat.js";
 import * as ERF from "../src/shared/erf-coefficients.js";
 import { Slot, Stream } from "../src/shared/layout.js";
 import { slotValue } from "../src/engine/engine.js";
-import { chainEngine, identicalEngines, saveRows, startOmega, weightsOf, type Row } from "./harness.js";
+import { chainEngine, identicalEngines, median, saveRows, startOmega, weightsOf, type Row } from "./harness.js";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const build = here("./native/build/");
@@ -98,7 +98,6 @@ function timeEngine(engine: typeof simd, steps: number): number {
   const t = process.cpuUsage(t0);
   return ((t.user + t.system) * 1e3) / steps;
 }
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
 // interleaved rounds: wasm-simd, native, best native, each ~0.2 s
 const steps = { simd: 40_000, native: 40_000, best: 40_000, js: 2_000 };

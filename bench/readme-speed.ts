@@ -2,7 +2,7 @@
 // `npm run bench` ends by rewriting the block between <!-- speed:start --> and <!-- speed:end --> of README.md,
 // and test/readme.test.ts checks that the block is what these files give. No speed figure is typed by hand.
 import { readFileSync, writeFileSync } from "node:fs";
-import type { Row } from "./harness.js";
+import { median, type Row } from "./harness.js";
 
 interface Saved {
   date: string;
@@ -109,7 +109,6 @@ export function speedTables(results: Partial<Record<Suite, Saved>>): string {
   }
   if (ab) {
     const ratios = ab.ratios as Record<string, number[]>;
-    const median = (v: number[]) => [...v].sort((x, y) => x - y)[v.length >> 1];
     const ps = Object.keys(ratios);
     parts.push(
       `**ψ against commit ${ab.commit}** (wasm-simd both, side by side in one process, ${ab.rows[0]?.runs ?? "?"} interleaved rounds; \`bench/ab.bench.ts\`): ` +
