@@ -71,6 +71,15 @@ describe("normals", () => {
     two.normals(two.layout.W, 400);
     two.normals(two.layout.W + 400 * 8, 600);
     expect(two.f64.slice(two.layout.W / 8, two.layout.W / 8 + 1000)).toEqual(whole);
+    // calls whose lengths are not multiples of the four draws per turn (the last n mod 4 go one by one)
+    const ragged = await engineWith("wasm-simd", 1000);
+    ragged.seed(3, 0);
+    let at = 0;
+    for (const n of [1, 6, 3, 397, 2, 591]) {
+      ragged.normals(ragged.layout.W + at * 8, n);
+      at += n;
+    }
+    expect(ragged.f64.slice(ragged.layout.W / 8, ragged.layout.W / 8 + 1000)).toEqual(whole);
   });
 
   it("repeat for the same seed and stream, and differ between seeds and between streams", async () => {
