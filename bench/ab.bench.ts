@@ -104,5 +104,5 @@ for (const p of ps) {
     rows.push({ suite: `ψ, p = ${p}, k = ${K}`, name, nsPerSample: median(t) * 1e3, marginPercent: spread, runs: ROUNDS, evaluationsPerSecond: 1e6 / median(t) });
   }
 }
-const file = saveRows("ab", rows, { commit, ratios, command: `npm run bench:ab -- ${commit} ${ps.join(",")}` });
+const file = saveRows("ab", rows, { commit, k: K, ratios, command: `npm run bench:ab -- ${commit} ${ps.join(",")}` });
 console.log(`written: ${file}`);

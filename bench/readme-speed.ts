@@ -110,9 +110,10 @@ export function speedTables(results: Partial<Record<Suite, Saved>>): string {
   if (ab) {
     const ratios = ab.ratios as Record<string, number[]>;
     const ps = Object.keys(ratios);
+    const suite = (p: string) => `ψ, p = ${p.slice(2)}, k = ${ab.k}`;
     parts.push(
       `**ψ against commit ${ab.commit}** (wasm-simd both, side by side in one process, ${ab.rows[0]?.runs ?? "?"} interleaved rounds; \`bench/ab.bench.ts\`): ` +
-        ps.map((p) => `${p.replace("p=", "p = ")}: ${time(row(ab, `ψ, p = ${p.slice(2)}, k = 4`, ab.commit as string)?.nsPerSample ?? NaN)} then, ${time(row(ab, `ψ, p = ${p.slice(2)}, k = 4`, "this tree")?.nsPerSample ?? NaN)} now, ${ratio(median(ratios[p]))} faster (rounds ${ratios[p].map((x) => x.toFixed(2)).join(", ")})`).join("; ") +
+        ps.map((p) => `${p.replace("p=", "p = ")}: ${time(row(ab, suite(p), ab.commit as string)?.nsPerSample ?? NaN)} then, ${time(row(ab, suite(p), "this tree")?.nsPerSample ?? NaN)} now, ${ratio(median(ratios[p]))} faster (rounds ${ratios[p].map((x) => x.toFixed(2)).join(", ")})`).join("; ") +
         ".",
       "",
     );
@@ -169,8 +170,8 @@ export function speedTables(results: Partial<Record<Suite, Saved>>): string {
     const m = runs[0].machine;
     const dates = runs.map((r) => r.date.slice(0, 10)).sort();
     parts.push(
-      `Medians from \`npm run bench\` on ${m.cores} cores of ${m.cpu ?? "an unnamed CPU"}, Node ${m.node}, ${dates[0] === dates.at(-1) ? dates[0] : `${dates[0]} to ${dates.at(-1)}`} ` +
-        `(load average at the start of each suite: ${runs.map((r) => r.machine.loadavg[0].toFixed(1)).join(", ")}); the files are bench/results/{${SUITES.filter((s) => results[s]).join(",")}}.json.`,
+      `Medians from \`npm run bench\` (or one of its suites run again alone, \`tsx bench/<suite>.bench.ts\`) on ${m.cores} cores of ${m.cpu ?? "an unnamed CPU"}, Node ${m.node}, ${dates[0] === dates.at(-1) ? dates[0] : `${dates[0]} to ${dates.at(-1)}`} ` +
+        `(each suite's time, UTC, and the load average at its start: ${SUITES.filter((s) => results[s]).map((s) => `${s} ${results[s]!.date.slice(11, 16)}, ${results[s]!.machine.loadavg[0].toFixed(1)}`).join("; ")}); the files are bench/results/{${SUITES.filter((s) => results[s]).join(",")}}.json.`,
     );
   }
   return parts.join("\n");

@@ -75,7 +75,6 @@ export interface SweepOptions {
   onProgress?: (progress: { done: number; total: number; skipped: number; line: SweepLine; workDone: number; workTotal: number }) => void;
 }
 
-
 /** Refuses a worker count that is not an integer in [0, 4 × cores] (more threads than that only cost memory). */
 export function checkWorkers(workers: number): void {
   const most = 4 * availableParallelism();
