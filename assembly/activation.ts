@@ -54,6 +54,54 @@ export function erf(x: f64): f64 {
   return x < 0 ? e / ax - 1.0 : 1.0 - e / ax;
 }
 
+/**
+ * The coefficients of erf's two central ranges, each twice (one per lane), at a fixed address: a v128.load of a
+ * constant address folds into the arithmetic, where a splat is rebuilt on every use.
+ */
+const PAIR_COEFFICIENTS: usize = memory.data<f64>([
+  PP0, PP0, PP1, PP1,
+  PP2, PP2, PP3, PP3,
+  PP4, PP4, QQ1, QQ1,
+  QQ2, QQ2, QQ3, QQ3,
+  QQ4, QQ4, QQ5, QQ5,
+  PA0, PA0, PA1, PA1,
+  PA2, PA2, PA3, PA3,
+  PA4, PA4, PA5, PA5,
+  PA6, PA6, QA1, QA1,
+  QA2, QA2, QA3, QA3,
+  QA4, QA4, QA5, QA5,
+  QA6, QA6, ERX, ERX,
+], 16);
+
+/** The pair of lanes of PAIR_COEFFICIENTS' coefficient i (in the order PP0…PP4, QQ1…QQ5, PA0…PA6, QA1…QA6, ERX). */
+@inline function coefficient(i: i32): v128 {
+  return v128.load(PAIR_COEFFICIENTS + ((<usize>i) << 4));
+}
+
+/**
+ * erf of both lanes of x (SIMD build): lane by lane the value of `erf`, bit for bit — the same expressions, in the
+ * same order, in each lane. When both lanes lie in the first range (2^−28 ≤ |x| < 0.84375) or both in the second
+ * (0.84375 ≤ |x| < 1.25), where most fields of the chain and of SGD are, both are evaluated at once (in the second,
+ * −erx − P1/Q1 = −(erx + P1/Q1) exactly, so the sign of x is put on afterwards); otherwise `erf` lane by lane.
+ */
+function erfPair(x: v128): v128 {
+  const ax = f64x2.abs(x);
+  const inFirst = v128.and(f64x2.lt(ax, f64x2.splat(0.84375)), f64x2.ge(ax, f64x2.splat(3.725290298461914e-9)));
+  if (i64x2.bitmask(inFirst) == 3) {
+    const z = f64x2.mul(x, x);
+    const r = f64x2.add(coefficient(0), f64x2.mul(z, f64x2.add(coefficient(1), f64x2.mul(z, f64x2.add(coefficient(2), f64x2.mul(z, f64x2.add(coefficient(3), f64x2.mul(z, coefficient(4)))))))));
+    const s = f64x2.add(f64x2.splat(1.0), f64x2.mul(z, f64x2.add(coefficient(5), f64x2.mul(z, f64x2.add(coefficient(6), f64x2.mul(z, f64x2.add(coefficient(7), f64x2.mul(z, f64x2.add(coefficient(8), f64x2.mul(z, coefficient(9)))))))))));
+    return f64x2.add(x, f64x2.mul(x, f64x2.div(r, s)));
+  }
+  if (i64x2.bitmask(v128.and(f64x2.ge(ax, f64x2.splat(0.84375)), f64x2.lt(ax, f64x2.splat(1.25)))) == 3) {
+    const s = f64x2.sub(ax, f64x2.splat(1.0));
+    const pa = f64x2.add(coefficient(10), f64x2.mul(s, f64x2.add(coefficient(11), f64x2.mul(s, f64x2.add(coefficient(12), f64x2.mul(s, f64x2.add(coefficient(13), f64x2.mul(s, f64x2.add(coefficient(14), f64x2.mul(s, f64x2.add(coefficient(15), f64x2.mul(s, coefficient(16)))))))))))));
+    const qa = f64x2.add(f64x2.splat(1.0), f64x2.mul(s, f64x2.add(coefficient(17), f64x2.mul(s, f64x2.add(coefficient(18), f64x2.mul(s, f64x2.add(coefficient(19), f64x2.mul(s, f64x2.add(coefficient(20), f64x2.mul(s, f64x2.add(coefficient(21), f64x2.mul(s, coefficient(22)))))))))))));
+    return v128.or(f64x2.add(coefficient(23), f64x2.div(pa, qa)), v128.and(x, f64x2.splat(-0.0)));
+  }
+  return f64x2.replace_lane(f64x2.splat(erf(f64x2.extract_lane(x, 0))), 1, erf(f64x2.extract_lane(x, 1)));
+}
+
 /** σ(u) = erf(u/√2), the activation of teacher and student (theory.md §0). */
 @inline export function sigma(u: f64): f64 {
   return erf(u * SQRT1_2);
@@ -71,6 +119,15 @@ export function erf(x: f64): f64 {
   if (kind == Activation.TANH) return Math.tanh(u);
   if (kind >= Activation.TABLE_STUDENT) return tabulated(kind, u, false);
   return u;
+}
+
+/**
+ * `activation` of both lanes of u (SIMD build), bit for bit lane by lane: erf's units through `erfPair`, the others
+ * lane by lane.
+ */
+@inline export function activationPair(kind: i32, u: v128): v128 {
+  if (kind == Activation.ERF) return erfPair(f64x2.mul(u, f64x2.splat(SQRT1_2)));
+  return f64x2.replace_lane(f64x2.splat(activation(kind, f64x2.extract_lane(u, 0))), 1, activation(kind, f64x2.extract_lane(u, 1)));
 }
 
 /** Its derivative: √(2/π) exp(−u²/2), 1{u > 0} (ReLU, 0 at 0), 1 or 1 − tanh²(u). */
@@ -108,4 +165,22 @@ function tabulated(kind: i32, u: f64, derivative: bool): f64 {
   const s = 1.0 - t;
   const o = (<usize>i) << 3;
   return (1.0 + 2.0 * t) * s * s * load<f64>(V + o) + t * s * s * h * load<f64>(D + o) + t * t * (3.0 - 2.0 * t) * load<f64>(V + o + 8) - t * t * s * h * load<f64>(D + o + 8);
+}
+
+/**
+ * Replaces the n values at `ptr` by their erf, two at a time through `erfPair` in the SIMD build (one at a
+ * time through `erf` in the scalar one; n odd: the last alone) — for the tests of erfPair against erf.
+ */
+export function erfValues(ptr: usize, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 2 <= n; i += 2) {
+      const at = ptr + ((<usize>i) << 3);
+      v128.store(at, erfPair(v128.load(at)));
+    }
+  }
+  for (; i < n; i++) {
+    const at = ptr + ((<usize>i) << 3);
+    store<f64>(at, erf(load<f64>(at)));
+  }
 }

@@ -1,12 +1,12 @@
 // see: theory.md §7 and chain.ts — two seeds of the exact reduced chain at once, one per f64x2 lane (the SIMD
 // build only): each lane does exactly what chainRun (B = 1) does for its seed, the same operations in the same
 // order on the same draws from its own stream, so each seed's Ω is bit for bit the one of a one-seed run; the
-// Cholesky's serial chain of pivots (√ → 1/· → diagonal update), the fields and the update are shared by both.
+// Cholesky's serial chain of pivots (√ → 1/· → diagonal update), the fields, σ and the update are shared by both.
 // d input dimension, p student and k teacher hidden units, r = p + k, γ the learning rate.
 import { PairSlot, Slot, Status } from "../src/shared/layout";
 import { slot, slotPtr, setSlot } from "./header";
 import { rngLoadAt, rngSaveAt, normal, fillNormals, chiSquare } from "./rng";
-import { activation, activationPrime } from "./activation";
+import { activationPair, activationPrime } from "./activation";
 import { PIVOT_TOLERANCE } from "./chain";
 
 /** Byte address of double i of a region. */
@@ -94,23 +94,26 @@ function cholesky2(O2: usize, L2: usize, D2: usize, r: i32): v128 {
 }
 
 /**
- * One lane's nonlinear part of a step (chainRun's loop body for b = 0, lane `lane` of the pairs): from its fields
- * (U2) and second layer (A2), the error e and g_j = e a_j σ'(λ_j) into G2, σ(λ_j) into S2 when the second layer is
- * trained. Returns e.
+ * Both lanes' nonlinear part of a step (chainRun's loop body for b = 0, each lane with its own fields U2, second
+ * layer A2 and ζ): the errors e, returned as a pair, g_j = e a_j σ'(λ_j) into G2 and σ(λ_j) into S2 when the
+ * second layer is trained — each lane's expressions in chainRun's order, so its bits; σ of both lanes at once
+ * (activationPair), σ' lane by lane.
  */
-@inline function laneError(U2: usize, A2: usize, G2: usize, S2: usize, Astar: usize, lane: usize, p: i32, k: i32, actS: i32, actT: i32, trainA: bool, zeta: f64, sqrtNoise: f64, invP: f64, invK: f64): f64 {
-  const u = U2 + (lane << 3);
-  const a = A2 + (lane << 3);
-  let teacher: f64 = 0;
-  for (let t = 0; t < k; t++) teacher += load<f64>(at(Astar, t)) * activation(actT, load<f64>(at2(u, p + t)));
-  let student: f64 = 0;
+@inline function pairError(U2: usize, A2: usize, G2: usize, S2: usize, Astar: usize, p: i32, k: i32, actS: i32, actT: i32, trainA: bool, zeta: v128, sqrtNoise: f64, invP: f64, invK: f64): v128 {
+  let teacher = f64x2.splat(0);
+  for (let t = 0; t < k; t++) teacher = f64x2.add(teacher, f64x2.mul(f64x2.splat(load<f64>(at(Astar, t))), activationPair(actT, v128.load(at2(U2, p + t)))));
+  let student = f64x2.splat(0);
   for (let j = 0; j < p; j++) {
-    const s = activation(actS, load<f64>(at2(u, j)));
-    if (trainA) store<f64>(at2(S2 + (lane << 3), j), s);
-    student += load<f64>(at2(a, j)) * s;
+    const s = activationPair(actS, v128.load(at2(U2, j)));
+    if (trainA) v128.store(at2(S2, j), s);
+    student = f64x2.add(student, f64x2.mul(v128.load(at2(A2, j)), s));
   }
-  const e = teacher * invK + sqrtNoise * zeta - student * invP;
-  for (let j = 0; j < p; j++) store<f64>(at2(G2 + (lane << 3), j), e * load<f64>(at2(a, j)) * activationPrime(actS, load<f64>(at2(u, j))));
+  const e = f64x2.sub(f64x2.add(f64x2.mul(teacher, f64x2.splat(invK)), f64x2.mul(f64x2.splat(sqrtNoise), zeta)), f64x2.mul(student, f64x2.splat(invP)));
+  for (let j = 0; j < p; j++) {
+    const u = at2(U2, j);
+    const slope = f64x2.replace_lane(f64x2.splat(activationPrime(actS, load<f64>(u))), 1, activationPrime(actS, load<f64>(u, 8)));
+    v128.store(at2(G2, j), f64x2.mul(f64x2.mul(e, v128.load(at2(A2, j))), slope));
+  }
   return e;
 }
 
@@ -253,8 +256,8 @@ export function chainRunPair(steps: i32): i32 {
       const za = v128.load(at2(Z2, a));
       zz = v128.bitselect(f64x2.add(zz, f64x2.mul(za, za)), zz, kept);
     }
-    const eA = laneError(U2, A2, G2, S2, Astar, 0, p, k, actS, actT, trainA, zetaA, sqrtNoise, invP, invK);
-    const eB = laneError(U2, A2, G2, S2, Astar, 1, p, k, actS, actT, trainA, zetaB, sqrtNoise, invP, invK);
+    const ePair = pairError(U2, A2, G2, S2, Astar, p, k, actS, actT, trainA, f64x2.replace_lane(f64x2.splat(zetaA), 1, zetaB), sqrtNoise, invP, invK);
+    const eA = f64x2.extract_lane(ePair, 0), eB = f64x2.extract_lane(ePair, 1);
     const okA = isFinite(isFinite(eA) ? f64x2.extract_lane(fieldSum, 0) : eA);
     const okB = isFinite(isFinite(eB) ? f64x2.extract_lane(fieldSum, 1) : eB);
     // X = x·x/d = (z·z over the kept components + χ²)/d
@@ -263,11 +266,10 @@ export function chainRunPair(steps: i32): i32 {
     const keep = i64x2.replace_lane(i64x2.splat(okA ? -1 : 0), 1, okB ? -1 : 0);
     if (trainA) {
       // sgd.ts secondLayerStep with B = 1: a_j += rate·(0 + e σ(λ_j))
-      const e = f64x2.replace_lane(f64x2.splat(eA), 1, eB);
       const vrate = f64x2.splat(rateA);
       for (let j = 0; j < p; j++) {
         const old = v128.load(at2(A2, j));
-        const g = f64x2.add(f64x2.splat(0), f64x2.mul(e, v128.load(at2(S2, j))));
+        const g = f64x2.add(f64x2.splat(0), f64x2.mul(ePair, v128.load(at2(S2, j))));
         v128.store(at2(A2, j), v128.bitselect(f64x2.add(old, f64x2.mul(vrate, g)), old, keep));
       }
     }

@@ -4,7 +4,7 @@
 import { Slot, Status } from "../src/shared/layout";
 import { slot, slotPtr, setSlot } from "./header";
 import { rngLoad, rngSave, normal, fillNormals } from "./rng";
-import { activation, activationPrime } from "./activation";
+import { activation, activationPair, activationPrime } from "./activation";
 import { fieldsCompute, fieldsRows, rowsAxpy, rowsAxpyFields, rowsScale } from "./vec";
 
 /**
@@ -78,14 +78,38 @@ export function sgdRun(steps: i32): i32 {
       }
       let fieldSum: f64 = 0;
       let teacher: f64 = 0;
-      for (let r = 0; r < k; r++) {
-        const lam = load<f64>(fields + (<usize>(p + r) << 3));
+      let t = 0;
+      if (ASC_FEATURE_SIMD) {
+        // σ of two fields at once (activationPair: bit for bit σ's), every sum in the same order
+        for (; t + 2 <= k; t += 2) {
+          const lam = v128.load(fields + (<usize>(p + t) << 3));
+          const s = activationPair(actT, lam);
+          fieldSum += f64x2.extract_lane(lam, 0);
+          teacher += load<f64>(Astar + (<usize>t << 3)) * f64x2.extract_lane(s, 0);
+          fieldSum += f64x2.extract_lane(lam, 1);
+          teacher += load<f64>(Astar + (<usize>(t + 1) << 3)) * f64x2.extract_lane(s, 1);
+        }
+      }
+      for (; t < k; t++) {
+        const lam = load<f64>(fields + (<usize>(p + t) << 3));
         fieldSum += lam;
-        teacher += load<f64>(Astar + (<usize>r << 3)) * activation(actT, lam);
+        teacher += load<f64>(Astar + (<usize>t << 3)) * activation(actT, lam);
       }
       let student: f64 = 0;
       const sig = work + ((<usize>(b * p)) << 3);
-      for (let i = 0; i < p; i++) {
+      let i = 0;
+      if (ASC_FEATURE_SIMD && !lazy) {
+        for (; i + 2 <= p; i += 2) {
+          const lam = v128.load(fields + (<usize>i << 3));
+          const s = activationPair(actS, lam);
+          if (gammaA != 0) v128.store(sig + (<usize>i << 3), s);
+          fieldSum += f64x2.extract_lane(lam, 0);
+          student += load<f64>(A + (<usize>i << 3)) * f64x2.extract_lane(s, 0);
+          fieldSum += f64x2.extract_lane(lam, 1);
+          student += load<f64>(A + (<usize>(i + 1) << 3)) * f64x2.extract_lane(s, 1);
+        }
+      }
+      for (; i < p; i++) {
         const lam = load<f64>(fields + (<usize>i << 3));
         fieldSum += lam;
         if (lazy) {

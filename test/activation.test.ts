@@ -41,3 +41,32 @@ describe("erf, Wasm against the JS baseline", () => {
     expect(worst).toBeLessThanOrEqual(EPS);
   });
 });
+
+describe("erf of two values at once (erfPair, the SIMD build's σ of two fields)", () => {
+  it("is erf's value bit for bit in each lane: 10^5 random pairs of N(0, 2) values, and every pair of values at and around the ranges' ends", async () => {
+    const boundaries = [0, 2 ** -28, 0.84375, 1.25, 1 / 0.35, 6];
+    const special = [NaN, Infinity, -Infinity, 5e-324, 1e-300, 0.5, 1, 3, 10];
+    const points: number[] = [];
+    for (const b of boundaries) {
+      for (const v of [b, b * (1 - 2 ** -52), b * (1 + 2 ** -52)]) points.push(v, -v);
+    }
+    points.push(...special, ...special.map((v) => -v));
+    const values: number[] = [];
+    for (const a of points) for (const b of points) values.push(a, b);
+    let seed = 12345;
+    const uniform = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) + 0.5) / 2 ** 32;
+    for (let i = 0; i < 200_000; i++) values.push(2 * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()));
+    values.push(0.7); // an odd count: the last one alone
+    for (const build of ["wasm-simd", "wasm-scalar"] as const) {
+      const w = await instantiateBuild(build);
+      const at = w.memory.buffer.byteLength;
+      w.memory.grow(Math.ceil((values.length * 8) / 65536));
+      new Float64Array(w.memory.buffer, at, values.length).set(values);
+      w.activationErfValues(at, values.length);
+      const out = new Float64Array(w.memory.buffer, at, values.length);
+      let unequal = 0;
+      for (let i = 0; i < values.length; i++) if (!Object.is(out[i], w.activationErf(values[i]))) unequal++;
+      expect(unequal, build).toBe(0);
+    }
+  });
+});
