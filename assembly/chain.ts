@@ -73,13 +73,17 @@ export function choleskySemidefinite(omega: usize, L: usize, diag: usize, r: i32
   for (let a = 0; a < r; a++) store<f64>(at(diag, a), load<f64>(at(omega, a * r + a)));
   const tol = PIVOT_TOLERANCE * diagonalMax(omega, r);
   let rank = 0;
+  // the next pivot, diag[j + 1] as its row's update leaves it, kept in a register: the pivots are the factor's serial
+  // chain (√ → 1/· → that update → the next √), which a reload of the just-stored pair would lengthen
+  let next = load<f64>(diag);
   for (let j = 0; j < r; j++) {
     const col = L + ((<usize>(j * r)) << 3);
-    const pivot = load<f64>(at(diag, j));
+    const pivot = next;
     if (!(pivot > tol)) {
       // zero pivot (NaN lands here too and is caught by the caller's finiteness check on the fields)
       const v = isNaN(pivot) ? pivot : 0.0;
       for (let a = j; a < r; a++) store<f64>(at(col, a), v);
+      if (j + 1 < r) next = load<f64>(at(diag, j + 1));
       continue;
     }
     const ljj = Math.sqrt(pivot);
@@ -107,7 +111,9 @@ export function choleskySemidefinite(omega: usize, L: usize, diag: usize, r: i32
         if (m < j) v = f64x2.sub(v, f64x2.mul(v128.load(pa), f64x2.splat(load<f64>(pj))));
         const l = f64x2.mul(v, vinv);
         v128.store(at(col, a), l);
-        v128.store(at(diag, a), f64x2.sub(v128.load(at(diag, a)), f64x2.mul(l, l)));
+        const updated = f64x2.sub(v128.load(at(diag, a)), f64x2.mul(l, l));
+        v128.store(at(diag, a), updated);
+        if (a == j + 1) next = f64x2.extract_lane(updated, 0);
       }
     }
     for (; a < r; a++) {
@@ -123,7 +129,9 @@ export function choleskySemidefinite(omega: usize, L: usize, diag: usize, r: i32
       if (m < j) v -= load<f64>(pa) * load<f64>(pj);
       const l = v * inv;
       store<f64>(at(col, a), l);
-      store<f64>(at(diag, a), load<f64>(at(diag, a)) - l * l);
+      const updated = load<f64>(at(diag, a)) - l * l;
+      store<f64>(at(diag, a), updated);
+      if (a == j + 1) next = updated;
     }
   }
   return rank;

@@ -19,8 +19,11 @@ import { PIVOT_TOLERANCE } from "./chain";
   return base + ((<usize>i) << 4);
 }
 
-/** L_aj = v/L_jj and the diagonal's update, in each lane that kept its pivot; the zero column's value elsewhere. */
-@inline function lower2(col: usize, D2: usize, a: i32, v: v128, inv: v128, fill: v128, kept: v128, both: bool): void {
+/**
+ * L_aj = v/L_jj and the diagonal's update, in each lane that kept its pivot; the zero column's value elsewhere.
+ * Returns the updated diagonal pair.
+ */
+@inline function lower2(col: usize, D2: usize, a: i32, v: v128, inv: v128, fill: v128, kept: v128, both: bool): v128 {
   let l = f64x2.mul(v, inv);
   const d = v128.load(at2(D2, a));
   let dn = f64x2.sub(d, f64x2.mul(l, l));
@@ -30,6 +33,7 @@ import { PIVOT_TOLERANCE } from "./chain";
   }
   v128.store(at2(col, a), l);
   v128.store(at2(D2, a), dn);
+  return dn;
 }
 
 /**
@@ -49,9 +53,11 @@ function cholesky2(O2: usize, L2: usize, D2: usize, r: i32): v128 {
   const tol = f64x2.mul(f64x2.splat(PIVOT_TOLERANCE), scale);
   const one = f64x2.splat(1.0);
   let rank = f64x2.splat(0);
+  // the next pivots, kept in a register (chain.ts choleskySemidefinite: the serial chain of pivots)
+  let next = v128.load(D2);
   for (let j = 0; j < r; j++) {
     const col = L2 + ((<usize>(j * r)) << 4);
-    const pivot = v128.load(at2(D2, j));
+    const pivot = next;
     const kept = f64x2.gt(pivot, tol); // all ones in a lane with a nonzero pivot (NaN: not kept)
     // a lane's zero column: 0, or NaN for a NaN pivot
     const fill = v128.and(pivot, f64x2.ne(pivot, pivot));
@@ -76,7 +82,8 @@ function cholesky2(O2: usize, L2: usize, D2: usize, r: i32): v128 {
         pa += stride;
         pj += stride;
       }
-      lower2(col, D2, a, v0, inv, fill, kept, both);
+      const updated = lower2(col, D2, a, v0, inv, fill, kept, both);
+      if (a == j + 1) next = updated;
       lower2(col, D2, a + 1, v1, inv, fill, kept, both);
     }
     if (a < r) {
@@ -87,7 +94,8 @@ function cholesky2(O2: usize, L2: usize, D2: usize, r: i32): v128 {
         pa += stride;
         pj += stride;
       }
-      lower2(col, D2, a, v, inv, fill, kept, both);
+      const updated = lower2(col, D2, a, v, inv, fill, kept, both);
+      if (a == j + 1) next = updated;
     }
   }
   return rank;
