@@ -9,6 +9,7 @@ import {
 } from "../src/shared/erf-coefficients";
 import { Activation, Slot } from "../src/shared/layout";
 import { headerPtr } from "./header";
+import { expPair } from "./simdmath";
 
 /** 1/√2 */
 const SQRT1_2: f64 = 0.7071067811865476;
@@ -143,6 +144,15 @@ function erfPair(x: v128): v128 {
 }
 
 /**
+ * `activationPrime` of both lanes of u (SIMD build), bit for bit lane by lane: erf's units through `expPair`, the
+ * others lane by lane.
+ */
+@inline export function activationPrimePair(kind: i32, u: v128): v128 {
+  if (kind == Activation.ERF) return f64x2.mul(f64x2.splat(SQRT_2_OVER_PI), expPair(f64x2.mul(f64x2.mul(f64x2.splat(-0.5), u), u)));
+  return f64x2.replace_lane(f64x2.splat(activationPrime(kind, f64x2.extract_lane(u, 0))), 1, activationPrime(kind, f64x2.extract_lane(u, 1)));
+}
+
+/**
  * A user-given activation (or its derivative) from its table: σ, σ', σ'' at n equally spaced nodes on [−B, B]
  * (Slot.ACT_TABLE_N, ACT_TABLE_RANGE; the students' or the teachers' table by `kind`), interpolated by cubic
  * Hermite polynomials (σ from σ and σ', error O(h⁴); σ' from σ' and σ'', O(h³)); beyond ±B, σ continues along
@@ -168,19 +178,22 @@ function tabulated(kind: i32, u: f64, derivative: bool): f64 {
 }
 
 /**
- * Replaces the n values at `ptr` by their erf, two at a time through `erfPair` in the SIMD build (one at a
- * time through `erf` in the scalar one; n odd: the last alone) — for the tests of erfPair against erf.
+ * Replaces the n values at `ptr` by erf of them (fn = 0) or exp (fn = 1), two at a time through erfPair / expPair in
+ * the SIMD build, one at a time through erf / Math.exp in the scalar one (n odd: the last alone) — for the tests of
+ * the pairs against the scalar functions.
  */
-export function erfValues(ptr: usize, n: i32): void {
+export function pairFunctionValues(fn: i32, ptr: usize, n: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     for (; i + 2 <= n; i += 2) {
       const at = ptr + ((<usize>i) << 3);
-      v128.store(at, erfPair(v128.load(at)));
+      const x = v128.load(at);
+      v128.store(at, fn == 0 ? erfPair(x) : expPair(x));
     }
   }
   for (; i < n; i++) {
     const at = ptr + ((<usize>i) << 3);
-    store<f64>(at, erf(load<f64>(at)));
+    const x = load<f64>(at);
+    store<f64>(at, fn == 0 ? erf(x) : Math.exp(x));
   }
 }

@@ -6,7 +6,7 @@
 import { Slot, Status } from "../src/shared/layout";
 import { slot, slotPtr, setSlot } from "./header";
 import { rngLoad, rngSave, normal, fillNormals, chiSquare } from "./rng";
-import { activation, activationPair, activationPrime } from "./activation";
+import { activation, activationPair, activationPrime, activationPrimePair } from "./activation";
 import { riskCompute } from "./overlaps";
 import { secondLayerStep } from "./sgd";
 
@@ -234,7 +234,13 @@ export function chainRun(steps: i32): i32 {
       if (!isFinite(e)) fieldSum = e;
       if (gammaA != 0) store<f64>(at(work, batch * p + b), e);
       const g = G + ((<usize>(b * p)) << 3);
-      for (let j = 0; j < p; j++) store<f64>(at(g, j), e * load<f64>(at(A, j)) * activationPrime(actS, load<f64>(at(u, j))));
+      j = 0;
+      if (ASC_FEATURE_SIMD) {
+        // g_j = (e a_j) σ'(λ_j), two j per f64x2 (activationPrimePair: bit for bit σ')
+        const ve = f64x2.splat(e);
+        for (; j + 2 <= p; j += 2) v128.store(at(g, j), f64x2.mul(f64x2.mul(ve, v128.load(at(A, j))), activationPrimePair(actS, v128.load(at(u, j)))));
+      }
+      for (; j < p; j++) store<f64>(at(g, j), e * load<f64>(at(A, j)) * activationPrime(actS, load<f64>(at(u, j))));
     }
     // X_bc: the kept components of z, plus the Wishart part by Bartlett's decomposition; A's diagonal is
     // stored squared (the χ² draws themselves), so that X_11 = (Σ z² + χ²)/d exactly as with one sample

@@ -6,7 +6,7 @@
 import { PairSlot, Slot, Status } from "../src/shared/layout";
 import { slot, slotPtr, setSlot } from "./header";
 import { rngLoadAt, rngSaveAt, normal, fillNormals, chiSquare } from "./rng";
-import { activationPair, activationPrime } from "./activation";
+import { activationPair, activationPrimePair } from "./activation";
 import { PIVOT_TOLERANCE } from "./chain";
 
 /** Byte address of double i of a region. */
@@ -104,8 +104,8 @@ function cholesky2(O2: usize, L2: usize, D2: usize, r: i32): v128 {
 /**
  * Both lanes' nonlinear part of a step (chainRun's loop body for b = 0, each lane with its own fields U2, second
  * layer A2 and ζ): the errors e, returned as a pair, g_j = e a_j σ'(λ_j) into G2 and σ(λ_j) into S2 when the
- * second layer is trained — each lane's expressions in chainRun's order, so its bits; σ of both lanes at once
- * (activationPair), σ' lane by lane.
+ * second layer is trained — each lane's expressions in chainRun's order, so its bits; σ and σ' of both lanes at
+ * once (activationPair, activationPrimePair).
  */
 @inline function pairError(U2: usize, A2: usize, G2: usize, S2: usize, Astar: usize, p: i32, k: i32, actS: i32, actT: i32, trainA: bool, zeta: v128, sqrtNoise: f64, invP: f64, invK: f64): v128 {
   let teacher = f64x2.splat(0);
@@ -117,11 +117,7 @@ function cholesky2(O2: usize, L2: usize, D2: usize, r: i32): v128 {
     student = f64x2.add(student, f64x2.mul(v128.load(at2(A2, j)), s));
   }
   const e = f64x2.sub(f64x2.add(f64x2.mul(teacher, f64x2.splat(invK)), f64x2.mul(f64x2.splat(sqrtNoise), zeta)), f64x2.mul(student, f64x2.splat(invP)));
-  for (let j = 0; j < p; j++) {
-    const u = at2(U2, j);
-    const slope = f64x2.replace_lane(f64x2.splat(activationPrime(actS, load<f64>(u))), 1, activationPrime(actS, load<f64>(u, 8)));
-    v128.store(at2(G2, j), f64x2.mul(f64x2.mul(e, v128.load(at2(A2, j))), slope));
-  }
+  for (let j = 0; j < p; j++) v128.store(at2(G2, j), f64x2.mul(f64x2.mul(e, v128.load(at2(A2, j))), activationPrimePair(actS, v128.load(at2(U2, j)))));
   return e;
 }
 

@@ -5,7 +5,7 @@ export { rngSeed, rngNormals, rngUniforms, rngChiSquares } from "./rng";
 export { sgdRun } from "./sgd";
 export { overlapsCompute, riskCompute } from "./overlaps";
 export { I2 as integralI2, I2pair as integralI2pair } from "./integrals";
-export { erf as activationErf, erfValues as activationErfValues } from "./activation";
+export { erf as activationErf, pairFunctionValues } from "./activation";
 export { driftEval } from "./drift";
 export { odeInit, odeRun } from "./integrate";
 export { J2 as integralJ2, I3 as integralI3, I4 as integralI4, I3pair as integralI3pair } from "./integrals";

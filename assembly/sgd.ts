@@ -4,7 +4,7 @@
 import { Slot, Status } from "../src/shared/layout";
 import { slot, slotPtr, setSlot } from "./header";
 import { rngLoad, rngSave, normal, fillNormals } from "./rng";
-import { activation, activationPair, activationPrime } from "./activation";
+import { activation, activationPair, activationPrime, activationPrimePair } from "./activation";
 import { fieldsCompute, fieldsRows, rowsAxpy, rowsAxpyFields, rowsScale } from "./vec";
 
 /**
@@ -132,7 +132,16 @@ export function sgdRun(steps: i32): i32 {
       }
       if (gammaA != 0) store<f64>(work + ((<usize>(batch * p + b)) << 3), e);
       const re = rate * e;
-      for (let i = 0; i < p; i++) {
+      i = 0;
+      if (ASC_FEATURE_SIMD && !lazy) {
+        // two units per f64x2 (activationPrimePair: bit for bit σ')
+        const vre = f64x2.splat(re);
+        for (; i + 2 <= p; i += 2) {
+          const slope = activationPrimePair(actS, v128.load(fields + (<usize>i << 3)));
+          v128.store(coef + (<usize>i << 3), f64x2.mul(f64x2.mul(vre, v128.load(A + (<usize>i << 3))), slope));
+        }
+      }
+      for (; i < p; i++) {
         const slope = lazy ? load<f64>(fields + (<usize>(p + k + i) << 3)) : activationPrime(actS, load<f64>(fields + (<usize>i << 3)));
         store<f64>(coef + (<usize>i << 3), re * load<f64>(A + (<usize>i << 3)) * slope);
       }

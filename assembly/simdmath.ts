@@ -1,5 +1,6 @@
-// see: musl libc src/math/asin.c (from FreeBSD msun e_asin.c, fdlibm) — asin on both lanes of an f64x2.
-// Used only by the SIMD build (drift.ts); the scalar build calls Math.asin (the same musl algorithm).
+// see: musl libc src/math/asin.c (from FreeBSD msun e_asin.c, fdlibm) — asin on both lanes of an f64x2; and
+// musl src/math/exp.c for expPair (exp on both lanes, AssemblyScript's Math.exp bit for bit).
+// Used only by the SIMD build (asin: drift.ts, exp: activation.ts); the scalar build calls Math.asin and Math.exp.
 // Coefficients of fdlibm's rational approximation asin(x) = x + x·R(x²), |R(z) − (asin(√z) − √z)/√z·…| < 2^−58.75:
 // ====================================================
 // Copyright (C) 1993 by Sun Microsystems, Inc. All rights reserved.
@@ -9,6 +10,8 @@
 // software is freely granted, provided that this notice
 // is preserved.
 // ====================================================
+
+import { EXP_TABLE } from "./exptable";
 
 const PS0: f64 = 1.66666666666666657415e-1;
 const PS1: f64 = -3.25565818622400915405e-1;
@@ -91,4 +94,34 @@ const PIO2_LO: f64 = 6.12323399573676603587e-17;
 @inline export function belowHalf2(z0: v128, z1: v128): bool {
   const quarter = f64x2.splat(0.25);
   return !v128.any_true(v128.or(f64x2.ge(z0, quarter), f64x2.ge(z1, quarter)));
+}
+
+/**
+ * Math.exp of both lanes of x (SIMD build), bit for bit lane by lane: when both lanes have 2^−54 ≤ |x| < 512 (the
+ * σ' of every field below 32 in size), the main path of AssemblyScript's exp (musl's exp.c, EXP_TABLE_BITS = 7:
+ * x = k ln2/N + r, exp(x) = 2^(k/N)·exp(r), 2^(k/N) = scale·(1 + tail) from exptable.ts, exp(r) − 1 by a degree-5
+ * polynomial) with the same expressions in the same order in each lane; otherwise Math.exp lane by lane.
+ */
+@inline export function expPair(x: v128): v128 {
+  // abstop − 0x3C9 < 0x3F in both lanes (the test of exp.c; NaN and ±∞ fail it): the biased exponent of |x| in [0x3C9, 0x408)
+  const top = i64x2.shr_u(i64x2.shl(x, 1), 53);
+  if (i64x2.bitmask(v128.and(i64x2.gt_s(top, i64x2.splat(0x3C8)), i64x2.lt_s(top, i64x2.splat(0x408)))) != 3) {
+    return f64x2.replace_lane(f64x2.splat(Math.exp(f64x2.extract_lane(x, 0))), 1, Math.exp(f64x2.extract_lane(x, 1)));
+  }
+  const shift = f64x2.splat(reinterpret<f64>(0x4338000000000000)); // 0x1.8p52
+  const z = f64x2.mul(f64x2.splat(reinterpret<f64>(0x3FF71547652B82FE) * 128.0), x); // N/ln2 · x
+  let kd = f64x2.add(z, shift);
+  const ki = kd; // its bits: k in the low ones
+  kd = f64x2.sub(kd, shift);
+  const r = f64x2.add(f64x2.add(x, f64x2.mul(kd, f64x2.splat(reinterpret<f64>(0xBF762E42FEFA0000)))), f64x2.mul(kd, f64x2.splat(reinterpret<f64>(0xBD0CF79ABC9E3B3A))));
+  // the table's pairs (tail, scale bits) of both lanes: entry i = k mod N at EXP_TABLE + 16 i
+  const e0 = v128.load(EXP_TABLE + ((<usize>(i32x4.extract_lane(ki, 0) & 127)) << 4));
+  const e1 = v128.load(EXP_TABLE + ((<usize>(i32x4.extract_lane(ki, 2) & 127)) << 4));
+  const tail = v128.shuffle<f64>(e0, e1, 0, 2);
+  const scale = i64x2.add(v128.shuffle<f64>(e0, e1, 1, 3), i64x2.shl(ki, 45));
+  const r2 = f64x2.mul(r, r);
+  const c2 = f64x2.add(f64x2.splat(reinterpret<f64>(0x3FDFFFFFFFFFFDBD)), f64x2.mul(r, f64x2.splat(reinterpret<f64>(0x3FC555555555543C))));
+  const c4 = f64x2.add(f64x2.splat(reinterpret<f64>(0x3FA55555CF172B91)), f64x2.mul(r, f64x2.splat(reinterpret<f64>(0x3F81111167A4D017))));
+  const tmp = f64x2.add(f64x2.add(f64x2.add(tail, r), f64x2.mul(r2, c2)), f64x2.mul(f64x2.mul(r2, r2), c4));
+  return f64x2.add(scale, f64x2.mul(scale, tmp));
 }
