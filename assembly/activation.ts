@@ -1,5 +1,6 @@
 // see: FreeBSD msun s_erf.c (fdlibm 5.3), method and coefficients; theory.md §0 for sigma.
-// sigma(u) = erf(u/√2) and sigma'(u) = √(2/π) exp(−u²/2); scalar, called p + k times per SGD step.
+// sigma(u) = erf(u/√2) and sigma'(u) = √(2/π) exp(−u²/2), p + k and p times per SGD or chain step; the SIMD build
+// evaluates them two fields at a time (erfPair here, expPair in simdmath.ts), each lane bit for bit the scalar value.
 // The JS baseline src/reference/activation.ts evaluates the same expressions in the same order.
 // Coefficients: src/shared/erf-coefficients.ts (fdlibm, Sun Microsystems 1993, notice kept there).
 import {
