@@ -154,6 +154,52 @@ function erfPair(x: v128): v128 {
 }
 
 /**
+ * Σ_i w_i σ(u_i) over the n fields at `u` and weights at `w`, summed in order from i = 0 (`kind` as in `activation`);
+ * σ(u_i) also written at `out` unless it is 0. σ of two fields at once in the SIMD build (activationPair), so the
+ * same bits in both builds. The teachers' and the students' output in the SGD and chain steps.
+ */
+@inline export function weightedActivations(kind: i32, w: usize, u: usize, n: i32, out: usize): f64 {
+  let sum: f64 = 0;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 2 <= n; i += 2) {
+      const o = (<usize>i) << 3;
+      const s = activationPair(kind, v128.load(u + o));
+      if (out != 0) v128.store(out + o, s);
+      sum += load<f64>(w + o) * f64x2.extract_lane(s, 0);
+      sum += load<f64>(w + o, 8) * f64x2.extract_lane(s, 1);
+    }
+  }
+  for (; i < n; i++) {
+    const o = (<usize>i) << 3;
+    const s = activation(kind, load<f64>(u + o));
+    if (out != 0) store<f64>(out + o, s);
+    sum += load<f64>(w + o) * s;
+  }
+  return sum;
+}
+
+/**
+ * g_i = (c w_i) σ'(u_i) for the n fields at `u` and weights at `w`, written at `out` (`kind` as in
+ * `activationPrime`): two at once in the SIMD build (activationPrimePair), the same bits in both builds. The
+ * students' gradient factors in the SGD and chain steps (c = e, or γe/p…).
+ */
+@inline export function gradientFactors(kind: i32, c: f64, w: usize, u: usize, n: i32, out: usize): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vc = f64x2.splat(c);
+    for (; i + 2 <= n; i += 2) {
+      const o = (<usize>i) << 3;
+      v128.store(out + o, f64x2.mul(f64x2.mul(vc, v128.load(w + o)), activationPrimePair(kind, v128.load(u + o))));
+    }
+  }
+  for (; i < n; i++) {
+    const o = (<usize>i) << 3;
+    store<f64>(out + o, c * load<f64>(w + o) * activationPrime(kind, load<f64>(u + o)));
+  }
+}
+
+/**
  * A user-given activation (or its derivative) from its table: σ, σ', σ'' at n equally spaced nodes on [−B, B]
  * (Slot.ACT_TABLE_N, ACT_TABLE_RANGE; the students' or the teachers' table by `kind`), interpolated by cubic
  * Hermite polynomials (σ from σ and σ', error O(h⁴); σ' from σ' and σ'', O(h³)); beyond ±B, σ continues along

@@ -6,7 +6,7 @@
 import { Slot, Status } from "../src/shared/layout";
 import { slot, slotPtr, setSlot } from "./header";
 import { rngLoad, rngSave, normal, fillNormals, chiSquare } from "./rng";
-import { activation, activationPair, activationPrime, activationPrimePair } from "./activation";
+import { gradientFactors, weightedActivations } from "./activation";
 import { riskCompute } from "./overlaps";
 import { secondLayerStep } from "./sgd";
 
@@ -203,44 +203,12 @@ export function chainRun(steps: i32): i32 {
       // the fields of sample b (U's first r doubles are free again once sample 0's z is drawn: L is done)
       fieldsOf(L, z, u, r);
       for (let a = 0; a < r; a++) fieldSum += load<f64>(at(u, a));
-      let teacher: f64 = 0;
-      let t = 0;
-      if (ASC_FEATURE_SIMD) {
-        // σ of two fields at once (activationPair: bit for bit σ's), the sums in the same order
-        for (; t + 2 <= k; t += 2) {
-          const s = activationPair(actT, v128.load(at(u, p + t)));
-          teacher += load<f64>(at(Astar, t)) * f64x2.extract_lane(s, 0);
-          teacher += load<f64>(at(Astar, t + 1)) * f64x2.extract_lane(s, 1);
-        }
-      }
-      for (; t < k; t++) teacher += load<f64>(at(Astar, t)) * activation(actT, load<f64>(at(u, p + t)));
-      let student: f64 = 0;
-      const sig = work + ((<usize>(b * p)) << 3);
-      let j = 0;
-      if (ASC_FEATURE_SIMD) {
-        for (; j + 2 <= p; j += 2) {
-          const s = activationPair(actS, v128.load(at(u, j)));
-          if (gammaA != 0) v128.store(at(sig, j), s);
-          student += load<f64>(at(A, j)) * f64x2.extract_lane(s, 0);
-          student += load<f64>(at(A, j + 1)) * f64x2.extract_lane(s, 1);
-        }
-      }
-      for (; j < p; j++) {
-        const s = activation(actS, load<f64>(at(u, j)));
-        if (gammaA != 0) store<f64>(at(sig, j), s);
-        student += load<f64>(at(A, j)) * s;
-      }
+      const teacher = weightedActivations(actT, Astar, at(u, p), k, 0);
+      const student = weightedActivations(actS, A, u, p, gammaA != 0 ? work + ((<usize>(b * p)) << 3) : 0);
       const e = teacher * invK + sqrtNoise * zeta - student * invP;
       if (!isFinite(e)) fieldSum = e;
       if (gammaA != 0) store<f64>(at(work, batch * p + b), e);
-      const g = G + ((<usize>(b * p)) << 3);
-      j = 0;
-      if (ASC_FEATURE_SIMD) {
-        // g_j = (e a_j) σ'(λ_j), two j per f64x2 (activationPrimePair: bit for bit σ')
-        const ve = f64x2.splat(e);
-        for (; j + 2 <= p; j += 2) v128.store(at(g, j), f64x2.mul(f64x2.mul(ve, v128.load(at(A, j))), activationPrimePair(actS, v128.load(at(u, j)))));
-      }
-      for (; j < p; j++) store<f64>(at(g, j), e * load<f64>(at(A, j)) * activationPrime(actS, load<f64>(at(u, j))));
+      gradientFactors(actS, e, A, u, p, G + ((<usize>(b * p)) << 3));
     }
     // X_bc: the kept components of z, plus the Wishart part by Bartlett's decomposition; A's diagonal is
     // stored squared (the χ² draws themselves), so that X_11 = (Σ z² + χ²)/d exactly as with one sample

@@ -4,7 +4,7 @@
 import { Slot, Status } from "../src/shared/layout";
 import { slot, slotPtr, setSlot } from "./header";
 import { rngLoad, rngSave, normal, fillNormals } from "./rng";
-import { activation, activationPair, activationPrime, activationPrimePair } from "./activation";
+import { activation, activationPrime, gradientFactors, weightedActivations } from "./activation";
 import { fieldsCompute, fieldsRows, rowsAxpy, rowsAxpyFields, rowsScale } from "./vec";
 
 /**
@@ -76,54 +76,23 @@ export function sgdRun(steps: i32): i32 {
         zeta = normal();
         fieldsCompute(W, x, fields, rows, row, d, invSqrtD);
       }
+      // the fields' sum (only its finiteness is used), teachers' first
       let fieldSum: f64 = 0;
-      let teacher: f64 = 0;
-      let t = 0;
-      if (ASC_FEATURE_SIMD) {
-        // σ of two fields at once (activationPair: bit for bit σ's), every sum in the same order
-        for (; t + 2 <= k; t += 2) {
-          const lam = v128.load(fields + (<usize>(p + t) << 3));
-          const s = activationPair(actT, lam);
-          fieldSum += f64x2.extract_lane(lam, 0);
-          teacher += load<f64>(Astar + (<usize>t << 3)) * f64x2.extract_lane(s, 0);
-          fieldSum += f64x2.extract_lane(lam, 1);
-          teacher += load<f64>(Astar + (<usize>(t + 1) << 3)) * f64x2.extract_lane(s, 1);
-        }
-      }
-      for (; t < k; t++) {
-        const lam = load<f64>(fields + (<usize>(p + t) << 3));
-        fieldSum += lam;
-        teacher += load<f64>(Astar + (<usize>t << 3)) * activation(actT, lam);
-      }
+      for (let t = 0; t < k; t++) fieldSum += load<f64>(fields + (<usize>(p + t) << 3));
+      for (let i = 0; i < p; i++) fieldSum += load<f64>(fields + (<usize>i << 3));
+      const teacher = weightedActivations(actT, Astar, fields + (<usize>p << 3), k, 0);
       let student: f64 = 0;
-      const sig = work + ((<usize>(b * p)) << 3);
-      let i = 0;
-      if (ASC_FEATURE_SIMD && !lazy) {
-        for (; i + 2 <= p; i += 2) {
-          const lam = v128.load(fields + (<usize>i << 3));
-          const s = activationPair(actS, lam);
-          if (gammaA != 0) v128.store(sig + (<usize>i << 3), s);
-          fieldSum += f64x2.extract_lane(lam, 0);
-          student += load<f64>(A + (<usize>i << 3)) * f64x2.extract_lane(s, 0);
-          fieldSum += f64x2.extract_lane(lam, 1);
-          student += load<f64>(A + (<usize>(i + 1) << 3)) * f64x2.extract_lane(s, 1);
-        }
-      }
-      for (; i < p; i++) {
-        const lam = load<f64>(fields + (<usize>i << 3));
-        fieldSum += lam;
-        if (lazy) {
+      if (lazy) {
+        for (let i = 0; i < p; i++) {
           // the linearised unit σ(λ0) + σ'(λ0)(λ − λ0); its gradient factor σ'(λ0) is kept in place of λ0
           const at0 = fields + (<usize>(p + k + i) << 3);
           const l0 = load<f64>(at0);
           const d0 = activationPrime(actS, l0);
-          student += load<f64>(A + (<usize>i << 3)) * (activation(actS, l0) + d0 * (lam - l0));
+          student += load<f64>(A + (<usize>i << 3)) * (activation(actS, l0) + d0 * (load<f64>(fields + (<usize>i << 3)) - l0));
           store<f64>(at0, d0);
-          continue;
         }
-        const s = activation(actS, lam);
-        if (gammaA != 0) store<f64>(sig + (<usize>i << 3), s);
-        student += load<f64>(A + (<usize>i << 3)) * s;
+      } else {
+        student = weightedActivations(actS, A, fields, p, gammaA != 0 ? work + ((<usize>(b * p)) << 3) : 0);
       }
       const e = teacher * invK + sqrtNoise * zeta - student * invP;
       if (!isFinite(fieldSum) || !isFinite(e)) {
@@ -132,18 +101,10 @@ export function sgdRun(steps: i32): i32 {
       }
       if (gammaA != 0) store<f64>(work + ((<usize>(batch * p + b)) << 3), e);
       const re = rate * e;
-      i = 0;
-      if (ASC_FEATURE_SIMD && !lazy) {
-        // two units per f64x2 (activationPrimePair: bit for bit σ')
-        const vre = f64x2.splat(re);
-        for (; i + 2 <= p; i += 2) {
-          const slope = activationPrimePair(actS, v128.load(fields + (<usize>i << 3)));
-          v128.store(coef + (<usize>i << 3), f64x2.mul(f64x2.mul(vre, v128.load(A + (<usize>i << 3))), slope));
-        }
-      }
-      for (; i < p; i++) {
-        const slope = lazy ? load<f64>(fields + (<usize>(p + k + i) << 3)) : activationPrime(actS, load<f64>(fields + (<usize>i << 3)));
-        store<f64>(coef + (<usize>i << 3), re * load<f64>(A + (<usize>i << 3)) * slope);
+      if (lazy) {
+        for (let i = 0; i < p; i++) store<f64>(coef + (<usize>i << 3), re * load<f64>(A + (<usize>i << 3)) * load<f64>(fields + (<usize>(p + k + i) << 3)));
+      } else {
+        gradientFactors(actS, re, A, fields, p, coef);
       }
     }
     if (status != Status.OK) break;
