@@ -19,7 +19,7 @@ import { Activation, Slot } from "../src/shared/layout";
 import { slot, slotPtr } from "./header";
 import { TWO_OVER_PI, FOUR_OVER_PI2, clampUnit, I2 } from "./integrals";
 import { dot } from "./vec";
-import { asin2, asinSmall2, belowHalf2 } from "./simdmath";
+import { asin2, asinDenominator, asinNumerator, belowHalf2 } from "./simdmath";
 import { driftLinear, driftMonteCarlo, weightDecayTerm } from "./driftmc";
 
 /** Index of Q_jl (j ≤ l) in the packed state: the upper triangle row by row. */
@@ -231,7 +231,9 @@ function varianceTerm(omega: usize, diag1: usize, c: usize, s: usize, args: usiz
  * live across its branch, and no sum carried from one arcsine to the next. The order of the sum differs from `varianceTerm`'s: the builds agree to rounding
  * (test/drift.test.ts: both within 1e-13 of the plain double sums). Measured against 11b2464's ψ in one process
  * (p = 32 and 64): one pass with one sum in order 1.5× faster, these two passes 1.9×, and with the signed
- * small-argument arcsine (no |x| and sign restore; the test on x² by one v128.any_true) and pre-splatted weights 2.2×.
+ * small-argument arcsine (no |x| and sign restore; the test on x² by one v128.any_true) and pre-splatted weights 2.2×
+ * (on 2026-12-02's machine 1.88×, 1.90×, and 2.00×, 2.03× with the two arcsines' divisions made one; keeping the
+ * a = b arguments, often above ½, out of that loop was slower: 1.94×).
  */
 function varianceTermPairs(omega: usize, diag1: usize, lanes: usize, weights: usize, dy: usize, p: i32, k: i32, a2: f64, noise: f64, A: usize): void {
   const r = p + k;
@@ -312,8 +314,12 @@ function varianceTermPairs(omega: usize, diag1: usize, lanes: usize, weights: us
       const z0 = f64x2.mul(arg0, arg0), z1 = f64x2.mul(arg1, arg1);
       let asin0: v128, asin1: v128;
       if (belowHalf2(z0, z1)) {
-        asin0 = asinSmall2(arg0, z0);
-        asin1 = asinSmall2(arg1, z1);
+        // x + x·P/Q for both vectors with one division: P0/Q0 = P0·Q1·(1/(Q0·Q1)), P1/Q1 = P1·Q0·(1/(Q0·Q1))
+        const n0 = asinNumerator(z0), d0 = asinDenominator(z0);
+        const n1 = asinNumerator(z1), d1 = asinDenominator(z1);
+        const inv = f64x2.div(one, f64x2.mul(d0, d1));
+        asin0 = f64x2.add(arg0, f64x2.mul(arg0, f64x2.mul(f64x2.mul(n0, d1), inv)));
+        asin1 = f64x2.add(arg1, f64x2.mul(arg1, f64x2.mul(f64x2.mul(n1, d0), inv)));
       } else {
         asin0 = asin2(arg0);
         asin1 = asin2(arg1);

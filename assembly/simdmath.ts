@@ -43,22 +43,31 @@ const PIO2_LO: f64 = 6.12323399573676603587e-17;
 
 /**
  * The |x| < 1/2 branch of asin2 on both lanes, given z = x²: x + x·R(z) (the same bits as asin2Both's
- * |x|(1 + R(x²)) with the sign of x put back: rounding is symmetric in the sign).
+ * |x|(1 + R(x²)) with the sign of x put back: rounding is symmetric in the sign). R = asinNumerator/asinDenominator;
+ * drift.ts's paired loop divides once for two such quotients.
  */
 @inline export function asinSmall2(x: v128, z: v128): v128 {
+  return f64x2.add(x, f64x2.mul(x, f64x2.div(asinNumerator(z), asinDenominator(z))));
+}
+
+/** z·(PS0 + z(PS1 + z(PS2 + z(PS3 + z(PS4 + z·PS5))))), R's numerator (Horner). */
+@inline export function asinNumerator(z: v128): v128 {
   let num = f64x2.splat(PS5);
   num = f64x2.add(f64x2.splat(PS4), f64x2.mul(z, num));
   num = f64x2.add(f64x2.splat(PS3), f64x2.mul(z, num));
   num = f64x2.add(f64x2.splat(PS2), f64x2.mul(z, num));
   num = f64x2.add(f64x2.splat(PS1), f64x2.mul(z, num));
   num = f64x2.add(f64x2.splat(PS0), f64x2.mul(z, num));
-  num = f64x2.mul(z, num);
+  return f64x2.mul(z, num);
+}
+
+/** 1 + z(QS1 + z(QS2 + z(QS3 + z·QS4))), R's denominator (Horner). */
+@inline export function asinDenominator(z: v128): v128 {
   let den = f64x2.splat(QS4);
   den = f64x2.add(f64x2.splat(QS3), f64x2.mul(z, den));
   den = f64x2.add(f64x2.splat(QS2), f64x2.mul(z, den));
   den = f64x2.add(f64x2.splat(QS1), f64x2.mul(z, den));
-  den = f64x2.add(f64x2.splat(1.0), f64x2.mul(z, den));
-  return f64x2.add(x, f64x2.mul(x, f64x2.div(num, den)));
+  return f64x2.add(f64x2.splat(1.0), f64x2.mul(z, den));
 }
 
 /** asin2 when a lane is at or above 1/2: both branches computed, each lane takes its own. */
