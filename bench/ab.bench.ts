@@ -14,7 +14,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { stateSize } from "../src/engine/memory.js";
-import { driftEngine, median, saveRows, type Row } from "./harness.js";
+import { driftEngine, median, pinToOneCpu, saveRows, type Row } from "./harness.js";
+
+pinToOneCpu(); // every suite on CPU 0 (harness.ts): the two vCPUs here run at different speeds
 
 const K = 4;
 const ROUNDS = 5;

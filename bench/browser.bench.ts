@@ -8,7 +8,9 @@ import { simulate } from "../src/simulate.js";
 import type { SimulateOptions } from "../src/validate.js";
 import type { SimulationResult } from "../src/result.js";
 import { servePage } from "../test/chromium.js";
-import { printRows, rowsOf, saveRows, type Row } from "./harness.js";
+import { pinToOneCpu, printRows, rowsOf, saveRows, type Row } from "./harness.js";
+
+pinToOneCpu(); // Node and Chromium (its processes inherit the pinning) on CPU 0: the two vCPUs here run at different speeds
 
 const TIMING = { minTime: 0.1, maxTime: 4, minSamples: 15 };
 

@@ -8,7 +8,9 @@ import type { Summary } from "benny/lib/internal/common-types.js";
 import type { Backend } from "../src/engine/engine.js";
 import { Status } from "../src/shared/layout.js";
 import { simulate } from "../src/simulate.js";
-import { chainEngine, chainPairEngine, identicalEngines, printRows, rowsOf, saveRows, startOmega, type Row } from "./harness.js";
+import { chainEngine, chainPairEngine, identicalEngines, pinToOneCpu, printRows, rowsOf, saveRows, startOmega, type Row } from "./harness.js";
+
+pinToOneCpu(); // every suite on CPU 0 (harness.ts): the two vCPUs here run at different speeds
 
 const TIMING = { minTime: 0.1, maxTime: 3, minSamples: 20 };
 const P = 8, K = 4, R = P + K;

@@ -6,7 +6,9 @@ import b from "benny";
 import type { Summary } from "benny/lib/internal/common-types.js";
 import type { Backend, Engine } from "../src/engine/engine.js";
 import { stateSize } from "../src/engine/memory.js";
-import { driftEngine, printRows, rowsOf, saveRows, type Row } from "./harness.js";
+import { driftEngine, pinToOneCpu, printRows, rowsOf, saveRows, type Row } from "./harness.js";
+
+pinToOneCpu(); // every suite on CPU 0 (harness.ts): the two vCPUs here run at different speeds
 
 const BACKENDS: Backend[] = ["wasm-simd", "wasm-scalar", "js"];
 const TIMING = { minTime: 0.1, maxTime: 3, minSamples: 20 };

@@ -2,6 +2,7 @@
 // (median ns per sample and the ratio to the `js` case, as a table and as JSON in bench/results/).
 import { cpus, loadavg } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { swapSeeds } from "../src/chainpair.js";
 import { createEngine, setSlot, type Backend, type Engine } from "../src/engine/engine.js";
 import { Slot, Stream } from "../src/shared/layout.js";
@@ -10,6 +11,23 @@ import { resolveOde, resolveSimulate, type SimulateOptions } from "../src/valida
 import { simulate } from "../src/simulate.js";
 import { initialOverlaps, packState } from "../src/ode.js";
 import type { Summary } from "benny/lib/internal/common-types.js";
+
+/**
+ * Re-runs this script pinned to CPU 0 (Linux `taskset`; the native binaries it starts inherit the pinning) unless it
+ * already runs so, and exits with the pinned run's status; does nothing without taskset. For suites that compare
+ * two programs side by side: the two vCPUs of these machines ran at steadily different speeds (2026-12-02: CPU 1
+ * ~1.5× slower than CPU 0, for Wasm and C alike), so a Node process and a C child on different CPUs compared the
+ * CPUs, not the programs (wasm-simd / native C of one chain step: 0.76×–1.62× unpinned, 1.07× on CPU 0, 1.13× on 1).
+ */
+export function pinToOneCpu(): void {
+  if (process.env.SGD_PHASE_BENCH_CPU !== undefined || process.platform !== "linux") return;
+  if (spawnSync("taskset", ["-c", "0", "true"]).status !== 0) return;
+  const run = spawnSync("taskset", ["-c", "0", process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: "inherit",
+    env: { ...process.env, SGD_PHASE_BENCH_CPU: "0" },
+  });
+  process.exit(run.status ?? 1);
+}
 
 /** Engines on `backends` holding the same initial weights, learning rate, noise and SGD seed. */
 export async function identicalEngines(backends: Backend[], options: SimulateOptions): Promise<Engine[]> {
@@ -157,7 +175,8 @@ export function printRows(rows: Row[], unit = "ns/sample"): void {
 export function saveRows(name: string, rows: Row[], extra: Record<string, unknown>): string {
   const file = new URL(`./results/${name}.json`, import.meta.url);
   mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
-  const machine = { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, loadavg: loadavg() };
+  const pinnedCpu = process.env.SGD_PHASE_BENCH_CPU; // set by pinToOneCpu
+  const machine = { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, loadavg: loadavg(), ...(pinnedCpu !== undefined ? { pinnedCpu: Number(pinnedCpu) } : {}) };
   writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, ...extra, rows }, null, 1)}\n`);
   return file.pathname;
 }

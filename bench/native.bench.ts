@@ -7,7 +7,8 @@
 // kernel we have for the same process (not the same stream): Box–Muller normals on eight xoshiro256** streams in
 // vector lanes and one pass over the student rows per sample, built with FMA contraction and no errno; its normals
 // must have the moments and the tail of N(0, 1) (4·10⁶ draws, |z| < 5). Then wasm-simd, native, best native and js
-// are timed in interleaved rounds, js after them (CPU time, medians). JSON in bench/results/native.json.
+// are timed in interleaved rounds, js after them (CPU time, medians), all on CPU 0 where taskset exists (harness.ts
+// pinToOneCpu). JSON in bench/results/native.json.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -15,7 +16,9 @@ import { ZIG_F, ZIG_R, ZIG_X } from "../src/shared/ziggurat.js";
 import * as ERF from "../src/shared/erf-coefficients.js";
 import { Slot, Stream } from "../src/shared/layout.js";
 import { slotValue } from "../src/engine/engine.js";
-import { chainEngine, identicalEngines, median, saveRows, startOmega, weightsOf, type Row } from "./harness.js";
+import { chainEngine, identicalEngines, median, pinToOneCpu, saveRows, startOmega, weightsOf, type Row } from "./harness.js";
+
+pinToOneCpu(); // both sides of every ratio on one CPU
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const build = here("./native/build/");
@@ -127,7 +130,8 @@ console.log(`  best native (Box–Muller ×8, one pass; ${bestFlags.filter((f) =
 // algorithm of assembly/chain.ts on the same stream; its Ω after CHAIN_CHECK steps against the Wasm's, then
 // interleaved rounds
 const R = P + K;
-const CHAIN_D = 1e5, CHAIN_CHECK = 2000, CHAIN_STEPS = 200_000;
+// 15 rounds of ~0.1 s each: the median of 7 moved by up to 2× between runs on a busy machine
+const CHAIN_D = 1e5, CHAIN_CHECK = 2000, CHAIN_STEPS = 200_000, CHAIN_ROUNDS = 15;
 const chainBinary = `${build}chain`;
 execFileSync(compiler, [...flags, "-o", chainBinary, here("./native/chain.c"), "-lm"]);
 const omega0 = await startOmega(P, K);
@@ -149,7 +153,14 @@ omegaWasm.forEach((v, i) => (chainWorst = Math.max(chainWorst, Math.abs(v - omeg
 if (!(chainWorst <= 1e-9)) throw new Error(`native C and wasm-simd chains disagree after ${CHAIN_CHECK} steps: max relative Ω difference ${chainWorst}`);
 const chainTimes = { simd: [] as number[], native: [] as number[] };
 chain.chainRun(CHAIN_STEPS); // warm-up
-for (let r = 0; r < ROUNDS; r++) {
+// each round of both from the same state (Ω₀, seed 1), as the native binary starts from it every time: the cost of a
+// step depends on the state (the ranges of erf its fields fall in)
+const restart = () => {
+  chain.f64.set(omega0, chain.layout.omega / 8);
+  chain.seed(1, Stream.SGD);
+};
+for (let r = 0; r < CHAIN_ROUNDS; r++) {
+  restart();
   const t0 = process.cpuUsage();
   chain.chainRun(CHAIN_STEPS);
   const t = process.cpuUsage(t0);
@@ -158,8 +169,8 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 const chainNs = { simd: median(chainTimes.simd), native: median(chainTimes.native) };
 rows.push(
-  { suite: `chain step, p = ${P}, k = ${K}, one core`, name: "wasm-simd", nsPerSample: chainNs.simd, marginPercent: NaN, runs: ROUNDS },
-  { suite: `chain step, p = ${P}, k = ${K}, one core`, name: "native C", nsPerSample: chainNs.native, marginPercent: NaN, runs: ROUNDS },
+  { suite: `chain step, p = ${P}, k = ${K}, one core`, name: "wasm-simd", nsPerSample: chainNs.simd, marginPercent: NaN, runs: CHAIN_ROUNDS },
+  { suite: `chain step, p = ${P}, k = ${K}, one core`, name: "native C", nsPerSample: chainNs.native, marginPercent: NaN, runs: CHAIN_ROUNDS },
 );
 console.log(`one chain step, p = ${P}, k = ${K}, d = 10^5: wasm-simd ${chainNs.simd.toFixed(0)} ns, native C ${chainNs.native.toFixed(0)} ns: wasm-simd / native C = ${(chainNs.simd / chainNs.native).toFixed(2)}× (agreement after ${CHAIN_CHECK} steps: ${chainWorst.toExponential(1)})`);
 

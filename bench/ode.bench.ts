@@ -6,7 +6,9 @@ import b from "benny";
 import type { Summary } from "benny/lib/internal/common-types.js";
 import { solveOde } from "../src/ode.js";
 import type { OdeResult } from "../src/result.js";
-import { printRows, rowsOf, saveRows, type Row } from "./harness.js";
+import { pinToOneCpu, printRows, rowsOf, saveRows, type Row } from "./harness.js";
+
+pinToOneCpu(); // every suite on CPU 0 (harness.ts): the two vCPUs here run at different speeds
 
 const TIMING = { minTime: 0.05, maxTime: 8, minSamples: 5 };
 const task = (tMax: number, integrator: "bdf" | "dopri5" = "bdf") => () =>

@@ -6,7 +6,7 @@ import { median, type Row } from "./harness.js";
 
 interface Saved {
   date: string;
-  machine: { cpu?: string; cores: number; node: string; loadavg: number[] };
+  machine: { cpu?: string; cores: number; node: string; loadavg: number[]; pinnedCpu?: number };
   rows: Row[];
   [extra: string]: unknown;
 }
@@ -81,7 +81,7 @@ export function speedTables(results: Partial<Record<Suite, Saved>>): string {
       "",
       ...(chainRows.length === 2 && ratios.chainSimdOverNative
         ? [
-            `One step of the reduced chain (p = 8, k = 4, d = 10⁵; \`bench/native/chain.c\`: the algorithm, random stream and order of sums of \`assembly/chain.ts\`, its Ω ${(native.chainAgreement as number) === 0 ? "equal to the Wasm's, bit for bit," : `within ${(native.chainAgreement as number).toExponential(1)} of the Wasm's`} after 2000 steps), in the same rounds: wasm-simd ${time(chainRows[0].nsPerSample)}, native C ${time(chainRows[1].nsPerSample)}: wasm-simd / native = ${ratio(ratios.chainSimdOverNative)}.`,
+            `One step of the reduced chain (p = 8, k = 4, d = 10⁵; \`bench/native/chain.c\`: the algorithm, random stream and order of sums of \`assembly/chain.ts\`, its Ω ${(native.chainAgreement as number) === 0 ? "equal to the Wasm's, bit for bit," : `within ${(native.chainAgreement as number).toExponential(1)} of the Wasm's`} after 2000 steps), ${chainRows[0].runs} interleaved rounds of 2·10⁵ steps, each of both from the same Ω and seed: wasm-simd ${time(chainRows[0].nsPerSample)}, native C ${time(chainRows[1].nsPerSample)}: wasm-simd / native = ${ratio(ratios.chainSimdOverNative)}.`,
             "",
           ]
         : []),
@@ -169,9 +169,11 @@ export function speedTables(results: Partial<Record<Suite, Saved>>): string {
   if (runs.length > 0) {
     const m = runs[0].machine;
     const dates = runs.map((r) => r.date.slice(0, 10)).sort();
+    const pinned = runs.filter((r) => r.machine.pinnedCpu !== undefined);
     parts.push(
       `Medians from \`npm run bench\` (or one of its suites run again alone, \`tsx bench/<suite>.bench.ts\`) on ${m.cores} cores of ${m.cpu ?? "an unnamed CPU"}, Node ${m.node}, ${dates[0] === dates.at(-1) ? dates[0] : `${dates[0]} to ${dates.at(-1)}`} ` +
-        `(each suite's time, UTC, and the load average at its start: ${SUITES.filter((s) => results[s]).map((s) => `${s} ${results[s]!.date.slice(11, 16)}, ${results[s]!.machine.loadavg[0].toFixed(1)}`).join("; ")}); the files are bench/results/{${SUITES.filter((s) => results[s]).join(",")}}.json.`,
+        `(each suite's time, UTC, and the load average at its start: ${SUITES.filter((s) => results[s]).map((s) => `${s} ${results[s]!.date.slice(11, 16)}, ${results[s]!.machine.loadavg[0].toFixed(1)}`).join("; ")}); the files are bench/results/{${SUITES.filter((s) => results[s]).join(",")}}.json.` +
+        (pinned.length > 0 ? ` Pinned to CPU ${pinned[0].machine.pinnedCpu} (taskset; \`pinToOneCpu\` in bench/harness.ts — the two vCPUs of this machine ran at steadily different speeds): ${SUITES.filter((s) => results[s]?.machine.pinnedCpu !== undefined).join(", ")}.` : ""),
     );
   }
   return parts.join("\n");

@@ -7,7 +7,9 @@ import b from "benny";
 import type { Summary } from "benny/lib/internal/common-types.js";
 import type { Backend } from "../src/engine/engine.js";
 import { simulate } from "../src/simulate.js";
-import { assertFinite, checkAgreement, identicalEngines, printRows, rowsOf, saveRows, type Row } from "./harness.js";
+import { assertFinite, checkAgreement, identicalEngines, pinToOneCpu, printRows, rowsOf, saveRows, type Row } from "./harness.js";
+
+pinToOneCpu(); // every suite on CPU 0 (harness.ts): the two vCPUs here run at different speeds
 
 const BACKENDS: Backend[] = ["wasm-simd", "wasm-scalar", "js"];
 const SIZES = [100, 1000, 10000];
