@@ -57,8 +57,8 @@ export function erf(x: f64): f64 {
 }
 
 /**
- * The coefficients of erf's two central ranges, each twice (one per lane), at a fixed address: a v128.load of a
- * constant address folds into the arithmetic, where a splat is rebuilt on every use.
+ * The coefficients of erf's two central ranges, each twice (one per lane), at a fixed address: one load per
+ * coefficient, where V8 builds a splat of an immediate in two or three instructions at every call.
  */
 const PAIR_COEFFICIENTS: usize = memory.data<f64>([
   PP0, PP0, PP1, PP1,
