@@ -228,8 +228,8 @@ function varianceTerm(omega: usize, diag1: usize, c: usize, s: usize, args: usiz
  * them at `lanes`). An odd last pair runs in both lanes and only lane 0 is kept. Two passes per pair of pairs:
  * the r(r+1)/2 arguments first (flat, in the weights' order), then Σ w_ab asin(·) over them two at a time into
  * two sums (one test that all four lanes are below ½, then two independent arcsines) — a loop with few values
- * live across its branch, and no sum carried from one arcsine to the next. The order of the sum differs from `varianceTerm`'s: the builds agree to rounding
- * (test/drift.test.ts: both within 1e-13 of the plain double sums). Measured against 11b2464's ψ in one process
+ * live across its branch, and no sum carried from one arcsine to the next. The order of the sum differs from
+ * `varianceTerm`'s: the builds agree to rounding (test/drift.test.ts: both within 1e-13 of the plain double sums). Measured against 11b2464's ψ in one process
  * (p = 32 and 64): one pass with one sum in order 1.5× faster, these two passes 1.9×, and with the signed
  * small-argument arcsine (no |x| and sign restore; the test on x² by one v128.any_true) and pre-splatted weights 2.2×
  * (on 2026-12-02's machine 1.88×, 1.90×, and 2.00×, 2.03× with the two arcsines' divisions made one; keeping the

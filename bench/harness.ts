@@ -141,7 +141,6 @@ export interface Row {
   evaluationsPerSecond?: number;
 }
 
-/** Rows of one finished benny suite; each timed call ran `samplesPerOp` SGD samples. */
 /** The median of `v` (the middle value; the mean of the two middle ones for an even count). */
 export function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
@@ -149,6 +148,7 @@ export function median(v: number[]): number {
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** Rows of one finished benny suite; each timed call ran `samplesPerOp` SGD samples. */
 export function rowsOf(summary: Summary, samplesPerOp: number): Row[] {
   const rows: Row[] = summary.results.map((r) => ({
     suite: summary.name,

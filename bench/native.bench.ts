@@ -130,7 +130,7 @@ console.log(`  best native (Box–Muller ×8, one pass; ${bestFlags.filter((f) =
 // algorithm of assembly/chain.ts on the same stream; its Ω after CHAIN_CHECK steps against the Wasm's, then
 // interleaved rounds
 const R = P + K;
-// 15 rounds of ~0.1 s each: the median of 7 moved by up to 2× between runs on a busy machine
+// 15 rounds of ~0.1 s each (the median of 7 moved by up to 2× between unpinned runs: see pinToOneCpu)
 const CHAIN_D = 1e5, CHAIN_CHECK = 2000, CHAIN_STEPS = 200_000, CHAIN_ROUNDS = 15;
 const chainBinary = `${build}chain`;
 execFileSync(compiler, [...flags, "-o", chainBinary, here("./native/chain.c"), "-lm"]);
@@ -153,8 +153,8 @@ omegaWasm.forEach((v, i) => (chainWorst = Math.max(chainWorst, Math.abs(v - omeg
 if (!(chainWorst <= 1e-9)) throw new Error(`native C and wasm-simd chains disagree after ${CHAIN_CHECK} steps: max relative Ω difference ${chainWorst}`);
 const chainTimes = { simd: [] as number[], native: [] as number[] };
 chain.chainRun(CHAIN_STEPS); // warm-up
-// each round of both from the same state (Ω₀, seed 1), as the native binary starts from it every time: the cost of a
-// step depends on the state (the ranges of erf its fields fall in)
+// each round of both from the same state (Ω₀, seed 1), as the native binary starts from it every time: the same work
+// on both sides (the Wasm step's cost did not move as Ω did: 503–529 ns in 8 rounds of 2·10⁵ steps from Ω₀, at fa794b3)
 const restart = () => {
   chain.f64.set(omega0, chain.layout.omega / 8);
   chain.seed(1, Stream.SGD);
