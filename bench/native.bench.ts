@@ -8,7 +8,8 @@
 // vector lanes and one pass over the student rows per sample, built with FMA contraction and no errno; its normals
 // must have the moments and the tail of N(0, 1) (4·10⁶ draws, |z| < 5). Then wasm-simd, native, best native and js
 // are timed in interleaved rounds, js after them (CPU time, medians), all on CPU 0 where taskset exists (harness.ts
-// pinToOneCpu). JSON in bench/results/native.json.
+// pinToOneCpu). Then the chain step against bench/native/chain.c, and the normal generator alone against both C
+// kernels' generators. JSON in bench/results/native.json.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -174,6 +175,49 @@ rows.push(
 );
 console.log(`one chain step, p = ${P}, k = ${K}, d = 10^5: wasm-simd ${chainNs.simd.toFixed(0)} ns, native C ${chainNs.native.toFixed(0)} ns: wasm-simd / native C = ${(chainNs.simd / chainNs.native).toFixed(2)}× (agreement after ${CHAIN_CHECK} steps: ${chainWorst.toExponential(1)})`);
 
-const file = saveRows("native", rows, { compiler: compilerVersion, flags: flags.filter((f) => !f.startsWith("-I")), agreement: worst, ratios: { simdOverNative: ns.simd / ns.native, simdOverBest: ns.simd / ns.best, jsOverSimd: ns.js / ns.simd, chainSimdOverNative: chainNs.simd / chainNs.native },
-  chainAgreement: chainWorst, best: { flags: bestFlags.filter((f) => !f.startsWith("-I")), normals: { draws: MOMENT_DRAWS, mean: m1, variance: m2, fourth: m4, tail4, z: zs } }, command: "npm run bench" });
+// 3. the normal generator alone, 1000 normals per call as one sample at d = 1000 draws them: wasm-simd's ziggurat,
+// sgd.c's (the same stream: its first 1000 normals against the Wasm's), best.c's Box–Muller at the machine's vector
+// width and at 128 bits, the width of Wasm SIMD (skipped where the compiler has no -mprefer-vector-width)
+const NORMALS = 100_000_000; // ≈ 0.2 s per round
+const best128Binary = `${build}best128`;
+const best128Flags = [...bestFlags.slice(0, 2), "-mprefer-vector-width=128", ...bestFlags.slice(2)];
+const has128 = spawnSync(compiler, [...best128Flags, "-o", best128Binary, here("./native/best.c"), "-lm"]).status === 0;
+const [generator] = await identicalEngines(["wasm-simd"], { d: D, p: P, k: K, noise: 1e-3, seed: SEED });
+generator.seed(SEED, Stream.SGD);
+generator.normals(generator.layout.x, 1000);
+const ourNormals = generator.f64.slice(generator.layout.x / 8, generator.layout.x / 8 + 1000);
+const nativeNormals = (timed: number) => Number(execFileSync(binary, ["normals", String(SEED), String(Stream.SGD), String(timed), `${build}normals.bin`], { encoding: "utf8" }).split(" ")[0]);
+const bestNormals = (file: string, timed: number) => Number(execFileSync(file, ["normals", String(timed), String(SEED)], { encoding: "utf8" }).split(" ")[0]);
+nativeNormals(1000);
+const normalsFile = readFileSync(`${build}normals.bin`);
+const theirNormals = new Float64Array(normalsFile.buffer, normalsFile.byteOffset, normalsFile.byteLength / 8);
+const normalsEqual = ourNormals.filter((v, i) => v === theirNormals[i]).length;
+const normalsWorst = ourNormals.reduce((m, v, i) => Math.max(m, Math.abs(v - theirNormals[i])), 0);
+if (!(normalsWorst <= 1e-14)) throw new Error(`native C and wasm-simd normals disagree: max difference ${normalsWorst} in the first 1000`);
+const normalTimes = { simd: [] as number[], native: [] as number[], best: [] as number[], best128: [] as number[] };
+const timeNormals = (calls: number) => {
+  const t0 = process.cpuUsage();
+  for (let c = 0; c < calls; c++) generator.normals(generator.layout.x, 1000);
+  const t = process.cpuUsage(t0);
+  return ((t.user + t.system) * 1e3) / (calls * 1000);
+};
+timeNormals(NORMALS / 1000 / 4); // warm-up
+for (let r = 0; r < ROUNDS; r++) {
+  normalTimes.simd.push(timeNormals(NORMALS / 1000));
+  normalTimes.native.push(nativeNormals(NORMALS));
+  normalTimes.best.push(bestNormals(bestBinary, NORMALS));
+  if (has128) normalTimes.best128.push(bestNormals(best128Binary, NORMALS));
+}
+const normalNs = { simd: median(normalTimes.simd), native: median(normalTimes.native), best: median(normalTimes.best), best128: has128 ? median(normalTimes.best128) : NaN };
+const normalRow = (name: string, v: number): Row => ({ suite: "normals, one core", name, nsPerSample: v, marginPercent: NaN, runs: ROUNDS });
+rows.push(normalRow("wasm-simd", normalNs.simd), normalRow("native C", normalNs.native), normalRow("native C, best", normalNs.best));
+if (has128) rows.push(normalRow("native C, best, 128-bit vectors", normalNs.best128));
+console.log(
+  `standard normals (1000 per call): wasm-simd ${normalNs.simd.toFixed(2)} ns, native C (the same ziggurat and stream: ${normalsEqual} of the first 1000 equal, the rest within ${normalsWorst.toExponential(1)}) ${normalNs.native.toFixed(2)} ns: wasm-simd / native C = ${(normalNs.simd / normalNs.native).toFixed(2)}×; ` +
+    `best native (Box–Muller ×8) ${normalNs.best.toFixed(2)} ns${has128 ? `, at 128-bit vectors ${normalNs.best128.toFixed(2)} ns` : ""}`,
+);
+
+const file = saveRows("native", rows, { compiler: compilerVersion, flags: flags.filter((f) => !f.startsWith("-I")), agreement: worst, ratios: { simdOverNative: ns.simd / ns.native, simdOverBest: ns.simd / ns.best, jsOverSimd: ns.js / ns.simd, chainSimdOverNative: chainNs.simd / chainNs.native, normalsSimdOverNative: normalNs.simd / normalNs.native },
+  chainAgreement: chainWorst, best: { flags: bestFlags.filter((f) => !f.startsWith("-I")), normals: { draws: MOMENT_DRAWS, mean: m1, variance: m2, fourth: m4, tail4, z: zs } },
+  normalsAgreement: { equal: normalsEqual, of: 1000, worst: normalsWorst }, best128: has128 ? { flags: best128Flags.filter((f) => !f.startsWith("-I")) } : null, command: "npm run bench" });
 console.log(`written: ${file}`);

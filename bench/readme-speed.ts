@@ -67,10 +67,13 @@ export function speedTables(results: Partial<Record<Suite, Saved>>): string {
     if (notes.length > 0) parts.push(`${notes.join("; ").replace(/^./, (c) => c.toUpperCase())}.`, "");
   }
   if (native) {
-    const r = (name: string) => native.rows.find((x) => x.name === name)!;
-    const ratios = native.ratios as { simdOverNative: number; simdOverBest?: number; jsOverSimd: number; chainSimdOverNative?: number };
+    const r = (name: string) => native.rows.find((x) => x.suite.startsWith("sgd sample") && x.name === name)!;
+    const ratios = native.ratios as { simdOverNative: number; simdOverBest?: number; jsOverSimd: number; chainSimdOverNative?: number; normalsSimdOverNative?: number };
     const chainRows = native.rows.filter((x) => x.suite.startsWith("chain step"));
-    const best = native.rows.find((x) => x.name === "native C, best");
+    const best = native.rows.find((x) => x.suite.startsWith("sgd sample") && x.name === "native C, best");
+    const normalRow = (name: string) => native.rows.find((x) => x.suite.startsWith("normals") && x.name === name);
+    const [normalSimd, normalNative, normalBest, normalBest128] = ["wasm-simd", "native C", "native C, best", "native C, best, 128-bit vectors"].map(normalRow);
+    const normalsAgreement = native.normalsAgreement as { equal: number; of: number; worst: number } | undefined;
     const bestFlags = (native.best as { flags: string[] } | undefined)?.flags ?? [];
     parts.push(
       `**Against native C** (\`bench/native/sgd.c\`: the same algorithm, random stream and order of sums, built by the bench with ${native.compiler} and \`${(native.flags as string[]).join(" ")}\`; its weights agree with the Wasm's to ${(native.agreement as number).toExponential(1)} after 300 samples; CPU time, medians of ${r("wasm-simd").runs} interleaved rounds in one run — the speed of these shared machines drifts, by up to 2× within an hour, so only ratios measured side by side compare):`,
@@ -88,6 +91,12 @@ export function speedTables(results: Partial<Record<Suite, Saved>>): string {
       ...(best && ratios.simdOverBest
         ? [
             `The fastest native kernel we have for the same process (\`bench/native/best.c\`: not the same stream — Box–Muller normals on eight xoshiro256** streams in vector lanes, one pass over the student rows per sample; \`${bestFlags.join(" ")}\`; its normals pass the moment and tail checks of the bench) takes ${time(best.nsPerSample)} in the same rounds: wasm-simd / best native = ${ratio(ratios.simdOverBest)}.`,
+            "",
+          ]
+        : []),
+      ...(normalSimd && normalNative && normalBest && normalsAgreement && ratios.normalsSimdOverNative
+        ? [
+            `The normal generator alone (1000 per call, ${normalSimd.runs} interleaved rounds of 10⁸): wasm-simd's ziggurat ${time(normalSimd.nsPerSample)} per normal, sgd.c's (the same ziggurat and stream: ${normalsAgreement.equal === normalsAgreement.of ? `its first ${normalsAgreement.of} normals equal to the Wasm's, bit for bit` : `${normalsAgreement.equal} of its first ${normalsAgreement.of} normals equal to the Wasm's, the rest within ${normalsAgreement.worst.toExponential(1)}`}) ${time(normalNative.nsPerSample)}: wasm-simd / native = ${ratio(ratios.normalsSimdOverNative)}; best.c's Box–Muller ×8 ${time(normalBest.nsPerSample)}${normalBest128 ? `, and ${time(normalBest128.nsPerSample)} built with \`-mprefer-vector-width=128\` (the 128-bit vectors of Wasm SIMD)` : ""}.`,
             "",
           ]
         : []),

@@ -7,6 +7,7 @@
  * __kernel_cos's C1–C6; σ and σ' from activation.h.
  *
  * usage: best moments <n> <seed>          prints the mean, variance, fourth moment and P(|z| > 4) of n normals
+ *        best normals <n> <seed>           prints ns per normal of n normals in calls of 1000
  *        best run <weights.bin> <d> <p> <k> <gamma> <noise> <seed> <timed steps> <rounds>
  *                                         reads [W; W*] as sgd.c, prints ns per sample of each round
  */
@@ -181,8 +182,21 @@ int main(int argc, char **argv) {
     printf("%.9g %.9g %.9g %.9g\n", m1 / N, m2 / N, m4 / N, tail / N);
     return 0;
   }
+  if (argc == 4 && strcmp(argv[1], "normals") == 0) {
+    const long calls = (atol(argv[2]) + 999) / 1000;
+    seed_lanes(strtoull(argv[3], 0, 10));
+    static double buf[1000];
+    double sum = 0;
+    const double t0 = now();
+    for (long c = 0; c < calls; c++) {
+      fill_normals(buf, 1000);
+      sum += buf[c % 1000]; /* keeps every call's output live */
+    }
+    printf("%.4f %.6g\n", (now() - t0) * 1e9 / (calls * 1000.0), sum);
+    return 0;
+  }
   if (argc != 11 || strcmp(argv[1], "run") != 0) {
-    fprintf(stderr, "usage: %s moments n seed | %s run weights.bin d p k gamma noise seed timed-steps rounds\n", argv[0], argv[0]);
+    fprintf(stderr, "usage: %s moments n seed | %s normals n seed | %s run weights.bin d p k gamma noise seed timed-steps rounds\n", argv[0], argv[0], argv[0]);
     return 2;
   }
   const int d = atoi(argv[3]), p = atoi(argv[4]), k = atoi(argv[5]);

@@ -9,10 +9,14 @@
  * usage: sgd <weights.bin> <d> <p> <k> <gamma> <noise> <seed> <stream> <check steps> <timed steps> <rounds> <out.bin>
  * Reads the (p + k) × d weights [W; W*] (f64, row-major), runs <check steps> samples and writes W to <out.bin>,
  * then times <rounds> runs of <timed steps> samples and prints their ns per sample, one per line.
+ *        sgd normals <seed> <stream> <timed normals> <out.bin>
+ * Writes the generator's first 1000 normals to <out.bin> (the bench compares them with the Wasm's), then times
+ * <timed normals> more in calls of 1000, as one sample at d = 1000 draws them, and prints ns per normal.
  */
 #define _POSIX_C_SOURCE 199309L
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "activation.h"
@@ -68,9 +72,30 @@ static void run(double *W, double *x, double *lam, double *coef, int d, int p, i
   }
 }
 
+/* the generator alone: its first 1000 normals to `path`, then ns per normal of `timed` more in calls of 1000 */
+static int normals(uint64_t seed, uint64_t stream, long timed, const char *path) {
+  static double buf[1000];
+  seed_rng(seed, stream);
+  fill_normals(buf, 1000);
+  FILE *out = fopen(path, "wb");
+  if (!out || fwrite(buf, sizeof(double), 1000, out) != 1000) { fprintf(stderr, "cannot write %s\n", path); return 1; }
+  fclose(out);
+  double sum = 0;
+  const long calls = (timed + 999) / 1000;
+  const double t0 = now();
+  for (long c = 0; c < calls; c++) {
+    fill_normals(buf, 1000);
+    sum += buf[c % 1000]; /* keeps every call's output live */
+  }
+  const double t = now() - t0;
+  printf("%.4f %.6g\n", t * 1e9 / (calls * 1000.0), sum);
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc == 6 && strcmp(argv[1], "normals") == 0) return normals(strtoull(argv[2], 0, 10), strtoull(argv[3], 0, 10), atol(argv[4]), argv[5]);
   if (argc != 13) {
-    fprintf(stderr, "usage: %s weights.bin d p k gamma noise seed stream check-steps timed-steps rounds out.bin\n", argv[0]);
+    fprintf(stderr, "usage: %s weights.bin d p k gamma noise seed stream check-steps timed-steps rounds out.bin | %s normals seed stream timed-normals out.bin\n", argv[0], argv[0]);
     return 2;
   }
   const int d = atoi(argv[2]), p = atoi(argv[3]), k = atoi(argv[4]);
