@@ -92,7 +92,11 @@ if (!(worst <= 1e-9)) throw new Error(`native C and wasm-simd disagree after ${C
 /** One round of the best native kernel: ns per sample. */
 function best(timed: number): number {
   const out = execFileSync(bestBinary, ["run", `${build}weights.bin`, String(D), String(P), String(K), String(gamma), "0.001", String(SEED), String(timed), "1"], { encoding: "utf8" });
-  return Number(out.trim());
+  const [ns, last] = out.trim().split("\n");
+  // its students after the run: a fast kernel that diverged or stood still is not a reference
+  const meanQ = Number(last.replace(/^Q_ii /, ""));
+  if (!(meanQ > 0.01 && meanQ < 100)) throw new Error(`bench/native/best.c: mean Q_ii ${last} after its run is not of order 1`);
+  return Number(ns);
 }
 
 /** CPU-time ns per sample of `steps` samples of an engine. */
