@@ -15,8 +15,10 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { stateSize } from "../src/engine/memory.js";
 import { driftEngine, median, pinToOneCpu, saveRows, type Row } from "./harness.js";
+import { gatedRound, startProbe, stateReport } from "./machine-state.js";
 
 pinToOneCpu(); // every suite on CPU 0 (harness.ts): the two vCPUs here run at different speeds
+await startProbe(); // every round in the machine's fast state (machine-state.ts)
 
 const K = 4;
 const ROUNDS = 5;
@@ -88,11 +90,14 @@ for (const p of ps) {
   const reps = Math.max(1, Math.round(2e4 / (p * p)));
   const times: [number[], number[]] = [[], []];
   for (let r = 0; r < ROUNDS; r++) {
-    const m: [number[], number[]] = [[], []];
-    for (let i = 0; i < 7; i++) {
-      const order = (r + i) % 2 === 0 ? [0, 1] : [1, 0];
-      for (const j of order) m[j].push(cpuMicroseconds([a, b][j].run, reps));
-    }
+    const m = gatedRound(() => {
+      const m: [number[], number[]] = [[], []];
+      for (let i = 0; i < 7; i++) {
+        const order = (r + i) % 2 === 0 ? [0, 1] : [1, 0];
+        for (const j of order) m[j].push(cpuMicroseconds([a, b][j].run, reps));
+      }
+      return m;
+    });
     m.forEach((v, j) => times[j].push(median(v)));
   }
   ratios[`p=${p}`] = times[0].map((t, i) => t / times[1][i]);
@@ -106,5 +111,5 @@ for (const p of ps) {
     rows.push({ suite: `ψ, p = ${p}, k = ${K}`, name, nsPerSample: median(t) * 1e3, marginPercent: spread, runs: ROUNDS, evaluationsPerSecond: 1e6 / median(t) });
   }
 }
-const file = saveRows("ab", rows, { commit, k: K, ratios, command: `npm run bench:ab -- ${commit} ${ps.join(",")}` });
+const file = saveRows("ab", rows, { commit, k: K, ratios, state: stateReport(), command: `npm run bench:ab -- ${commit} ${ps.join(",")}` });
 console.log(`written: ${file}`);

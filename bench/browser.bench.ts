@@ -3,14 +3,15 @@
 // both; the report gives SGD samples per second and the ratio. JSON in bench/results/browser.json.
 // Goal (issue 6): Chromium within 1.5× of Node. Needs /usr/bin/chromium (or CHROMIUM_PATH) and dist/web.
 import b from "benny";
-import type { Summary } from "benny/lib/internal/common-types.js";
 import { simulate } from "../src/simulate.js";
 import type { SimulateOptions } from "../src/validate.js";
 import type { SimulationResult } from "../src/result.js";
 import { servePage } from "../test/chromium.js";
-import { pinToOneCpu, printRows, rowsOf, saveRows, type Row } from "./harness.js";
+import { pinToOneCpu, printRows, saveRows, type Row } from "./harness.js";
+import { gatedSuite, startProbe, stateReport } from "./machine-state.js";
 
 pinToOneCpu(); // Node and Chromium (its processes inherit the pinning) on CPU 0: the two vCPUs here run at different speeds
+await startProbe(); // every case in the machine's fast state (machine-state.ts)
 
 const TIMING = { minTime: 0.1, maxTime: 4, minSamples: 15 };
 
@@ -40,22 +41,19 @@ for (const { name, options } of RUNS) {
     if (JSON.stringify(node[key]) !== JSON.stringify(browser[key])) throw new Error(`${name}: Chromium's ${key} differs from Node's`);
   }
   const samples = node.samples.at(-1)!;
-  let summary: Summary | undefined;
-  await b.suite(
+  const [n, c] = await gatedSuite(
     `SGD run, ${name}`,
     // benny's form for asynchronous cases (a function returning the timed async function)
-    b.add("node", async () => async () => {
-      await simulate(options);
-    }, TIMING),
-    b.add("chromium", async () => async () => {
-      await inBrowser(options);
-    }, TIMING),
-    b.cycle(),
-    b.complete((s) => {
-      summary = s;
-    }),
+    (gate) => [
+      b.add("node", async () => async () => {
+        await simulate(options);
+      }, { ...TIMING, ...gate }),
+      b.add("chromium", async () => async () => {
+        await inBrowser(options);
+      }, { ...TIMING, ...gate }),
+    ],
+    samples,
   );
-  const [n, c] = rowsOf(summary!, samples);
   rows.push(n, c);
   ratios[name] = { nodeSamplesPerSecond: 1e9 / n.nsPerSample, chromiumSamplesPerSecond: 1e9 / c.nsPerSample, chromiumOverNodeTime: c.nsPerSample / n.nsPerSample };
 }
@@ -68,5 +66,5 @@ printRows(rows, "ns/sample");
 for (const [name, r] of Object.entries(ratios)) {
   console.log(`${name}: Node ${(r.nodeSamplesPerSecond / 1e3).toFixed(0)}k samples/s, Chromium ${(r.chromiumSamplesPerSecond / 1e3).toFixed(0)}k samples/s: Chromium takes ${r.chromiumOverNodeTime.toFixed(2)}× Node's time (goal ≤ 1.5×)`);
 }
-const file = saveRows("browser", rows, { ratios, chromium: chromiumVersion, node: process.version, command: "npm run bench" });
+const file = saveRows("browser", rows, { ratios, chromium: chromiumVersion, node: process.version, state: stateReport(), command: "npm run bench" });
 console.log(`written: ${file}`);

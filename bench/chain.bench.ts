@@ -4,29 +4,21 @@
 // JSON in bench/results/chain.json. Goals (issue 4): chain step ≤ 1 µs; at d = 10⁴ the chain ≥ 100× faster
 // per sample than the direct simulator; the d = 10⁶ curve in < 3 minutes on one core.
 import b from "benny";
-import type { Summary } from "benny/lib/internal/common-types.js";
 import type { Backend } from "../src/engine/engine.js";
 import { Status } from "../src/shared/layout.js";
 import { simulate } from "../src/simulate.js";
-import { chainEngine, chainPairEngine, identicalEngines, pinToOneCpu, printRows, rowsOf, saveRows, startOmega, type Row } from "./harness.js";
+import { chainEngine, chainPairEngine, identicalEngines, pinToOneCpu, printRows, saveRows, startOmega, type Row } from "./harness.js";
+import { awaitFastState, gatedSuite, slowFactor, startProbe, stateReport } from "./machine-state.js";
 
 pinToOneCpu(); // every suite on CPU 0 (harness.ts): the two vCPUs here run at different speeds
+await startProbe(); // every case in the machine's fast state (machine-state.ts)
 
 const TIMING = { minTime: 0.1, maxTime: 3, minSamples: 20 };
 const P = 8, K = 4, R = P + K;
 const STEPS = 2000;
 
 async function suite(name: string, cases: [string, () => void][], unitsPerOp: number): Promise<Row[]> {
-  let summary: Summary | undefined;
-  await b.suite(
-    name,
-    ...cases.map(([label, fn]) => b.add(label, fn, TIMING)),
-    b.cycle(),
-    b.complete((s) => {
-      summary = s;
-    }),
-  );
-  return rowsOf(summary!, unitsPerOp);
+  return gatedSuite(name, (gate) => cases.map(([label, fn]) => b.add(label, fn, { ...TIMING, ...gate })), unitsPerOp);
 }
 
 const omega = await startOmega(P, K);
@@ -71,14 +63,16 @@ for (const d of [1e3, 1e4, 1e5]) {
 }
 
 // 3. the whole blue-line curve at d = 10^6 to t = 100 (10^8 samples), once
+awaitFastState();
 const started = performance.now();
 const curve = await simulate({ d: 1e6, p: P, k: K, noise: 1e-3, tMax: 100, points: 20, method: "chain", seed: 1 });
 const curveSeconds = (performance.now() - started) / 1000;
+const curveSlow = slowFactor(); // the machine's state at its end (1: fast)
 if (curve.status !== "ok" || curve.samples.at(-1) !== 1e8) throw new Error("d = 1e6 curve failed");
 
 console.log();
 printRows(rows, "ns/sample");
 for (const [d, v] of Object.entries(perSample)) console.log(`${d}: direct ${v.direct.toFixed(0)} ns, chain ${v.chain.toFixed(0)} ns per sample: chain ${v.ratio.toFixed(1)}× faster`);
 console.log(`blue line, d = 10^6, t = 0 → 100 (10^8 samples, chain, wasm-simd): ${curveSeconds.toFixed(1)} s, final excess risk ${curve.risk.at(-1)!.toExponential(4)}`);
-const file = saveRows("chain", rows, { perSample, agreement, curve: { seconds: curveSeconds, samples: 1e8, finalRisk: curve.risk.at(-1) }, command: "npm run bench" });
+const file = saveRows("chain", rows, { perSample, agreement, state: stateReport(), curve: { seconds: curveSeconds, samples: 1e8, finalRisk: curve.risk.at(-1), slowFactorAfter: curveSlow }, command: "npm run bench" });
 console.log(`written: ${file}`);

@@ -3,12 +3,13 @@
 // for wasm-simd, wasm-scalar and js; answers checked first. JSON in bench/results/drift.json.
 // Goal (issue 3): ψ in Wasm ≥ 3× the js baseline.
 import b from "benny";
-import type { Summary } from "benny/lib/internal/common-types.js";
 import type { Backend, Engine } from "../src/engine/engine.js";
 import { stateSize } from "../src/engine/memory.js";
-import { driftEngine, pinToOneCpu, printRows, rowsOf, saveRows, type Row } from "./harness.js";
+import { driftEngine, pinToOneCpu, printRows, saveRows, type Row } from "./harness.js";
+import { gatedSuite, startProbe, stateReport } from "./machine-state.js";
 
 pinToOneCpu(); // every suite on CPU 0 (harness.ts): the two vCPUs here run at different speeds
+await startProbe(); // every case in the machine's fast state (machine-state.ts)
 
 const BACKENDS: Backend[] = ["wasm-simd", "wasm-scalar", "js"];
 const TIMING = { minTime: 0.1, maxTime: 3, minSamples: 20 };
@@ -30,19 +31,11 @@ for (const p of [4, 8, 16, 32, 64]) {
   for (const e of engines.slice(1)) driftOf(e, n).forEach((v, i) => (worst = Math.max(worst, Math.abs(v - reference[i]) / scale)));
   if (!(worst < 1e-12)) throw new Error(`ψ disagrees between backends at p = ${p}: ${worst}`);
   agreement[`p=${p}`] = worst;
-  let summary: Summary | undefined;
-  await b.suite(
-    `ψ, p = ${p}, k = ${K}`,
-    ...engines.map((e) => b.add(e.backend, () => e.driftEval(e.layout.y, e.layout.scratch), TIMING)),
-    b.cycle(),
-    b.complete((s) => {
-      summary = s;
-    }),
-  );
-  rows.push(...rowsOf(summary!, 1).map((r) => ({ ...r, evaluationsPerSecond: 1e9 / r.nsPerSample })));
+  const timed = await gatedSuite(`ψ, p = ${p}, k = ${K}`, (gate) => engines.map((e) => b.add(e.backend, () => e.driftEval(e.layout.y, e.layout.scratch), { ...TIMING, ...gate })), 1);
+  rows.push(...timed.map((r) => ({ ...r, evaluationsPerSecond: 1e9 / r.nsPerSample })));
 }
 
 console.log();
 printRows(rows, "ns/eval");
-const file = saveRows("drift", rows, { k: K, agreement, command: "npm run bench" });
+const file = saveRows("drift", rows, { k: K, agreement, state: stateReport(), command: "npm run bench" });
 console.log(`\nbackends agree to ${JSON.stringify(agreement)} (max relative difference); written: ${file}`);

@@ -18,8 +18,10 @@ import * as ERF from "../src/shared/erf-coefficients.js";
 import { Slot, Stream } from "../src/shared/layout.js";
 import { slotValue } from "../src/engine/engine.js";
 import { chainEngine, identicalEngines, median, pinToOneCpu, saveRows, startOmega, weightsOf, type Row } from "./harness.js";
+import { gatedRound, startProbe, stateReport } from "./machine-state.js";
 
 pinToOneCpu(); // both sides of every ratio on one CPU
+await startProbe(); // every round in the machine's fast state (machine-state.ts)
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const build = here("./native/build/");
@@ -113,13 +115,14 @@ simd.sgdRun(steps.simd); // warm-up: optimised code
 js.sgdRun(steps.js);
 const times = { simd: [] as number[], native: [] as number[], best: [] as number[], js: [] as number[] };
 for (let r = 0; r < ROUNDS; r++) {
-  times.simd.push(timeEngine(simd, steps.simd));
-  times.native.push(native(steps.native, 1)[0]);
-  times.best.push(best(steps.best));
+  const [s, n, o] = gatedRound(() => [timeEngine(simd, steps.simd), native(steps.native, 1)[0], best(steps.best)]);
+  times.simd.push(s);
+  times.native.push(n);
+  times.best.push(o);
 }
 // js after the others: process CPU time counts V8's helper threads too, and the js engine's garbage collection
 // would land in the next wasm round
-for (let r = 0; r < ROUNDS; r++) times.js.push(timeEngine(js, steps.js));
+for (let r = 0; r < ROUNDS; r++) times.js.push(gatedRound(() => timeEngine(js, steps.js)));
 const ns = { simd: median(times.simd), native: median(times.native), best: median(times.best), js: median(times.js) };
 const rows: Row[] = [
   { suite: `sgd sample, d = ${D}, one core`, name: "wasm-simd", nsPerSample: ns.simd, marginPercent: NaN, runs: ROUNDS },
@@ -165,12 +168,15 @@ const restart = () => {
   chain.seed(1, Stream.SGD);
 };
 for (let r = 0; r < CHAIN_ROUNDS; r++) {
-  restart();
-  const t0 = process.cpuUsage();
-  chain.chainRun(CHAIN_STEPS);
-  const t = process.cpuUsage(t0);
-  chainTimes.simd.push(((t.user + t.system) * 1e3) / CHAIN_STEPS);
-  chainTimes.native.push(nativeChain(CHAIN_STEPS));
+  const [s, n] = gatedRound(() => {
+    restart();
+    const t0 = process.cpuUsage();
+    chain.chainRun(CHAIN_STEPS);
+    const t = process.cpuUsage(t0);
+    return [((t.user + t.system) * 1e3) / CHAIN_STEPS, nativeChain(CHAIN_STEPS)];
+  });
+  chainTimes.simd.push(s);
+  chainTimes.native.push(n);
 }
 const chainNs = { simd: median(chainTimes.simd), native: median(chainTimes.native) };
 rows.push(
@@ -207,10 +213,11 @@ const timeNormals = (calls: number) => {
 };
 timeNormals(NORMALS / 1000 / 4); // warm-up
 for (let r = 0; r < ROUNDS; r++) {
-  normalTimes.simd.push(timeNormals(NORMALS / 1000));
-  normalTimes.native.push(nativeNormals(NORMALS));
-  normalTimes.best.push(bestNormals(bestBinary, NORMALS));
-  if (has128) normalTimes.best128.push(bestNormals(best128Binary, NORMALS));
+  const [s, n, o, o128] = gatedRound(() => [timeNormals(NORMALS / 1000), nativeNormals(NORMALS), bestNormals(bestBinary, NORMALS), has128 ? bestNormals(best128Binary, NORMALS) : NaN]);
+  normalTimes.simd.push(s);
+  normalTimes.native.push(n);
+  normalTimes.best.push(o);
+  if (has128) normalTimes.best128.push(o128);
 }
 const normalNs = { simd: median(normalTimes.simd), native: median(normalTimes.native), best: median(normalTimes.best), best128: has128 ? median(normalTimes.best128) : NaN };
 const normalRow = (name: string, v: number): Row => ({ suite: "normals, one core", name, nsPerSample: v, marginPercent: NaN, runs: ROUNDS });
@@ -223,5 +230,5 @@ console.log(
 
 const file = saveRows("native", rows, { compiler: compilerVersion, flags: flags.filter((f) => !f.startsWith("-I")), agreement: worst, ratios: { simdOverNative: ns.simd / ns.native, simdOverBest: ns.simd / ns.best, jsOverSimd: ns.js / ns.simd, chainSimdOverNative: chainNs.simd / chainNs.native, normalsSimdOverNative: normalNs.simd / normalNs.native },
   chainAgreement: chainWorst, best: { flags: bestFlags.filter((f) => !f.startsWith("-I")), normals: { draws: MOMENT_DRAWS, mean: m1, variance: m2, fourth: m4, tail4, z: zs } },
-  normalsAgreement: { equal: normalsEqual, of: 1000, worst: normalsWorst }, best128: has128 ? { flags: best128Flags.filter((f) => !f.startsWith("-I")) } : null, command: "npm run bench" });
+  normalsAgreement: { equal: normalsEqual, of: 1000, worst: normalsWorst }, best128: has128 ? { flags: best128Flags.filter((f) => !f.startsWith("-I")) } : null, state: stateReport(), command: "npm run bench" });
 console.log(`written: ${file}`);

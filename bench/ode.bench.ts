@@ -3,12 +3,13 @@
 // Answers checked (the plateau of theory.md §11). JSON in bench/results/ode.json.
 // Goals (issue 3): to t = 1e4 in ≤ 1 s on one core; to t = 1e7 in a few seconds.
 import b from "benny";
-import type { Summary } from "benny/lib/internal/common-types.js";
 import { solveOde } from "../src/ode.js";
 import type { OdeResult } from "../src/result.js";
-import { pinToOneCpu, printRows, rowsOf, saveRows, type Row } from "./harness.js";
+import { pinToOneCpu, printRows, saveRows, type Row } from "./harness.js";
+import { gatedSuite, startProbe, stateReport } from "./machine-state.js";
 
 pinToOneCpu(); // every suite on CPU 0 (harness.ts): the two vCPUs here run at different speeds
+await startProbe(); // every case in the machine's fast state (machine-state.ts)
 
 const TIMING = { minTime: 0.05, maxTime: 8, minSamples: 5 };
 const task = (tMax: number, integrator: "bdf" | "dopri5" = "bdf") => () =>
@@ -31,21 +32,20 @@ if (Math.abs(stats["bdf, t = 1e4"].finalRisk / stats["dopri5, t = 1e4"].finalRis
 
 const rows: Row[] = [];
 for (const [name, run] of cases) {
-  let summary: Summary | undefined;
-  await b.suite(
-    `blue line, p = 8, k = 4, ${name}`,
-    b.add(name.split(",")[0], async () => {
-      await run();
-    }, TIMING),
-    b.cycle(),
-    b.complete((s) => {
-      summary = s;
-    }),
+  rows.push(
+    ...(await gatedSuite(
+      `blue line, p = 8, k = 4, ${name}`,
+      (gate) => [
+        b.add(name.split(",")[0], async () => {
+          await run();
+        }, { ...TIMING, ...gate }),
+      ],
+      1,
+    )),
   );
-  rows.push(...rowsOf(summary!, 1));
 }
 console.log();
 printRows(rows, "ns/run");
 for (const [name, s] of Object.entries(stats)) console.log(`${name}: ${JSON.stringify(s)}`);
-const file = saveRows("ode", rows, { stats, command: "npm run bench" });
+const file = saveRows("ode", rows, { stats, state: stateReport(), command: "npm run bench" });
 console.log(`written: ${file}`);

@@ -182,10 +182,29 @@ export function speedTables(results: Partial<Record<Suite, Saved>>): string {
     parts.push(
       `Medians from \`npm run bench\` (or one of its suites run again alone, \`tsx bench/<suite>.bench.ts\`) on ${m.cores} cores of ${m.cpu ?? "an unnamed CPU"}, Node ${m.node}, ${dates[0] === dates.at(-1) ? dates[0] : `${dates[0]} to ${dates.at(-1)}`} ` +
         `(each suite's time, UTC, and the load average at its start: ${SUITES.filter((s) => results[s]).map((s) => `${s} ${results[s]!.date.slice(11, 16)}, ${results[s]!.machine.loadavg[0].toFixed(1)}`).join("; ")}); the files are bench/results/{${SUITES.filter((s) => results[s]).join(",")}}.json.` +
-        (pinned.length > 0 ? ` Pinned to CPU ${pinned[0].machine.pinnedCpu} (taskset; \`pinToOneCpu\` in bench/harness.ts — the two vCPUs of this machine ran at steadily different speeds): ${SUITES.filter((s) => results[s]?.machine.pinnedCpu !== undefined).join(", ")}.` : ""),
+        (pinned.length > 0 ? ` Pinned to CPU ${pinned[0].machine.pinnedCpu} (taskset; \`pinToOneCpu\` in bench/harness.ts — the two vCPUs of this machine ran at steadily different speeds): ${SUITES.filter((s) => results[s]?.machine.pinnedCpu !== undefined).join(", ")}.` : "") +
+        gateSentence(results),
     );
   }
   return parts.join("\n");
+}
+
+type Gate = { probeNsPerNormal: number; waits: number; waitedSeconds: number; reruns: number; slowCases: number };
+
+/**
+ * What bench/machine-state.ts's gate did, per suite that has it: the machine's fast state as its probe (wasm-simd's
+ * normals) measured it, the waits for that state and the re-runs; any case that ended in the slow state anyway.
+ */
+function gateSentence(results: Partial<Record<Suite, Saved>>): string {
+  const gated = SUITES.filter((s) => results[s]?.state !== undefined).map((s) => [s, results[s]!.state as Gate] as const);
+  if (gated.length === 0) return "";
+  const slow = gated.filter(([, g]) => g.slowCases > 0);
+  return (
+    ` Each timed case or round waited for the machine's fast state (bench/machine-state.ts: these machines switch between two speeds ~1.35× apart for tens of seconds at a time) and was run again when it ended in the slow one; probe, waits and re-runs per suite: ` +
+    gated.map(([s, g]) => `${s} ${g.probeNsPerNormal.toFixed(2)} ns per normal, ${g.waits} wait${g.waits === 1 ? "" : "s"} (${g.waitedSeconds} s), ${g.reruns} re-run${g.reruns === 1 ? "" : "s"}`).join("; ") +
+    "." +
+    (slow.length > 0 ? ` Cases that still ended in the slow state (their rows may be inflated): ${slow.map(([s, g]) => `${s} ${g.slowCases}`).join(", ")}.` : "")
+  );
 }
 
 const START = "<!-- speed:start -->";
