@@ -73,6 +73,17 @@ const PAIR_COEFFICIENTS: usize = memory.data<f64>([
   QA2, QA2, QA3, QA3,
   QA4, QA4, QA5, QA5,
   QA6, QA6, ERX, ERX,
+  // erf's tail, 1.25 ≤ |x| < 6 (erfTailPair): R and S below 1/0.35 (RA, SA) and above (RB, SB), padded with
+  // zeros to the same degree — RB6 + s·0 = RB6 and SB7 + s·0 = SB7 exactly for finite s, so the padded
+  // polynomials have the bits of the shorter ones
+  RA0, RA0, RB0, RB0, RA1, RA1, RB1, RB1,
+  RA2, RA2, RB2, RB2, RA3, RA3, RB3, RB3,
+  RA4, RA4, RB4, RB4, RA5, RA5, RB5, RB5,
+  RA6, RA6, RB6, RB6, RA7, RA7, 0.0, 0.0,
+  SA1, SA1, SB1, SB1, SA2, SA2, SB2, SB2,
+  SA3, SA3, SB3, SB3, SA4, SA4, SB4, SB4,
+  SA5, SA5, SB5, SB5, SA6, SA6, SB6, SB6,
+  SA7, SA7, SB7, SB7, SA8, SA8, 0.0, 0.0,
 ], 16);
 
 /** The pair of lanes of PAIR_COEFFICIENTS' coefficient i (in the order PP0…PP4, QQ1…QQ5, PA0…PA6, QA1…QA6, ERX). */
@@ -80,28 +91,81 @@ const PAIR_COEFFICIENTS: usize = memory.data<f64>([
   return v128.load(PAIR_COEFFICIENTS + ((<usize>i) << 4));
 }
 
+/** The tail's coefficient i (RA0…RA7, then SA1…SA8) in the lanes whose mask is set, its RB/SB twin in the others. */
+@inline function tailCoefficient(i: i32, below: v128): v128 {
+  const at = PAIR_COEFFICIENTS + 384 + ((<usize>i) << 5);
+  return v128.bitselect(v128.load(at), v128.load(at, 16), below);
+}
+
+/**
+ * erf's two central ranges in both lanes of x (|x| = ax in [2^−28, 1.25)): both formulas (|x| < 0.84375:
+ * x + x·P/Q; above: ±(erx + P1/Q1), since −erx − P1/Q1 = −(erx + P1/Q1) exactly, the sign of x is put on
+ * afterwards) evaluated in both lanes, each lane keeping its own.
+ */
+@inline function erfCentralPair(x: v128, ax: v128): v128 {
+  const z = f64x2.mul(x, x);
+  const r = f64x2.add(coefficient(0), f64x2.mul(z, f64x2.add(coefficient(1), f64x2.mul(z, f64x2.add(coefficient(2), f64x2.mul(z, f64x2.add(coefficient(3), f64x2.mul(z, coefficient(4)))))))));
+  const s = f64x2.add(f64x2.splat(1.0), f64x2.mul(z, f64x2.add(coefficient(5), f64x2.mul(z, f64x2.add(coefficient(6), f64x2.mul(z, f64x2.add(coefficient(7), f64x2.mul(z, f64x2.add(coefficient(8), f64x2.mul(z, coefficient(9)))))))))));
+  const first = f64x2.add(x, f64x2.mul(x, f64x2.div(r, s)));
+  const t = f64x2.sub(ax, f64x2.splat(1.0));
+  const pa = f64x2.add(coefficient(10), f64x2.mul(t, f64x2.add(coefficient(11), f64x2.mul(t, f64x2.add(coefficient(12), f64x2.mul(t, f64x2.add(coefficient(13), f64x2.mul(t, f64x2.add(coefficient(14), f64x2.mul(t, f64x2.add(coefficient(15), f64x2.mul(t, coefficient(16)))))))))))));
+  const qa = f64x2.add(f64x2.splat(1.0), f64x2.mul(t, f64x2.add(coefficient(17), f64x2.mul(t, f64x2.add(coefficient(18), f64x2.mul(t, f64x2.add(coefficient(19), f64x2.mul(t, f64x2.add(coefficient(20), f64x2.mul(t, f64x2.add(coefficient(21), f64x2.mul(t, coefficient(22)))))))))))));
+  const second = v128.or(f64x2.add(coefficient(23), f64x2.div(pa, qa)), v128.and(x, f64x2.splat(-0.0)));
+  return v128.bitselect(first, second, f64x2.lt(ax, f64x2.splat(0.84375)));
+}
+
+/**
+ * erf's tail in both lanes of x (|x| = ax in [2^−28, 6); the value is erf's only where ax ≥ 1.25):
+ * ±(1 − exp(−z² − 0.5625)·exp((z − |x|)(z + |x|) + R/S)/|x|), each lane with its own R/S (RA/SA below 1/0.35,
+ * RB/SB above) and its exp through expPair (Math.exp bit for bit) — `erf`'s expressions lane by lane.
+ */
+@inline function erfTailPair(x: v128, ax: v128): v128 {
+  const s = f64x2.div(f64x2.splat(1.0), f64x2.mul(ax, ax));
+  const below = f64x2.lt(ax, f64x2.splat(2.857142857142857)); // 1/0.35
+  // Horner's rule from the top: R = c0 + s·(c1 + s·(… + s·c7)), S = 1 + s·(c8 + s·(… + s·c15))
+  let r = tailCoefficient(7, below);
+  for (let i = 6; i >= 0; i--) r = f64x2.add(tailCoefficient(i, below), f64x2.mul(s, r));
+  let q = tailCoefficient(15, below);
+  for (let i = 14; i >= 8; i--) q = f64x2.add(tailCoefficient(i, below), f64x2.mul(s, q));
+  q = f64x2.add(f64x2.splat(1.0), f64x2.mul(s, q));
+  // z: |x| with the low 32 bits of its representation cleared, so that z·z is exact
+  const z = v128.and(ax, i64x2.splat(0xFFFFFFFF00000000));
+  const e = f64x2.mul(
+    expPair(f64x2.sub(f64x2.mul(f64x2.neg(z), z), f64x2.splat(0.5625))),
+    expPair(f64x2.add(f64x2.mul(f64x2.sub(z, ax), f64x2.add(z, ax)), f64x2.div(r, q))),
+  );
+  const ratio = f64x2.div(e, ax);
+  return v128.bitselect(f64x2.sub(ratio, f64x2.splat(1.0)), f64x2.sub(f64x2.splat(1.0), ratio), f64x2.lt(x, f64x2.splat(0.0)));
+}
+
 /**
  * erf of both lanes of x (SIMD build): lane by lane the value of `erf`, bit for bit — the same expressions, in the
  * same order, in each lane. When both lanes lie in 2^−28 ≤ |x| < 1.25, where most fields of the chain and of SGD
- * are, the formulas of both central ranges (|x| < 0.84375: x + x·P/Q; above: ±(erx + P1/Q1), since −erx − P1/Q1 =
- * −(erx + P1/Q1) exactly, the sign of x is put on afterwards) are evaluated in both lanes and each lane keeps its
- * own — no branch on which range each field is in, whose mispredictions cost more than the second formula (same-
- * process A/B in the chain: one step 520 → 477 ns, two seeds 426 → 392 ns per seed-step, against branching to a
- * one-range formula when both lanes share a range); otherwise `erf` lane by lane.
+ * are, both central ranges' formulas in both lanes (erfCentralPair) — no branch on which range each field is in,
+ * whose mispredictions cost more than the second formula (same-process A/B in the chain: one step 520 → 477 ns, two
+ * seeds 426 → 392 ns per seed-step, against branching to a one-range formula when both lanes share a range); when
+ * both lie in 2^−28 ≤ |x| < 6, the central formulas and the tail's (erfTailPair) in both lanes, each lane keeping
+ * its range's; otherwise `erf` lane by lane.
  */
 function erfPair(x: v128): v128 {
   const ax = f64x2.abs(x);
-  // both lanes in [2^-28, 1.25) (NaN fails): both central ranges' formulas in both lanes, each lane keeps its own
-  if (i64x2.bitmask(v128.and(f64x2.ge(ax, f64x2.splat(3.725290298461914e-9)), f64x2.lt(ax, f64x2.splat(1.25)))) == 3) {
-    const z = f64x2.mul(x, x);
-    const r = f64x2.add(coefficient(0), f64x2.mul(z, f64x2.add(coefficient(1), f64x2.mul(z, f64x2.add(coefficient(2), f64x2.mul(z, f64x2.add(coefficient(3), f64x2.mul(z, coefficient(4)))))))));
-    const s = f64x2.add(f64x2.splat(1.0), f64x2.mul(z, f64x2.add(coefficient(5), f64x2.mul(z, f64x2.add(coefficient(6), f64x2.mul(z, f64x2.add(coefficient(7), f64x2.mul(z, f64x2.add(coefficient(8), f64x2.mul(z, coefficient(9)))))))))));
-    const first = f64x2.add(x, f64x2.mul(x, f64x2.div(r, s)));
-    const t = f64x2.sub(ax, f64x2.splat(1.0));
-    const pa = f64x2.add(coefficient(10), f64x2.mul(t, f64x2.add(coefficient(11), f64x2.mul(t, f64x2.add(coefficient(12), f64x2.mul(t, f64x2.add(coefficient(13), f64x2.mul(t, f64x2.add(coefficient(14), f64x2.mul(t, f64x2.add(coefficient(15), f64x2.mul(t, coefficient(16)))))))))))));
-    const qa = f64x2.add(f64x2.splat(1.0), f64x2.mul(t, f64x2.add(coefficient(17), f64x2.mul(t, f64x2.add(coefficient(18), f64x2.mul(t, f64x2.add(coefficient(19), f64x2.mul(t, f64x2.add(coefficient(20), f64x2.mul(t, f64x2.add(coefficient(21), f64x2.mul(t, coefficient(22)))))))))))));
-    const second = v128.or(f64x2.add(coefficient(23), f64x2.div(pa, qa)), v128.and(x, f64x2.splat(-0.0)));
-    return v128.bitselect(first, second, f64x2.lt(ax, f64x2.splat(0.84375)));
+  const above = f64x2.ge(ax, f64x2.splat(3.725290298461914e-9)); // 2^-28 (NaN fails)
+  const central = f64x2.lt(ax, f64x2.splat(1.25));
+  if (i64x2.bitmask(v128.and(above, central)) == 3) return erfCentralPair(x, ax);
+  return erfPairWide(x);
+}
+
+/**
+ * erfPair off its central path: when both lanes lie in 2^−28 ≤ |x| < 6, the central formulas and the tail's in
+ * both lanes, each keeping its range's (in place of two scalar erf calls, each with its branches and two Math.exp:
+ * same-process A/B against dccd637 pinned to CPU 0, 11 rounds, chain step 500 → 488 ns, two seeds 421 → 411 ns per
+ * seed-step); otherwise `erf` lane by lane. A function of its own: inlined into erfPair, it cost the central path
+ * registers (the one-seed chain 2.5% slower).
+ */
+function erfPairWide(x: v128): v128 {
+  const ax = f64x2.abs(x);
+  if (i64x2.bitmask(v128.and(f64x2.ge(ax, f64x2.splat(3.725290298461914e-9)), f64x2.lt(ax, f64x2.splat(6.0)))) == 3) {
+    return v128.bitselect(erfCentralPair(x, ax), erfTailPair(x, ax), f64x2.lt(ax, f64x2.splat(1.25)));
   }
   return f64x2.replace_lane(f64x2.splat(erf(f64x2.extract_lane(x, 0))), 1, erf(f64x2.extract_lane(x, 1)));
 }
