@@ -128,6 +128,9 @@ export function assertFinite(e: Engine, what: string): void {
 }
 
 /** One row of the report. */
+/** The native suite's rows of bench/native/best.c built within Wasm SIMD's means (128-bit vectors, no FMA). */
+export const BEST_128 = "native C, best, 128-bit vectors, no FMA";
+
 export interface Row {
   suite: string;
   name: string;

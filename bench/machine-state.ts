@@ -25,8 +25,9 @@ const bootId = existsSync("/proc/sys/kernel/random/boot_id") ? readFileSync("/pr
 const store = join(tmpdir(), "sgd-phase-bench-probe.json");
 
 let engine: Engine | undefined;
-/** What the results record: the reference probe, the waits, the re-runs and the cases that ended slow anyway. */
-const state = { probeNsPerNormal: Infinity, waits: 0, waitedSeconds: 0, reruns: 0, slowCases: 0 };
+/** What the results record (their `state`): the reference probe, the waits, the re-runs and the cases that ended slow anyway. */
+export type StateReport = { probeNsPerNormal: number; waits: number; waitedSeconds: number; reruns: number; slowCases: number };
+const state: StateReport = { probeNsPerNormal: Infinity, waits: 0, waitedSeconds: 0, reruns: 0, slowCases: 0 };
 
 /** ns per normal of wasm-simd's generator: the faster of two runs of PROBE_NORMALS in calls of 1000. */
 function probe(): number {
@@ -78,7 +79,7 @@ export function awaitFastState(): void {
 }
 
 /** For the results file: the reference probe and what the gate did. */
-export function stateReport(): typeof state {
+export function stateReport(): StateReport {
   return { ...state };
 }
 

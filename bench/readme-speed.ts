@@ -2,7 +2,8 @@
 // `npm run bench` ends by rewriting the block between <!-- speed:start --> and <!-- speed:end --> of README.md,
 // and test/readme.test.ts checks that the block is what these files give. No speed figure is typed by hand.
 import { readFileSync, writeFileSync } from "node:fs";
-import { median, type Row } from "./harness.js";
+import { BEST_128, median, type Row } from "./harness.js";
+import type { StateReport } from "./machine-state.js";
 
 interface Saved {
   date: string;
@@ -68,11 +69,12 @@ export function speedTables(results: Partial<Record<Suite, Saved>>): string {
   }
   if (native) {
     const r = (name: string) => native.rows.find((x) => x.suite.startsWith("sgd sample") && x.name === name)!;
-    const ratios = native.ratios as { simdOverNative: number; simdOverBest?: number; jsOverSimd: number; chainSimdOverNative?: number; normalsSimdOverNative?: number };
+    const ratios = native.ratios as { simdOverNative: number; simdOverBest?: number; simdOverBest128?: number | null; jsOverSimd: number; chainSimdOverNative?: number; normalsSimdOverNative?: number };
     const chainRows = native.rows.filter((x) => x.suite.startsWith("chain step"));
     const best = native.rows.find((x) => x.suite.startsWith("sgd sample") && x.name === "native C, best");
+    const best128 = native.rows.find((x) => x.suite.startsWith("sgd sample") && x.name === BEST_128);
     const normalRow = (name: string) => native.rows.find((x) => x.suite.startsWith("normals") && x.name === name);
-    const [normalSimd, normalNative, normalBest, normalBest128] = ["wasm-simd", "native C", "native C, best", "native C, best, 128-bit vectors"].map(normalRow);
+    const [normalSimd, normalNative, normalBest, normalBest128] = ["wasm-simd", "native C", "native C, best", BEST_128].map(normalRow);
     const normalsAgreement = native.normalsAgreement as { equal: number; of: number; worst: number } | undefined;
     const bestFlags = (native.best as { flags: string[] } | undefined)?.flags ?? [];
     parts.push(
@@ -90,13 +92,16 @@ export function speedTables(results: Partial<Record<Suite, Saved>>): string {
         : []),
       ...(best && ratios.simdOverBest
         ? [
-            `The fastest native kernel we have for the same process (\`bench/native/best.c\`: not the same stream — Box–Muller normals on eight xoshiro256** streams in vector lanes, one pass over the student rows per sample; \`${bestFlags.join(" ")}\`; its normals pass the moment and tail checks of the bench) takes ${time(best.nsPerSample)} in the same rounds: wasm-simd / best native = ${ratio(ratios.simdOverBest)}.`,
+            `The fastest native kernel we have for the same process (\`bench/native/best.c\`: not the same stream — Box–Muller normals on eight xoshiro256** streams in vector lanes, one pass over the student rows per sample; \`${bestFlags.join(" ")}\`; its normals pass the moment and tail checks of the bench) takes ${time(best.nsPerSample)} in the same rounds: wasm-simd / best native = ${ratio(ratios.simdOverBest)}.` +
+              (best128 && ratios.simdOverBest128
+                ? ` Built within what Wasm SIMD has (\`-mprefer-vector-width=128 -mno-fma\`: 128-bit vectors, no fused multiply-add) it takes ${time(best128.nsPerSample)}: wasm-simd / it = ${ratio(ratios.simdOverBest128)}.`
+                : ""),
             "",
           ]
         : []),
       ...(normalSimd && normalNative && normalBest && normalsAgreement && ratios.normalsSimdOverNative
         ? [
-            `The normal generator alone (1000 per call, ${normalSimd.runs} interleaved rounds of 10⁸): wasm-simd's ziggurat ${time(normalSimd.nsPerSample)} per normal, sgd.c's (the same ziggurat and stream: ${normalsAgreement.equal === normalsAgreement.of ? `its first ${normalsAgreement.of} normals equal to the Wasm's, bit for bit` : `${normalsAgreement.equal} of its first ${normalsAgreement.of} normals equal to the Wasm's, the rest within ${normalsAgreement.worst.toExponential(1)}`}) ${time(normalNative.nsPerSample)}: wasm-simd / native = ${ratio(ratios.normalsSimdOverNative)}; best.c's Box–Muller ×8 ${time(normalBest.nsPerSample)}${normalBest128 ? `, and ${time(normalBest128.nsPerSample)} built with \`-mprefer-vector-width=128\` (the 128-bit vectors of Wasm SIMD)` : ""}.`,
+            `The normal generator alone (1000 per call, ${normalSimd.runs} interleaved rounds of 10⁸): wasm-simd's ziggurat ${time(normalSimd.nsPerSample)} per normal, sgd.c's (the same ziggurat and stream: ${normalsAgreement.equal === normalsAgreement.of ? `its first ${normalsAgreement.of} normals equal to the Wasm's, bit for bit` : `${normalsAgreement.equal} of its first ${normalsAgreement.of} normals equal to the Wasm's, the rest within ${normalsAgreement.worst.toExponential(1)}`}) ${time(normalNative.nsPerSample)}: wasm-simd / native = ${ratio(ratios.normalsSimdOverNative)}; best.c's Box–Muller ×8 ${time(normalBest.nsPerSample)}${normalBest128 ? `, and ${time(normalBest128.nsPerSample)} with 128-bit vectors and no FMA` : ""}.`,
             "",
           ]
         : []),
@@ -189,14 +194,13 @@ export function speedTables(results: Partial<Record<Suite, Saved>>): string {
   return parts.join("\n");
 }
 
-type Gate = { probeNsPerNormal: number; waits: number; waitedSeconds: number; reruns: number; slowCases: number };
 
 /**
  * What bench/machine-state.ts's gate did, per suite that has it: the machine's fast state as its probe (wasm-simd's
  * normals) measured it, the waits for that state and the re-runs; any case that ended in the slow state anyway.
  */
 function gateSentence(results: Partial<Record<Suite, Saved>>): string {
-  const gated = SUITES.filter((s) => results[s]?.state !== undefined).map((s) => [s, results[s]!.state as Gate] as const);
+  const gated = SUITES.filter((s) => results[s]?.state !== undefined).map((s) => [s, results[s]!.state as StateReport] as const);
   if (gated.length === 0) return "";
   const slow = gated.filter(([, g]) => g.slowCases > 0);
   return (
