@@ -14,6 +14,8 @@ import { expPair } from "./simdmath";
 
 /** 1/√2 */
 const SQRT1_2: f64 = 0.7071067811865476;
+/** 2^−28: below it erf(x) = x + efx·x (fdlibm); the pair paths start here */
+const TINY: f64 = 3.725290298461914e-9;
 /** √(2/π) = σ'(0) */
 const SQRT_2_OVER_PI: f64 = 0.7978845608028654;
 
@@ -28,7 +30,7 @@ export function erf(x: f64): f64 {
   if (isNaN(x)) return x;
   const ax = abs(x);
   if (ax < 0.84375) {
-    if (ax < 3.725290298461914e-9) return x + EFX * x; // 2^-28
+    if (ax < TINY) return x + EFX * x;
     const z = x * x;
     const r = PP0 + z * (PP1 + z * (PP2 + z * (PP3 + z * PP4)));
     const s = 1.0 + z * (QQ1 + z * (QQ2 + z * (QQ3 + z * (QQ4 + z * QQ5))));
@@ -86,6 +88,9 @@ const PAIR_COEFFICIENTS: usize = memory.data<f64>([
   SA7, SA7, SB7, SB7, SA8, SA8, 0.0, 0.0,
 ], 16);
 
+/** Where the tail's coefficients start in PAIR_COEFFICIENTS: after the 24 pairs of the central ranges. */
+const TAIL_COEFFICIENTS: usize = PAIR_COEFFICIENTS + 24 * 16;
+
 /** The pair of lanes of PAIR_COEFFICIENTS' coefficient i (in the order PP0…PP4, QQ1…QQ5, PA0…PA6, QA1…QA6, ERX). */
 @inline function coefficient(i: i32): v128 {
   return v128.load(PAIR_COEFFICIENTS + ((<usize>i) << 4));
@@ -93,7 +98,7 @@ const PAIR_COEFFICIENTS: usize = memory.data<f64>([
 
 /** The tail's coefficient i (RA0…RA7, then SA1…SA8) in the lanes whose mask is set, its RB/SB twin in the others. */
 @inline function tailCoefficient(i: i32, below: v128): v128 {
-  const at = PAIR_COEFFICIENTS + 384 + ((<usize>i) << 5);
+  const at = TAIL_COEFFICIENTS + ((<usize>i) << 5);
   return v128.bitselect(v128.load(at), v128.load(at, 16), below);
 }
 
@@ -143,15 +148,13 @@ const PAIR_COEFFICIENTS: usize = memory.data<f64>([
  * same order, in each lane. When both lanes lie in 2^−28 ≤ |x| < 1.25, where most fields of the chain and of SGD
  * are, both central ranges' formulas in both lanes (erfCentralPair) — no branch on which range each field is in,
  * whose mispredictions cost more than the second formula (same-process A/B in the chain: one step 520 → 477 ns, two
- * seeds 426 → 392 ns per seed-step, against branching to a one-range formula when both lanes share a range); when
- * both lie in 2^−28 ≤ |x| < 6, the central formulas and the tail's (erfTailPair) in both lanes, each lane keeping
- * its range's; otherwise `erf` lane by lane.
+ * seeds 426 → 392 ns per seed-step, against branching to a one-range formula when both lanes share a range);
+ * otherwise erfPairWide.
  */
 function erfPair(x: v128): v128 {
   const ax = f64x2.abs(x);
-  const above = f64x2.ge(ax, f64x2.splat(3.725290298461914e-9)); // 2^-28 (NaN fails)
-  const central = f64x2.lt(ax, f64x2.splat(1.25));
-  if (i64x2.bitmask(v128.and(above, central)) == 3) return erfCentralPair(x, ax);
+  // both lanes in [2^-28, 1.25) (NaN fails)
+  if (i64x2.bitmask(v128.and(f64x2.ge(ax, f64x2.splat(TINY)), f64x2.lt(ax, f64x2.splat(1.25)))) == 3) return erfCentralPair(x, ax);
   return erfPairWide(x);
 }
 
@@ -164,7 +167,7 @@ function erfPair(x: v128): v128 {
  */
 function erfPairWide(x: v128): v128 {
   const ax = f64x2.abs(x);
-  if (i64x2.bitmask(v128.and(f64x2.ge(ax, f64x2.splat(3.725290298461914e-9)), f64x2.lt(ax, f64x2.splat(6.0)))) == 3) {
+  if (i64x2.bitmask(v128.and(f64x2.ge(ax, f64x2.splat(TINY)), f64x2.lt(ax, f64x2.splat(6.0)))) == 3) {
     return v128.bitselect(erfCentralPair(x, ax), erfTailPair(x, ax), f64x2.lt(ax, f64x2.splat(1.25)));
   }
   return f64x2.replace_lane(f64x2.splat(erf(f64x2.extract_lane(x, 0))), 1, erf(f64x2.extract_lane(x, 1)));

@@ -127,10 +127,10 @@ export function assertFinite(e: Engine, what: string): void {
   if (!weightsOf(e).every(Number.isFinite)) throw new Error(`${what}: non-finite weights after the benchmark`);
 }
 
-/** One row of the report. */
 /** The native suite's rows of bench/native/best.c built within Wasm SIMD's means (128-bit vectors, no FMA). */
 export const BEST_128 = "native C, best, 128-bit vectors, no FMA";
 
+/** One row of the report. */
 export interface Row {
   suite: string;
   name: string;
